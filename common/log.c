@@ -1,0 +1,202 @@
+/*
+ * Logging: see log.h.  Every line carries the process name so that the
+ * four processes of a daemon can be told apart in one log.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "log.h"
+
+static int		 log_debug_mode = 1;	/* stderr until log_init */
+static int		 log_verbose;
+static unsigned int	 log_cats = LOGC_BIT(LOGC_INTERNAL) |
+			    LOGC_BIT(LOGC_CONTROL) | LOGC_BIT(LOGC_WG_ERROR);
+static const char	*log_proc = "";
+
+void
+log_init(int debug, int facility)
+{
+	extern char *__progname;
+
+	log_debug_mode = debug;
+	if (!debug)
+		openlog(__progname, LOG_PID | LOG_NDELAY, facility);
+	tzset();
+}
+
+void
+log_procinit(const char *procname)
+{
+	if (procname != NULL)
+		log_proc = procname;
+}
+
+const char *
+log_procname(void)
+{
+	return log_proc;
+}
+
+void
+log_setverbose(int verbose)
+{
+	log_verbose = verbose;
+}
+
+int
+log_getverbose(void)
+{
+	return log_verbose;
+}
+
+void
+log_setcats(unsigned int mask)
+{
+	log_cats = mask;
+}
+
+unsigned int
+log_getcats(void)
+{
+	return log_cats;
+}
+
+int
+log_catenabled(enum log_cat c)
+{
+	return (log_cats & LOGC_BIT(c)) != 0;
+}
+
+void
+vlog(int pri, const char *fmt, va_list ap)
+{
+	char	msg[2048];
+	int	saved_errno = errno;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_debug_mode) {
+		if (log_proc[0] != '\0')
+			fprintf(stderr, "%s: %s\n", log_proc, msg);
+		else
+			fprintf(stderr, "%s\n", msg);
+		fflush(stderr);
+	} else if (log_proc[0] != '\0')
+		syslog(pri, "%s: %s", log_proc, msg);
+	else
+		syslog(pri, "%s", msg);
+	errno = saved_errno;
+}
+
+static void
+logit(int pri, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog(pri, fmt, ap);
+	va_end(ap);
+}
+
+/* Logs fmt followed by ": strerror(errno)", or only the error. */
+static void
+vlog_errno(int pri, const char *fmt, va_list ap)
+{
+	char	buf[2048];
+	int	saved_errno = errno;
+
+	if (fmt == NULL)
+		logit(pri, "%s", strerror(saved_errno));
+	else {
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		logit(pri, "%s: %s", buf, strerror(saved_errno));
+	}
+	errno = saved_errno;
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog_errno(LOG_ERR, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (log_verbose < 1)
+		return;
+	va_start(ap, fmt);
+	vlog(LOG_DEBUG, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_cat(enum log_cat c, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (!log_catenabled(c))
+		return;
+	va_start(ap, fmt);
+	vlog(c == LOGC_WG_ERROR ? LOG_ERR : LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+static noreturn void
+vfatal(int with_errno, const char *fmt, va_list ap)
+{
+	if (with_errno)
+		vlog_errno(LOG_CRIT, fmt, ap);
+	else
+		vlog(LOG_CRIT, fmt, ap);
+	logit(LOG_CRIT, "fatal in %s", log_proc[0] ? log_proc : "main");
+	exit(1);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vfatal(1, fmt, ap);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vfatal(0, fmt, ap);
+}
