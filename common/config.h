@@ -247,10 +247,18 @@ struct super_conf {
 	size_t			 npeers;
 };
 
-/* Diagnostics: every error and warning of one load, in file order. */
+/*
+ * Diagnostics: every error and warning of one load, in file order.
+ * Errors read "file:line:col: Key.Path: what is wrong", warnings
+ * "file:line:col: warning: what" (see conf_diags_print).  line and col
+ * count from 1; both are 0 when the problem has no place in the file
+ * (the file cannot be read).
+ */
 struct conf_diag {
 	int		 is_error;
 	char		*msg;		/* "file:line:col: key: what" */
+	int		 line;
+	int		 col;
 };
 
 struct conf_diags {
@@ -262,12 +270,25 @@ struct conf_diags {
 /* conf_print flags */
 #define CONF_PRINT_SECRETS	0x01	/* private keys, PSKs, passwords */
 
-struct edge_conf	*conf_load_edge(const char *path, struct conf_diags *);
+/* conf_load/conf_parse flags */
+#define CONF_PARSE_NO_SECRETS	0x01	/* PrivKey* may be absent or "" */
+
+/* Largest config file conf_load_*() reads. */
+#define CONF_MAX_FILE_SIZE	(16 * 1024 * 1024)
+
+/*
+ * Parse a config.  Diagnostics are appended to *diags (zero it before
+ * the first use; NULL discards them).  NULL if this parse found any
+ * error.  name is the file name used in diagnostics and kept in ->path.
+ */
+struct edge_conf	*conf_load_edge(const char *path, struct conf_diags *,
+			    int flags);
 struct edge_conf	*conf_parse_edge(const char *name, const char *buf,
-			    size_t len, struct conf_diags *);
-struct super_conf	*conf_load_super(const char *path, struct conf_diags *);
+			    size_t len, struct conf_diags *, int flags);
+struct super_conf	*conf_load_super(const char *path, struct conf_diags *,
+			    int flags);
 struct super_conf	*conf_parse_super(const char *name, const char *buf,
-			    size_t len, struct conf_diags *);
+			    size_t len, struct conf_diags *, int flags);
 void	conf_free_edge(struct edge_conf *);
 void	conf_free_super(struct super_conf *);
 
@@ -289,7 +310,10 @@ const struct conf_edge_peer *conf_edge_peer_by_id(const struct edge_conf *,
 /* NextHopTable lookup: next hop from src to dst, or NODEID_INVALID. */
 uint16_t conf_nexthop(const struct conf_nhtable *, uint16_t src,
 	    uint16_t dst);
-/* Non-zero if the file is readable by group or others (holds secrets). */
+/*
+ * Non-zero if the file is accessible to group or others (mode & 077; it
+ * holds secrets); -1 if it cannot be stat'ed.
+ */
 int	conf_file_is_exposed(const char *path);
 
 #endif /* EG_CONFIG_H */
