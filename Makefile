@@ -31,6 +31,15 @@ LDLIBS	+= $(PKG_LIBS) -lm -lpthread
 
 B	= build
 
+# Quiet by default; make V=1 shows the commands.
+ifeq ($(V),1)
+Q	=
+E	= @:
+else
+Q	= @
+E	= @echo
+endif
+
 COMMON_SRCS	:= $(sort $(wildcard common/*.c))
 EGD_SRCS	:= $(sort $(wildcard egd/*.c))
 SUPD_SRCS	:= $(sort $(wildcard eg-supd/*.c))
@@ -61,25 +70,31 @@ all: $(PROGS) $(UNIT_TESTS) $(TOOLS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIBCOMMON): $(COMMON_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@
-	$(AR) rcs $@ $^
+	@rm -f $@
+	$(E) "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
 
 $(B)/egd: $(EGD_OBJS) $(LIBCOMMON)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/eg-supd: $(SUPD_OBJS) $(LIBCOMMON)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/egctl: $(EGCTL_OBJS) $(LIBCOMMON)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/regress/%: $(B)/obj/regress/%.o $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # make deps: install the Debian packages the build and the tests need.
 deps:

@@ -310,6 +310,8 @@ const struct conf_edge_peer *conf_edge_peer_by_id(const struct edge_conf *,
 /* NextHopTable lookup: next hop from src to dst, or NODEID_INVALID. */
 uint16_t conf_nexthop(const struct conf_nhtable *, uint16_t src,
 	    uint16_t dst);
+/* The LogLevel block as a mask of log.h categories. */
+unsigned int conf_log_categories(const struct conf_loglevel *);
 /*
  * Non-zero if the file is accessible to group or others (mode & 077; it
  * holds secrets); -1 if it cannot be stat'ed.

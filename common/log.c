@@ -17,6 +17,7 @@ static int		 log_verbose;
 static unsigned int	 log_cats = LOGC_BIT(LOGC_INTERNAL) |
 			    LOGC_BIT(LOGC_CONTROL) | LOGC_BIT(LOGC_WG_ERROR);
 static const char	*log_proc = "";
+static log_sink_fn	 log_sink;
 
 void
 log_init(int debug, int facility)
@@ -73,22 +74,39 @@ log_catenabled(enum log_cat c)
 }
 
 void
+log_setsink(log_sink_fn fn)
+{
+	log_sink = fn;
+}
+
+/* Writes a finished line: stderr, the sink, or syslog. */
+void
+log_raw(int pri, const char *line)
+{
+	int	saved_errno = errno;
+
+	if (log_debug_mode) {
+		fprintf(stderr, "%s\n", line);
+		fflush(stderr);
+	} else if (log_sink != NULL)
+		log_sink(pri, line);
+	else
+		syslog(pri, "%s", line);
+	errno = saved_errno;
+}
+
+void
 vlog(int pri, const char *fmt, va_list ap)
 {
-	char	msg[2048];
+	char	msg[2048], line[2100];
 	int	saved_errno = errno;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_debug_mode) {
-		if (log_proc[0] != '\0')
-			fprintf(stderr, "%s: %s\n", log_proc, msg);
-		else
-			fprintf(stderr, "%s\n", msg);
-		fflush(stderr);
-	} else if (log_proc[0] != '\0')
-		syslog(pri, "%s: %s", log_proc, msg);
+	if (log_proc[0] != '\0')
+		snprintf(line, sizeof(line), "%s: %s", log_proc, msg);
 	else
-		syslog(pri, "%s", msg);
+		strlcpy(line, msg, sizeof(line));
+	log_raw(pri, line);
 	errno = saved_errno;
 }
 
@@ -172,14 +190,13 @@ log_cat(enum log_cat c, const char *fmt, ...)
 	va_end(ap);
 }
 
-static noreturn void
+static void __attribute__((__noreturn__))
 vfatal(int with_errno, const char *fmt, va_list ap)
 {
 	if (with_errno)
 		vlog_errno(LOG_CRIT, fmt, ap);
 	else
 		vlog(LOG_CRIT, fmt, ap);
-	logit(LOG_CRIT, "fatal in %s", log_proc[0] ? log_proc : "main");
 	exit(1);
 }
 

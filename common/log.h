@@ -11,7 +11,6 @@
 #define EG_LOG_H
 
 #include <stdarg.h>
-#include <stdnoreturn.h>
 
 enum log_cat {
 	LOGC_TRANSIT,		/* frames neither from nor to this node */
@@ -27,7 +26,12 @@ enum log_cat {
 
 #define LOGC_BIT(c)	(1U << (c))
 
+typedef void	(*log_sink_fn)(int pri, const char *line);
+
 void	log_init(int debug, int facility);
+/* Children of a daemon hand their lines to the parent instead of syslog. */
+void	log_setsink(log_sink_fn);
+void	log_raw(int pri, const char *line);
 void	log_procinit(const char *procname);
 void	log_setverbose(int verbose);
 int	log_getverbose(void);
@@ -43,7 +47,9 @@ void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_cat(enum log_cat, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	vlog(int, const char *, va_list) __attribute__((format(printf, 2, 0)));
-noreturn void fatal(const char *, ...) __attribute__((format(printf, 1, 2)));
-noreturn void fatalx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	fatal(const char *, ...)
+	    __attribute__((__noreturn__, format(printf, 1, 2)));
+void	fatalx(const char *, ...)
+	    __attribute__((__noreturn__, format(printf, 1, 2)));
 
 #endif /* EG_LOG_H */

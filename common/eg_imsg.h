@@ -1,0 +1,45 @@
+/*
+ * The message types of the suite, in one enum.  IMSG_CTL_* travel between
+ * egctl and a daemon's control process (and are relayed inside the
+ * daemon); the rest are internal to a daemon.  Payload structs of the
+ * control protocol are in ctl.h.
+ */
+#ifndef EG_IMSG_TYPES_H
+#define EG_IMSG_TYPES_H
+
+enum imsg_type {
+	IMSG_NONE,
+
+	/* egctl <-> control, relayed to the process that knows */
+	IMSG_CTL_SHOW_PEERS,
+	IMSG_CTL_SHOW_ROUTES,
+	IMSG_CTL_RELOAD,
+	IMSG_CTL_PEER,			/* struct ctl_peer */
+	IMSG_CTL_ROUTE,			/* struct ctl_route */
+	IMSG_CTL_RESULT,		/* struct ctl_result + message text */
+	IMSG_CTL_COUNTER,		/* struct ctl_counter */
+	IMSG_CTL_END,
+	IMSG_CTL_LAST,
+
+	/* process framework */
+	IMSG_LOG = 100,			/* int priority + text, child -> parent */
+	IMSG_RECONF_CONF,		/* a chunk of the config, as YAML */
+	IMSG_RECONF_DONE,		/* last chunk sent: commit the config */
+	IMSG_CONTROLFD,			/* parent -> control: listening socket */
+	IMSG_TEST_VIOLATE,		/* test hook: break the sandbox */
+
+	/* egd */
+	IMSG_EGD_FIRST = 200,
+	IMSG_EGD_FDS_DONE,		/* parent -> engine: descriptors passed */
+	IMSG_EGD_UDP,			/* parent -> engine: UDP socket, family */
+	IMSG_EGD_IFACE,			/* parent -> engine: struct ifio_info */
+	IMSG_EGD_IFACE_FD,		/* parent -> engine: descriptor, role */
+	IMSG_EGD_IFACE_CONN,		/* parent -> engine: connection, dialed */
+	IMSG_EGD_IFACE_DOWN,		/* engine -> parent: connection closed */
+	IMSG_EGD_ENDPOINT,		/* parent -> engine: struct egd_endpoint */
+
+	/* eg-supd */
+	IMSG_SUPD_FIRST = 300
+};
+
+#endif /* EG_IMSG_TYPES_H */

@@ -1,0 +1,128 @@
+/*
+ * The process framework both daemons share: four processes (parent,
+ * engine, route engine, control), children started by fork+exec of the
+ * daemon's own binary with a role flag, an imsg channel between every
+ * pair of processes, one dispatch loop for all channels, and the config
+ * pushed from the parent as YAML chunks committed on IMSG_RECONF_DONE.
+ *
+ * Channel graph (each line one socketpair):
+ *
+ *	parent --- engine	config, descriptors, names resolved
+ *	parent --- route	config
+ *	parent --- control	config, control socket, reload requests
+ *	engine --- route	latency samples, next-hop tables
+ *	engine --- control	peer state for egctl
+ *	route  --- control	routing state for egctl
+ *
+ * A child finds its channels on descriptors 3, 4 and 5: the other three
+ * processes in enum order, itself left out.
+ */
+#ifndef EG_PROC_H
+#define EG_PROC_H
+
+#include <sys/types.h>
+
+#include <event.h>
+
+#include "imsg.h"
+
+enum eg_proc {
+	PROC_PARENT,
+	PROC_ENGINE,
+	PROC_ROUTE,
+	PROC_CONTROL,
+	PROC_MAX
+};
+
+#define PROC_CHAN_FD_BASE	3
+
+struct proc_chan;
+typedef void	(*proc_dispatch_cb)(struct proc_chan *, struct imsg *);
+typedef void	(*proc_closed_cb)(struct proc_chan *);
+
+struct proc_chan {
+	struct imsgbuf		 ibuf;
+	struct event		 ev;
+	short			 events;
+	enum eg_proc		 peer;
+	int			 active;
+	proc_dispatch_cb	 dispatch;
+	proc_closed_cb		 closed;	/* EOF, error, bad frame */
+};
+
+/* Set by the daemon before anything else: "egd" or "eg-supd". */
+struct proc_daemon {
+	const char	*name;
+	const char	*user;		/* unprivileged user of the children */
+	const char	*chroot;	/* empty directory */
+	int		 debug;
+	int		 verbose;
+};
+
+extern struct proc_daemon	 proc_daemon;
+extern const char		*proc_names[PROC_MAX];
+
+/* The command line both daemons take. */
+struct proc_args {
+	const char	*conffile;
+	const char	*sockpath;
+	const char	*role;		/* -P: started as a child */
+	int		 noaction;	/* -n */
+};
+
+/* Parses argv into args and proc_daemon; usage and exit on errors. */
+void		 proc_getopt(int argc, char *argv[], struct proc_args *);
+enum eg_proc	 proc_role_byname(const char *);
+int		 proc_chan_fd(enum eg_proc self, enum eg_proc peer);
+
+void	proc_chan_init(struct proc_chan *, int fd, enum eg_proc peer,
+	    proc_dispatch_cb, proc_closed_cb);
+void	proc_chan_close(struct proc_chan *);
+int	proc_compose(struct proc_chan *, uint32_t type, uint32_t peerid,
+	    pid_t pid, int fd, const void *, size_t);
+int	proc_compose_iov(struct proc_chan *, uint32_t type, uint32_t peerid,
+	    pid_t pid, int fd, const struct iovec *, int);
+void	proc_chan_rearm(struct proc_chan *);
+
+/*
+ * Parent: start the three children, each with its channels; returns their
+ * pids and the parent's ends of the channels (indexed by process).
+ */
+void	proc_start_children(pid_t pids[PROC_MAX], int parent_fds[PROC_MAX]);
+/* Child: the descriptors it inherited, indexed by peer process. */
+void	proc_child_fds(enum eg_proc self, int fds[PROC_MAX]);
+
+/*
+ * Child start, the same in every child of both daemons: find the
+ * channels, set up the event loop and signals, enter the sandbox with
+ * the given policy, then open the channels with dispatch[peer] as the
+ * handler of each.  SIGTERM ends the loop; the parent's channel closing
+ * ends the process.
+ */
+void	proc_child_start(enum eg_proc self, int policy,
+	    struct proc_chan chans[PROC_MAX],
+	    const proc_dispatch_cb dispatch[PROC_MAX]);
+/* A message from a process that has no business sending it. */
+void	proc_unexpected(struct proc_chan *, struct imsg *);
+
+/* Push a config to a child: YAML text in chunks, then IMSG_RECONF_DONE. */
+int	proc_send_conf(struct proc_chan *, const char *yaml, size_t len);
+
+/* Child side staging of a pushed config. */
+struct reconf_stage {
+	char	*buf;
+	size_t	 len;
+	size_t	 cap;
+};
+int	reconf_stage_add(struct reconf_stage *, const void *, size_t);
+/* Stages an IMSG_RECONF_CONF; 1 when an IMSG_RECONF_DONE completes it. */
+int	reconf_stage_imsg(struct reconf_stage *, struct imsg *);
+/* Takes the staged text (NUL-terminated); the stage is empty afterwards. */
+char	*reconf_stage_take(struct reconf_stage *, size_t *lenp);
+
+/* Children that are not in the foreground send their logs to the parent. */
+void	proc_log_to_parent(struct proc_chan *);
+/* Parent: log a child's IMSG_LOG message. */
+void	proc_log_from_child(struct imsg *);
+
+#endif /* EG_PROC_H */

@@ -1,0 +1,24 @@
+/*
+ * egctl: declarations shared by its files.
+ */
+#ifndef EGCTL_H
+#define EGCTL_H
+
+#include "ctl.h"
+
+/* One implementation per output format (text, JSON). */
+struct output {
+	void	(*peers_begin)(void);
+	void	(*peer)(const struct ctl_peer *);
+	void	(*counter)(const struct ctl_counter *);
+	void	(*peers_end)(void);
+	void	(*routes_begin)(int all);
+	void	(*route)(const struct ctl_route *);
+	void	(*routes_end)(void);
+	void	(*result)(int status, const char *msg, size_t len);
+};
+
+extern const struct output	output_text;
+extern const struct output	output_json;
+
+#endif /* EGCTL_H */

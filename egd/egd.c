@@ -1,0 +1,161 @@
+/*
+ * egd: the EtherGuard edge daemon.  main() and egd's side of the parent
+ * process (common/parent.c): which config it reads, what a reload may
+ * change, and which secrets each child gets.
+ */
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "eg_imsg.h"
+#include "egd.h"
+#include "log.h"
+#include "parent.h"
+
+extern char **environ;
+
+static void *
+egd_load(const char *path, struct conf_diags *diags)
+{
+	return conf_load_edge(path, diags, 0);
+}
+
+static char *
+egd_dump(const void *conf, int flags, size_t *lenp)
+{
+	return conf_dump_edge(conf, flags, lenp);
+}
+
+static int
+egd_print(FILE *fp, const void *conf)
+{
+	return conf_print_edge(fp, conf, CONF_PRINT_SECRETS);
+}
+
+static void
+egd_free(void *conf)
+{
+	conf_free_edge(conf);
+}
+
+static const struct conf_loglevel *
+egd_loglevel(const void *conf)
+{
+	return &((const struct edge_conf *)conf)->loglevel;
+}
+
+static void
+egd_describe(const void *arg, char *buf, size_t len)
+{
+	const struct edge_conf	*conf = arg;
+
+	snprintf(buf, len, "node %u (%s), %zu peer%s", conf->node_id,
+	    conf->node_name, conf->npeers, conf->npeers == 1 ? "" : "s");
+}
+
+/*
+ * Keys the running processes cannot take over without a restart: the
+ * interface and the sockets were made with them.
+ */
+static const char *
+egd_restart_key(const void *cur, const void *next)
+{
+	const struct edge_conf	*a = cur, *b = next;
+
+	if (a->node_id != b->node_id)
+		return "NodeID";
+	if (a->iface.itype != b->iface.itype ||
+	    strcmp(a->iface.name, b->iface.name) != 0 ||
+	    a->iface.mtu != b->iface.mtu ||
+	    strcmp(a->iface.recv_addr, b->iface.recv_addr) != 0 ||
+	    strcmp(a->iface.send_addr, b->iface.send_addr) != 0 ||
+	    a->iface.l2_header_mode != b->iface.l2_header_mode)
+		return "Interface";
+	if (a->listen_port != b->listen_port)
+		return "ListenPort";
+	if (a->fwmark != b->fwmark)
+		return "FwMark";
+	if (a->disabled_af.ipv4 != b->disabled_af.ipv4 ||
+	    a->disabled_af.ipv6 != b->disabled_af.ipv6 ||
+	    strcmp(a->disabled_af.listen_ipv4, b->disabled_af.listen_ipv4) ||
+	    strcmp(a->disabled_af.listen_ipv6, b->disabled_af.listen_ipv6))
+		return "DisabledAf";
+	if (sodium_memcmp(a->privkey.key, b->privkey.key, EG_KEY_LEN) != 0)
+		return "PrivKey";
+	return NULL;
+}
+
+static void
+egd_started(void *conf, struct proc_chan chans[PROC_MAX])
+{
+	if (proc_compose(&chans[PROC_ENGINE], IMSG_EGD_FDS_DONE, 0, 0, -1,
+	    NULL, 0) == -1)
+		fatal("engine");
+}
+
+static const struct parent_ops egd_ops = {
+	.load = egd_load,
+	.dump = egd_dump,
+	.print = egd_print,
+	.free = egd_free,
+	.loglevel = egd_loglevel,
+	.describe = egd_describe,
+	.restart_key = egd_restart_key,
+	/* Only the engine needs keys. */
+	.printflags = { [PROC_ENGINE] = CONF_PRINT_SECRETS },
+	.started = egd_started,
+};
+
+struct edge_conf *
+egd_conf_receive(struct reconf_stage *stage, int flags)
+{
+	struct conf_diags	 diags;
+	struct edge_conf	*conf;
+	char			*yaml;
+	size_t			 len, i;
+
+	if ((yaml = reconf_stage_take(stage, &len)) == NULL)
+		fatal("config");
+	memset(&diags, 0, sizeof(diags));
+	conf = conf_parse_edge("(from parent)", yaml, len, &diags, flags);
+	sodium_memzero(yaml, len);
+	free(yaml);
+	if (conf == NULL) {
+		for (i = 0; i < diags.count; i++)
+			log_warnx("%s", diags.items[i].msg);
+		fatalx("config from the parent does not parse");
+	}
+	conf_diags_free(&diags);
+	return conf;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct proc_args	args = { EGD_CONF, EGD_SOCKET, NULL, 0 };
+
+	setproctitle_init(argc, argv, environ);
+	log_init(1, LOG_DAEMON);
+	proc_daemon.name = "egd";
+	proc_daemon.user = EGD_USER;
+	proc_daemon.chroot = EG_CHROOT;
+	proc_getopt(argc, argv, &args);
+
+	if (args.role != NULL) {
+		switch (proc_role_byname(args.role)) {
+		case PROC_ENGINE:
+			engine_main();
+		case PROC_ROUTE:
+			route_main();
+		default:
+			control_main();
+		}
+	}
+	parent_main(&egd_ops, args.conffile, args.sockpath, args.noaction);
+}

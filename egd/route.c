@@ -1,0 +1,98 @@
+/*
+ * The route engine process of egd: it owns the next-hop table.  In
+ * static mode that is the config's NextHopTable.
+ */
+#include <sys/types.h>
+
+#include <event.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "eg_imsg.h"
+#include "egd.h"
+#include "log.h"
+#include "sandbox.h"
+
+static struct {
+	struct proc_chan	 chans[PROC_MAX];
+	struct reconf_stage	 stage;
+	struct edge_conf	*conf;
+} rte;
+
+/* The whole table, or only this node's row. */
+static void
+route_show(struct proc_chan *pc, uint32_t client, int all)
+{
+	const struct conf_nhtable	*nh;
+	struct ctl_route		 r;
+	size_t				 i;
+
+	for (i = 0; rte.conf != NULL && i < rte.conf->nhtable.count; i++) {
+		nh = &rte.conf->nhtable;
+		if (!all && nh->entries[i].src != rte.conf->node_id)
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.src = nh->entries[i].src;
+		r.dst = nh->entries[i].dst;
+		r.nexthop = nh->entries[i].nexthop;
+		r.dist_ms = NAN;
+		if (proc_compose(pc, IMSG_CTL_ROUTE, client, 0, -1, &r,
+		    sizeof(r)) == -1)
+			fatal("show routes");
+	}
+	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
+		fatal("show routes");
+}
+
+static void
+route_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
+{
+	switch (imsg->hdr.type) {
+	case IMSG_RECONF_CONF:
+	case IMSG_RECONF_DONE:
+		if (!reconf_stage_imsg(&rte.stage, imsg))
+			break;
+		if (rte.conf != NULL)
+			conf_free_edge(rte.conf);
+		rte.conf = egd_conf_receive(&rte.stage, CONF_PARSE_NO_SECRETS);
+		log_setcats(conf_log_categories(&rte.conf->loglevel));
+		break;
+	default:
+		proc_unexpected(pc, imsg);
+	}
+}
+
+static void
+route_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
+{
+	uint8_t	all;
+
+	switch (imsg->hdr.type) {
+	case IMSG_CTL_SHOW_ROUTES:
+		if (imsg->datalen != sizeof(all))
+			fatalx("IMSG_CTL_SHOW_ROUTES: bad length");
+		memcpy(&all, imsg->data, sizeof(all));
+		route_show(pc, imsg->hdr.peerid, all);
+		break;
+	default:
+		proc_unexpected(pc, imsg);
+	}
+}
+
+void
+route_main(void)
+{
+	static const proc_dispatch_cb dispatch[PROC_MAX] = {
+		[PROC_PARENT] = route_dispatch_parent,
+		[PROC_ENGINE] = proc_unexpected,
+		[PROC_CONTROL] = route_dispatch_control,
+	};
+
+	proc_child_start(PROC_ROUTE, SB_ROUTE, rte.chans, dispatch);
+	event_dispatch();
+	if (rte.conf != NULL)
+		conf_free_edge(rte.conf);
+	exit(0);
+}
