@@ -137,13 +137,19 @@ install: $(PROGS)
 	for m in $(MANS); do \
 		s=$${m##*.}; install -m 0444 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
 	done
-	@for u in _egd _egsupd; do \
-		if ! getent passwd $$u >/dev/null; then \
+	@# The users belong to the machine, not to a staging directory.
+	@if [ -n "$(DESTDIR)" ]; then \
+		echo "DESTDIR set: create the users _egd and _egsupd on the target"; \
+	elif [ "$$(id -u)" != 0 ]; then \
+		echo "not root: create the users _egd and _egsupd as root"; \
+	else \
+		for u in _egd _egsupd; do \
+			getent passwd $$u >/dev/null && continue; \
 			echo "creating user $$u"; \
 			useradd --system --home-dir /var/empty --no-create-home \
-			    --shell /usr/sbin/nologin --user-group $$u; \
-		fi; \
-	done
+			    --shell /usr/sbin/nologin --user-group $$u || exit 1; \
+		done; \
+	fi
 
 clean:
 	rm -rf $(B)
