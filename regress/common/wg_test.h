@@ -48,8 +48,10 @@ test_rng_fn(void *ctx, void *buf, size_t len)
 static inline void
 test_rng_init(struct test_rng *r, const char *seed)
 {
+	size_t	n = strlen(seed);
+
 	memset(r, 0, sizeof(*r));
-	strncpy((char *)r->seed, seed, sizeof(r->seed));
+	memcpy(r->seed, seed, n < sizeof(r->seed) ? n : sizeof(r->seed));
 }
 
 /* Fixed private keys; their public keys follow from X25519. */
