@@ -135,10 +135,11 @@ enum wg_tx {
 };
 
 /* Buffer size wg_send() needs for a plaintext of len bytes. */
+#define WG_PADDED_LEN(len)						\
+	(((size_t)(len) + WG_PAD_MULTIPLE - 1) &			\
+	 ~(size_t)(WG_PAD_MULTIPLE - 1))
 #define WG_SEND_BUFLEN(len)						\
-	(WG_TRANSPORT_HEADER +						\
-	 (((size_t)(len) + WG_PAD_MULTIPLE - 1) & ~(size_t)(WG_PAD_MULTIPLE - 1)) + \
-	 WG_TAG_LEN)
+	(WG_TRANSPORT_HEADER + WG_PADDED_LEN(len) + WG_TAG_LEN)
 
 /*
  * A local identity: our static key pair, cookie checker, per-source rate
@@ -172,7 +173,10 @@ void		*wg_peer_arg(const struct wg_peer *);
 void		 wg_peer_pubkey(const struct wg_peer *, uint8_t[WG_KEY_LEN]);
 /* Replaces the PSK (NULL: none); takes effect at the next handshake. */
 void		 wg_peer_set_psk(struct wg_peer *, const uint8_t *psk);
-/* Persistent keepalive interval in seconds, 0 to disable. */
+/*
+ * Persistent keepalive interval in seconds, 0 to disable; the first one
+ * is due an interval after the last authenticated packet either way.
+ */
 void		 wg_peer_set_keepalive(struct wg_peer *, struct wg_time,
 		    unsigned int);
 /* CLOCK_REALTIME ns of the last completed handshake, 0 if none. */
@@ -182,7 +186,9 @@ int		 wg_peer_has_session(const struct wg_peer *, struct wg_time);
 
 /*
  * Consumes one datagram of len bytes at buf from src, at time now.
- * Transport data is decrypted in place: res->data points into buf.
+ * Transport data is decrypted in place: res->data points into buf, and
+ * buf is scratch even when the datagram is dropped.  src NULL counts as
+ * an empty address (one shared cookie and rate-limit bucket).
  */
 enum wg_rx	 wg_receive(struct wg_local *, struct wg_time now,
 		    const struct wg_addr *src, uint8_t *buf, size_t len,

@@ -30,7 +30,7 @@
 #define WG_TRANSPORT_HEADER	16	/* type, receiver, counter */
 #define WG_TRANSPORT_MIN	(WG_TRANSPORT_HEADER + WG_TAG_LEN)
 #define WG_PAD_MULTIPLE		16
-#define WG_HANDSHAKE_MAX	WG_INITIATION_LEN	/* largest control msg */
+#define WG_HANDSHAKE_MAX	WG_INITIATION_LEN	/* largest non-data */
 
 /* Message 1, initiator to responder. */
 struct wg_msg_initiation {

@@ -23,7 +23,7 @@
 #define WG_RL_HOST_MAX		16
 
 struct wg_rl_entry {
-	uint64_t	last;		/* mono ns of the last packet; 0: free */
+	uint64_t	last;		/* mono ns of the last one; 0: free */
 	uint64_t	tokens;		/* ns of credit */
 	uint8_t		len;
 	uint8_t		host[WG_RL_HOST_MAX];

@@ -22,7 +22,7 @@ enum wg_replay_verdict {
 };
 
 struct wg_replay {
-	uint64_t	top;	/* highest counter accepted, plus one; 0: none */
+	uint64_t	top;	/* highest counter taken, plus one; 0: none */
 	uint64_t	words[WG_REPLAY_WORDS];
 };
 

@@ -85,9 +85,13 @@ wg_rx_handshake(struct wg_local *l, struct wg_time now,
     const struct wg_addr *from, uint8_t *buf, size_t len,
     struct wg_result *res)
 {
-	struct wg_addr		src = *from;
+	struct wg_addr		src;
 	enum cookie_mac_state	st;
 
+	if (from != NULL)
+		src = *from;
+	else
+		memset(&src, 0, sizeof(src));
 	if (src.len > WG_ADDR_MAX)
 		src.len = WG_ADDR_MAX;
 	if (src.host_len > src.len)
@@ -144,7 +148,7 @@ static enum wg_rx
 wg_rx_transport(struct wg_local *l, struct wg_time now, uint8_t *buf,
     size_t len, struct wg_result *res)
 {
-	const struct wg_msg_transport	*m = (const struct wg_msg_transport *)buf;
+	const struct wg_msg_transport	*m;
 	struct wg_index_entry		*e;
 	struct noise_keypair		*kp, *cur;
 	struct wg_peer			*p;
@@ -152,6 +156,7 @@ wg_rx_transport(struct wg_local *l, struct wg_time now, uint8_t *buf,
 	uint64_t			 counter;
 	size_t				 plen;
 
+	m = (const struct wg_msg_transport *)buf;
 	e = wg_index_lookup(&l->l_index, wg_le32dec(m->receiver));
 	if (e == NULL || e->keypair == NULL)
 		return wg_rx_drop(l, NULL, res, WG_DROP_UNKNOWN_INDEX);

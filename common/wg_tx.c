@@ -95,7 +95,7 @@ wg_send(struct wg_peer *p, struct wg_time now, uint8_t *buf, size_t len,
 		return WG_TX_NEED_HANDSHAKE;
 	}
 
-	padded = WG_SEND_BUFLEN(len) - WG_TRANSPORT_HEADER - WG_TAG_LEN;
+	padded = WG_PADDED_LEN(len);
 	memset(pt + len, 0, padded - len);
 	counter = kp->send_counter++;
 	wg_le32enc(hdr->type, WG_MSG_TRANSPORT);

@@ -112,7 +112,8 @@ test_wrong_keys(void)
 	c = wg_local_new(test_priv_a, test_rng_fn, &rc);
 	wg_peer_initiate(wg_peer_new(c, pub, NULL, NULL), pr.now, 0, &r1);
 	ok(pair_deliver_msg(&pr, 1, &r1, &r2) == WG_RX_DROP &&
-	    r2.drop == WG_DROP_BAD_MAC1, "initiation to the wrong key: bad mac1");
+	    r2.drop == WG_DROP_BAD_MAC1,
+	    "initiation to the wrong key: bad mac1");
 	wg_local_free(c);
 
 	wg_local_pubkey(pr.a, pub);

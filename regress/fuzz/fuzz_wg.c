@@ -61,7 +61,7 @@ setup(void)
 	memset(buf, 0, WG_COOKIE_REPLY_LEN);
 	wg_le32enc(buf, WG_MSG_COOKIE);
 	memcpy(buf + 4, r2.msg + 4, 4);
-	keep(4, buf, WG_COOKIE_REPLY_LEN);		/* cookie B->A, forged */
+	keep(4, buf, WG_COOKIE_REPLY_LEN);		/* forged cookie B->A */
 	pr_ready = 1;
 	pr_uses = 0;
 }
