@@ -134,7 +134,7 @@ enum wg_tx {
 	WG_TX_ERROR		/* res->drop says why */
 };
 
-/* Buffer size wg_send() needs for a plaintext of len bytes. */
+/* A plaintext of len bytes padded, and the buffer wg_send() needs for it. */
 #define WG_PADDED_LEN(len)						\
 	(((size_t)(len) + WG_PAD_MULTIPLE - 1) &			\
 	 ~(size_t)(WG_PAD_MULTIPLE - 1))

@@ -11,7 +11,9 @@
  * rebuilt every 256 inputs so that its state stays near the interesting
  * part.
  *
- * Input: records of [op][len][len bytes]; see run_op().
+ * Input: records of [op][len][len bytes]; see run_op().  Seeds, one per
+ * kind of operation, are in regress/fuzz/corpus/wg/:
+ *   build/fuzz/fuzz_wg -max_total_time=60 regress/fuzz/corpus/wg
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -93,11 +95,24 @@ deliver(int to_b, uint8_t *buf, size_t len)
 	}
 }
 
+/* Carries a message a side produced (initiation, keepalive...) across. */
+static void
+forward(int from_a, const struct wg_result *res)
+{
+	uint8_t	buf[WG_HANDSHAKE_MAX];
+
+	if (res->msg_len == 0)
+		return;
+	memcpy(buf, res->msg, res->msg_len);
+	deliver(from_a, buf, res->msg_len);
+}
+
 /*
  * op & 7: 0 raw bytes to B, 1 raw bytes to A, 2 patch a template (first
  * data byte picks it, the rest is XORed from offset 4) and deliver it,
  * 3 the same with mac1 recomputed, 4 advance the clock by le16 ms * 100,
- * 5 toggle under load, 6 tick both peers, 7 send len bytes from A or B.
+ * 5 toggle under load, 6 tick both peers, 7 send len bytes from A or B;
+ * what ticks and sends produce is delivered to the other side.
  */
 static void
 run_op(uint8_t op, const uint8_t *d, size_t len)
@@ -138,7 +153,9 @@ run_op(uint8_t op, const uint8_t *d, size_t len)
 		break;
 	case 6:
 		wg_peer_tick(pr.pa, pr.now, &res);
+		forward(1, &res);
 		wg_peer_tick(pr.pb, pr.now, &res);
+		forward(0, &res);
 		break;
 	case 7:
 		n = len < 1400 ? len : 1400;
@@ -146,6 +163,7 @@ run_op(uint8_t op, const uint8_t *d, size_t len)
 		if (wg_send(op & 0x10 ? pr.pa : pr.pb, pr.now, buf, n,
 		    sizeof(buf), &res) == WG_TX_OK)
 			deliver((op & 0x10) != 0, buf, res.wire_len);
+		forward((op & 0x10) != 0, &res);
 		break;
 	}
 }
