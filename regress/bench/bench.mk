@@ -1,0 +1,2 @@
+# Benchmark tools, built by the generic $(B)/regress/% rule.
+TOOLS	+= $(B)/regress/bench/wgbench
