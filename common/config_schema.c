@@ -217,7 +217,7 @@ const struct ckey edge_keys[] = {
 	K_INT("ListenPort", listen_port, 0, 65535, 0),
 	K_U32("FwMark", fwmark),
 	K_BLOCK("DisabledAf", disabled_af, disabled_af_keys, 0),
-	K_INT("AfPrefer", af_prefer, 4, 6, 0),	/* 5: config_edge.c */
+	K_INT("AfPrefer", af_prefer, INT_MIN, INT_MAX, 0), /* config_edge.c */
 	K_BLOCK("LogLevel", loglevel, loglevel_keys, 0),
 	K_BLOCK("DynamicRoute", dynroute, dynroute_keys, 0),
 	K_NHTABLE("NextHopTable", nhtable),
