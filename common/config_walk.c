@@ -626,7 +626,9 @@ cw_block(struct cparse *cp, const struct ckey *tbl, void *base,
 			continue;
 		}
 		for (ki = 0, k = tbl; k->kind != CK_END; k++, ki++)
-			if (strcasecmp(k->name, kn->str) == 0 ||
+			if (ki == sizeof(seen) / sizeof(seen[0]))
+				fatalx("%s: schema table too long", __func__);
+			else if (strcasecmp(k->name, kn->str) == 0 ||
 			    (k->alias && strcasecmp(k->alias, kn->str) == 0))
 				break;
 		path_join(kpath, sizeof(kpath), path, kn->str);
