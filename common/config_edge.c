@@ -118,10 +118,9 @@ check_supernode(struct cparse *cp, struct edge_conf *c)
 		cp_error(cp, at(cp, "DynamicRoute.SuperNode.PubKeyV6"),
 		    "DynamicRoute.SuperNode.PubKeyV6", "required with "
 		    "EndpointV6");
+	p = "DynamicRoute.SuperNode.EndpointEdgeAPIUrl";
 	if (*s->edge_api_url == '\0')
-		cp_error(cp, at(cp, "DynamicRoute.SuperNode.EndpointEdgeAPIUrl"),
-		    "DynamicRoute.SuperNode.EndpointEdgeAPIUrl",
-		    "required with UseSuperNode");
+		cp_error(cp, at(cp, p), p, "required with UseSuperNode");
 }
 
 static void

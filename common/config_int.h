@@ -58,6 +58,7 @@ struct cparse {
 	size_t			 ndropped;	/* over CONF_MAX_DIAGS */
 	size_t			 first;		/* diags of this parse */
 	const struct ynode	*root;
+	const struct ynode	*peers;		/* root's Peers value */
 };
 
 /* config_diag.c */
@@ -114,7 +115,7 @@ enum ckind {
 	CK_KEY,		/* struct conf_key */
 	CK_ENUM,	/* int-sized enum, spelled by enames */
 	CK_BLOCK,	/* nested mapping described by sub */
-	CK_LIST,	/* sequence of mappings: array at off, count at cnt_off */
+	CK_LIST,	/* list of mappings: array at off, count at cnt_off */
 	CK_STRLIST,	/* struct conf_strlist */
 	CK_NHTABLE,	/* struct conf_nhtable */
 	CK_LATENCY	/* conf_latency array at off, count at cnt_off */
@@ -127,13 +128,13 @@ enum ckind {
 
 struct cenum {
 	const char	*name;
-	int		 value;		/* the first name of a value prints */
+	int		 value;	/* the first name of a value prints */
 };
 
 struct ckey {
 	const char		*name;	/* EtherGuard's spelling */
 	enum ckind		 kind;
-	size_t			 off;	/* of the field in the block's struct */
+	size_t			 off;	/* of the field in the block */
 	unsigned int		 flags;
 	double			 min, max;
 	enum strcheck		 check;	/* CK_STR and CK_STRLIST items */
@@ -142,7 +143,7 @@ struct ckey {
 	size_t			 cnt_off;
 	size_t			 elem_size;
 	void			(*elem_init)(void *);
-	const char		*alias;	/* older name, accepted with a warning */
+	const char		*alias;	/* older name (with a warning) */
 };
 
 extern const struct ckey edge_keys[];
@@ -174,6 +175,7 @@ struct peer_ref {
 	size_t			 idx;	/* in Peers */
 };
 
+const struct ynode *cp_peer_key(struct cparse *, size_t, const char *);
 void	conf_check_peers(struct cparse *, struct peer_ref *, size_t,
 	    int own_id, const uint8_t *own_pubkey);
 

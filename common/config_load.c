@@ -98,6 +98,7 @@ conf_walk_text(struct cparse *cp, const struct ckey *tbl, void *c,
 	if ((root = ynode_parse(cp, buf, len)) == NULL)
 		return;
 	cp->root = root;
+	cp->peers = ynode_get(root, "Peers");
 	cw_block(cp, tbl, c, root, "");
 }
 
@@ -124,12 +125,24 @@ ref_by_key(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/* The node of key in Peers[idx], or where it would be. */
+const struct ynode *
+cp_peer_key(struct cparse *cp, size_t idx, const char *key)
+{
+	const struct ynode	*seq = cp->peers, *item, *n;
+
+	if (seq == NULL || seq->type != YN_SEQ || idx >= seq->nkids)
+		return cp->root;
+	item = seq->kids[idx];
+	return (n = ynode_get(item, key)) != NULL ? n : item;
+}
+
 static const struct ynode *
 peer_node(struct cparse *cp, size_t idx, const char *key, char *path,
     size_t size)
 {
 	snprintf(path, size, "Peers[%zu].%s", idx, key);
-	return ynode_locate(cp->root, path);
+	return cp_peer_key(cp, idx, key);
 }
 
 /*
@@ -139,13 +152,13 @@ peer_node(struct cparse *cp, size_t idx, const char *key, char *path,
 static int
 peer_has_id(struct cparse *cp, size_t idx, uint16_t id)
 {
-	const struct ynode	*seq, *n;
+	const struct ynode	*n;
 	long long		 v;
 
-	seq = ynode_get(cp->root, "Peers");
-	if (seq == NULL || seq->type != YN_SEQ || idx >= seq->nkids)
+	if (cp->peers == NULL || cp->peers->type != YN_SEQ ||
+	    idx >= cp->peers->nkids)
 		return 0;
-	n = ynode_get(seq->kids[idx], "NodeID");
+	n = ynode_get(cp->peers->kids[idx], "NodeID");
 	return n != NULL && n->type == YN_SCALAR &&
 	    conf_parse_int(n->str, &v) == 0 && v == id &&
 	    v <= NODEID_MAX_VALID;

@@ -100,7 +100,7 @@ looks_numeric(const char *s)
 /*
  * Whether s can be written as a plain scalar that any YAML reader takes
  * as this very string: printable ASCII, no indicator at the start, no
- * ": " or " #", not a null, boolean or number.
+ * ": " or " #", not a null, boolean, number or date.
  */
 static int
 plain_ok(const char *s)
@@ -118,6 +118,10 @@ plain_ok(const char *s)
 		if (s[i] < 0x20 || s[i] > 0x7e)
 			return 0;
 	if (strstr(s, ": ") != NULL || strstr(s, " #") != NULL)
+		return 0;
+	/* YAML 1.1 timestamps: 2001-12-14... */
+	if (strspn(s, "0123456789") == 4 && s[4] == '-' &&
+	    s[5] >= '0' && s[5] <= '9')
 		return 0;
 	return !looks_numeric(s) && !is_word(s, words);
 }

@@ -213,11 +213,11 @@ const struct ckey edge_keys[] = {
 	K_STR("PostScript", post_script, SC_ANY, 0),
 	K_INT("DefaultTTL", default_ttl, 1, 255, 0),
 	K_FLOAT("L2FIBTimeout", l2fib_timeout, 0, T_MAX, CF_MIN_OPEN),
-	K_KEY("PrivKey", privkey, CF_SECRET),	/* required: config_edge.c */
+	K_KEY("PrivKey", privkey, CF_SECRET),	/* see config_edge.c */
 	K_INT("ListenPort", listen_port, 0, 65535, 0),
 	K_U32("FwMark", fwmark),
 	K_BLOCK("DisabledAf", disabled_af, disabled_af_keys, 0),
-	K_INT("AfPrefer", af_prefer, 4, 6, 0),	/* 5: config_edge.c */
+	K_INT("AfPrefer", af_prefer, INT_MIN, INT_MAX, 0), /* config_edge.c */
 	K_BLOCK("LogLevel", loglevel, loglevel_keys, 0),
 	K_BLOCK("DynamicRoute", dynroute, dynroute_keys, 0),
 	K_NHTABLE("NextHopTable", nhtable),

@@ -50,9 +50,10 @@ check_peers(struct cparse *cp, struct super_conf *c)
 		refs[i].idx = i;
 		cost = c->peers[i].additional_cost;
 		if (cost < 0 && cost != -1) {
-			snprintf(path, sizeof(path), "Peers[%zu].AdditionalCost",
-			    i);
-			cp_error(cp, at(cp, path), path, "%g: must be -1 (the "
+			snprintf(path, sizeof(path),
+			    "Peers[%zu].AdditionalCost", i);
+			cp_error(cp, cp_peer_key(cp, i, "AdditionalCost"),
+			    path, "%g: must be -1 (the "
 			    "edge's own) or >= 0", cost);
 		}
 	}

@@ -225,13 +225,16 @@ set_str(struct cparse *cp, const struct ckey *k, void *field,
 	*sp = conf_strdup(n->str);
 }
 
+/* A key; "" means none, which a required key may not be. */
 static void
-set_key(struct cparse *cp, struct conf_key *ck, const struct ynode *n,
-    const char *path)
+set_key(struct cparse *cp, const struct ckey *k, struct conf_key *ck,
+    const struct ynode *n, const char *path)
 {
 	if (want_scalar(cp, n, path, "a key") != 0)
 		return;
 	if (n->str[0] == '\0') {
+		if (k->flags & CF_REQUIRED)
+			cp_error(cp, n, path, "must not be empty");
 		sodium_memzero(ck, sizeof(*ck));
 		return;
 	}
@@ -527,7 +530,7 @@ cw_value(struct cparse *cp, const struct ckey *k, void *base,
 		*(int *)field = b;
 		break;
 	case CK_KEY:
-		set_key(cp, field, n, path);
+		set_key(cp, k, field, n, path);
 		break;
 	case CK_ENUM:
 		set_enum(cp, k, field, n, path);
@@ -623,7 +626,9 @@ cw_block(struct cparse *cp, const struct ckey *tbl, void *base,
 			continue;
 		}
 		for (ki = 0, k = tbl; k->kind != CK_END; k++, ki++)
-			if (strcasecmp(k->name, kn->str) == 0 ||
+			if (ki == sizeof(seen) / sizeof(seen[0]))
+				fatalx("%s: schema table too long", __func__);
+			else if (strcasecmp(k->name, kn->str) == 0 ||
 			    (k->alias && strcasecmp(k->alias, kn->str) == 0))
 				break;
 		path_join(kpath, sizeof(kpath), path, kn->str);

@@ -177,7 +177,7 @@ ynode_parse(struct cparse *cp, const char *buf, size_t len)
 			else if (root == NULL)
 				root = n;
 			else
-				ynode_free(n);	/* cannot happen: one root */
+				ynode_free(n);	/* one root only */
 			if (n->type == YN_MAP || n->type == YN_SEQ) {
 				if (depth == YNODE_MAX_DEPTH) {
 					cp_error(cp, n, NULL, "nesting deeper "
