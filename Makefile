@@ -64,6 +64,8 @@ TOOLS	:=
 -include $(sort $(wildcard regress/*/*.mk))
 
 .PHONY: all deps test unit check-man fuzz bench demo install clean
+# Keep objects of test programs: they are not throwaway intermediates.
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(UNIT_TESTS) $(TOOLS)

@@ -1,12 +1,12 @@
 /*
  * Tests of the config module (common/config*.c): the EtherGuard-Go
- * configs of ../shared/testdata load and round-trip, full examples are
+ * configs of regress/testdata load and round-trip, full examples are
  * read field by field, every class of error is reported with its line,
  * defaults, secrets, helpers.
  *
  * The tree's top is found from argv[0] (build/regress/common/t_config)
  * or the current directory; EG_TESTDATA overrides where the EtherGuard-Go
- * configs are (default: ../shared/testdata/etherguard-go from the top).
+ * configs are (default: regress/testdata/etherguard-go from the top).
  */
 #include <sys/stat.h>
 
@@ -223,7 +223,7 @@ test_testdata(void)
 	if (env != NULL && *env != '\0')
 		snprintf(base, sizeof(base), "%s", env);
 	else
-		snprintf(base, sizeof(base), "%s/../shared/testdata/"
+		snprintf(base, sizeof(base), "%s/regress/testdata/"
 		    "etherguard-go", top);
 	if (!ok(stat(base, &st) == 0 && S_ISDIR(st.st_mode),
 	    "EtherGuard-Go testdata found at %s (set EG_TESTDATA)", base))
