@@ -310,7 +310,7 @@ cmd_send(int argc, char **argv)
 	struct timespec		 ts;
 	socklen_t		 tolen;
 	uint64_t		 start, next;
-	double			 interval = 10;
+	double			 interval = 10, elapsed;
 	long			 count = 10, size = 64, sent = 0, errs = 0;
 	int			 ch, fd, lport = 0, i, batch, n;
 
@@ -369,7 +369,9 @@ cmd_send(int argc, char **argv)
 		} else
 			sent += n;
 	}
-	printf("sent=%ld errors=%ld\n", sent, errs);
+	elapsed = (double)(clock_ns(CLOCK_MONOTONIC) - start) / 1e9;
+	printf("sent=%ld errors=%ld elapsed=%.6f rate=%.0f\n", sent, errs,
+	    elapsed, elapsed > 0 ? (double)sent / elapsed : 0.0);
 	close(fd);
 	return 0;
 }
