@@ -94,7 +94,7 @@ rm -f "$f"
 f=$(mktemp)
 setsid sh -c '. "$1/regress/lib/tap.sh"; . "$1/regress/netsim/netsim.sh"
     netsim_start pub pub >/dev/null && echo "$NETSIM_PREFIX" >"$2"
-    sleep 300' sh "$TOP" "$f" >/dev/null &
+    sleep 300' sh "$TOP" "$f" >/dev/null 2>&1 &
 spid=$!
 i=0
 while [ ! -s "$f" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

@@ -192,6 +192,16 @@ signal_event(struct sim *s)
 	s->stop = 1;
 }
 
+/* Stops polling a broken TAP; frames toward it then count as txerr. */
+static void
+port_detach(struct sim *s, int id)
+{
+	if (epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->env->e_nodes[id].n_tapfd,
+	    NULL) == -1)
+		log_warn("epoll_ctl");
+	log_warnx("port %d: detached, its eth0 is gone", id);
+}
+
 /* Points the timer at the delay line's next release, if it moved. */
 static void
 arm_timer(struct sim *s)
@@ -228,7 +238,8 @@ run_loop(struct sim *s)
 			id = (int)(uint32_t)evs[i].data.u64;
 			switch ((enum ev_kind)(evs[i].data.u64 >> 32)) {
 			case EV_TAP:
-				fwd_input(s->fwd, id, mono_ns());
+				if (fwd_input(s->fwd, id, mono_ns()) == -1)
+					port_detach(s, id);
 				break;
 			case EV_TIMER:
 				if (read(s->timerfd, &expirations,

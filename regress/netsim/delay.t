@@ -46,7 +46,9 @@ netsim_near 1 2 20 fd99::2
 ok $? "IPv6 1->2 is 20 ms within 1 ms ($NETSIM_PROBED)"
 
 # Jitter 3 ms on 10 ms: uniform in 7..13 ms, so 200 probes 1 ms apart
-# reach near both ends and overtake one another.
+# reach near both ends and overtake one another.  The top end is judged
+# by the 90th percentile (12.4 ms), which a loaded machine moves less
+# than the maximum.
 netsim set 1 2 delay 10 jitter 3
 rc=1
 for try in 1 2 3; do
@@ -54,7 +56,7 @@ for try in 1 2 3; do
 	if fcmp "$(kv min "$line")" ">=" 6.99 &&
 	    fcmp "$(kv min "$line")" "<=" 8 &&
 	    fcmp "$(kv max "$line")" ">=" 12 &&
-	    fcmp "$(kv max "$line")" "<=" 14 &&
+	    fcmp "$(kv p90 "$line")" "<=" 13.5 &&
 	    fcmp "$(kv median "$line")" ">=" 9 &&
 	    fcmp "$(kv median "$line")" "<=" 11.5; then
 		rc=0

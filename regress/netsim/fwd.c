@@ -383,8 +383,12 @@ switch_frame(struct fwd *f, int src, const unsigned char *buf, size_t len,
 			offer(f, src, i, buf, len, now);
 }
 
-/* Reads what port id has ready (a burst at most) and switches it. */
-void
+/*
+ * Reads what port id has ready (a burst at most) and switches it.
+ * Returns -1 when the TAP is broken (its device deleted, say): the
+ * caller stops polling it.
+ */
+int
 fwd_input(struct fwd *f, int id, uint64_t now)
 {
 	ssize_t	n;
@@ -393,12 +397,14 @@ fwd_input(struct fwd *f, int id, uint64_t now)
 	for (i = 0; i < READ_BURST; i++) {
 		n = read(f->ports[id].fd, f->rxbuf, sizeof(f->rxbuf));
 		if (n == -1) {
-			if (errno != EAGAIN && errno != EINTR)
-				log_warn("port %d: read", id);
-			return;
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			log_warn("port %d: read", id);
+			return -1;
 		}
 		switch_frame(f, id, f->rxbuf, (size_t)n, now);
 	}
+	return 0;
 }
 
 /* Writes every queued frame due at now. */

@@ -76,7 +76,7 @@ struct fwd;
 struct fwd	*fwd_new(int, uint64_t);
 void		 fwd_free(struct fwd *);
 void		 fwd_port(struct fwd *, int, int, const unsigned char *);
-void		 fwd_input(struct fwd *, int, uint64_t);
+int		 fwd_input(struct fwd *, int, uint64_t);
 void		 fwd_release(struct fwd *, uint64_t);
 uint64_t	 fwd_next_release(const struct fwd *);
 void		 fwd_apply(struct fwd *, const struct ctl_req *);

@@ -150,7 +150,7 @@ netsim_ping() {
 # netsim_probe I J COUNT INTERVAL_MS [ADDR [SEND-OPTIONS]]: sends COUNT
 # stamped UDP probes from node I to node J (at ADDR, J's WAN address by
 # default) and prints the receiver's summary line: received=
-# reordered= min= median= max= (one-way delays in ms) rate=.
+# reordered= min= median= p90= max= (one-way delays in ms) rate=.
 netsim_probe() {
 	# Callers use $(...): the count lives in a file, not a variable.
 	_n=$(($(cat "$NETSIM_DIR/probes" 2>/dev/null || echo 0) + 1))

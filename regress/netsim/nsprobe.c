@@ -529,12 +529,13 @@ cmd_recv(int argc, char **argv)
 	printf("received=%lu reordered=%lu other=%lu", n, reordered, other);
 	if (n > 0) {
 		qsort(delays, n, sizeof(*delays), cmp_u64);
-		printf(" min=%.3f median=%.3f max=%.3f", delays[0] / 1e6,
-		    delays[n / 2] / 1e6, delays[n - 1] / 1e6);
+		printf(" min=%.3f median=%.3f p90=%.3f max=%.3f",
+		    delays[0] / 1e6, delays[n / 2] / 1e6,
+		    delays[n * 9 / 10] / 1e6, delays[n - 1] / 1e6);
 		printf(" rate=%.0f", n > 1 && last > first ?
 		    (double)(n - 1) * 1e9 / (double)(last - first) : 0.0);
 	} else
-		printf(" min=- median=- max=- rate=0");
+		printf(" min=- median=- p90=- max=- rate=0");
 	printf("\n");
 	for (i = 0; i < nsrc; i++)
 		printf("from=%s count=%lu\n", addr_str(&src[i].ss),
