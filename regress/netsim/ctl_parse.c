@@ -21,12 +21,20 @@
 
 #define CTL_MAXWORDS	32
 
+/* The message quotes the offending word, made printable. */
 static int
 parse_err(char *err, size_t errlen, const char *msg, const char *word)
 {
-	if (word != NULL)
-		snprintf(err, errlen, "%s: \"%.40s\"", msg, word);
-	else
+	char	shown[41];
+	size_t	i;
+
+	if (word != NULL) {
+		for (i = 0; i < sizeof(shown) - 1 && word[i] != '\0'; i++)
+			shown[i] = isprint((unsigned char)word[i]) ?
+			    word[i] : '?';
+		shown[i] = '\0';
+		snprintf(err, errlen, "%s: \"%s\"", msg, shown);
+	} else
 		snprintf(err, errlen, "%s", msg);
 	return -1;
 }

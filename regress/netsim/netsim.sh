@@ -19,8 +19,10 @@ _netsim_trap=
 # netsim_start [-a] [-s SEED] KIND... | -n COUNT
 # Builds the WAN (kinds: pub, eim, sym) and returns once it is up.
 # Sets NETSIM_DIR (run directory: ctl socket, pid, log) and
-# NETSIM_PREFIX (namespace names PREFIX-nI, PREFIX-rI).
+# NETSIM_PREFIX (namespace names PREFIX-nI, PREFIX-rI).  One WAN at a
+# time: a running one is stopped first.
 netsim_start() {
+	netsim_stop
 	_netsim_runs=$((_netsim_runs + 1))
 	NETSIM_PREFIX=nsim$$
 	[ "$_netsim_runs" -gt 1 ] && NETSIM_PREFIX=nsim$$_$_netsim_runs
