@@ -74,13 +74,15 @@ netsim_stop
 
 # 4. The test shell dies by SIGKILL: the emulator watches it and goes.
 f=$(mktemp)
-sh -c '. "$1"; netsim_start pub pub >/dev/null && echo "$NETSIM_PREFIX" >"$2"
+sh -c '. "$1"; netsim_start pub pub >/dev/null &&
+    echo "$NETSIM_PREFIX $NETSIM_DIR" >"$2"
     exec sleep 300' sh "$TOP/regress/netsim/netsim.sh" "$f" &
 spid=$!
 i=0
 while [ ! -s "$f" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-p4=$(cat "$f")
-on_exit "$NETSIM_BIN cleanup ${p4:-none}"
+read -r p4 d4 <"$f"
+# Its trap never runs: its run directory (the log) is ours to remove.
+on_exit "$NETSIM_BIN cleanup ${p4:-none}; rm -rf ${d4:-/nonexistent}"
 [ -n "$p4" ] && ip netns list | grep -q "^$p4-n1"
 ok $? "a child test started its own emulator ($p4)"
 kill -KILL $spid
