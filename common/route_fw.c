@@ -45,7 +45,7 @@ struct fw {
 	int64_t			*lastp;		/* Bellman-Ford bookkeeping */
 	int64_t			*maxin;		/* max |weight| into each node */
 	int64_t			 sbound;	/* sum of maxin */
-	int64_t			*mpanel;	/* FW_BS x np masked row panel */
+	int64_t			*mpanel;	/* masked row panel, packed */
 	int64_t			*mdiag;		/* FW_BS x FW_BS masked diagonal */
 	int64_t			*tmp;		/* np */
 	pthread_barrier_t	 bar;
@@ -209,26 +209,32 @@ static int
 fw_load(struct fw *f)
 {
 	size_t	 n = f->n, np = f->np, i, j;
-	int64_t	 w, aw, s, q, lim = fw_limit(f);
-	int	 neg = 0, shift;
+	int64_t	 w, aw, s, q, lim = fw_limit(f), *wr, *kr, *maxin = f->maxin;
+	uint64_t keep, sg, uaw, bad = 0, neg = 0;
+	int	 shift;
 
+	/*
+	 * Masks, not branches: whether a link exists is a coin toss to the
+	 * branch predictor, and mispredictions cost more than the work.
+	 */
 	for (j = 0; j < np; j++)
-		f->maxin[j] = 0;
+		maxin[j] = 0;
 	for (i = 0; i < n; i++) {
+		wr = f->w + i * np;
 		for (j = 0; j < n; j++) {
-			w = f->w[i * np + j];
-			if (i == j || w == FW_NOEDGE)
-				continue;
-			if (w > FW_W_MAX || w < -FW_W_MAX) {
-				errno = ERANGE;
-				return -1;
-			}
-			aw = w < 0 ? -w : w;
-			if (aw > f->maxin[j])
-				f->maxin[j] = aw;
-			if (w < 0)
-				neg = 1;
+			w = wr[j];
+			keep = -(uint64_t)((w != FW_NOEDGE) & (i != j));
+			sg = (uint64_t)(w >> 63);
+			uaw = (((uint64_t)w ^ sg) - sg) & keep;
+			bad |= uaw > (uint64_t)FW_W_MAX;
+			neg |= sg & keep;
+			aw = (int64_t)uaw;	/* unused if bad */
+			maxin[j] = aw > maxin[j] ? aw : maxin[j];
 		}
+	}
+	if (bad) {
+		errno = ERANGE;
+		return -1;
 	}
 	for (s = 0, j = 0; j < n; j++)
 		s += f->maxin[j];
@@ -240,25 +246,37 @@ fw_load(struct fw *f)
 				break;
 	}
 	f->shift = shift;
-	for (j = 0; j < np; j++)
-		f->maxin[j] = 0;
 	for (i = 0; i < np; i++) {
-		for (j = 0; j < np; j++) {
-			w = f->w[i * np + j];
-			if (i == j || i >= n || j >= n || w == FW_NOEDGE) {
-				f->key[i * np + j] = BF_NONE;
-				continue;
+		wr = f->w + i * np;
+		kr = f->key + i * np;
+		for (j = 0; j < n && i < n; j++) {
+			w = wr[j];
+			keep = -(uint64_t)((w != FW_NOEDGE) & (i != j));
+			kr[j] = (int64_t)(((uint64_t)w & keep) |
+			    ((uint64_t)BF_NONE & ~keep));
+		}
+		for (; j < np; j++)
+			kr[j] = BF_NONE;
+	}
+	if (shift > 0) {
+		for (j = 0; j < np; j++)
+			f->maxin[j] = 0;
+		for (i = 0; i < n; i++) {
+			kr = f->key + i * np;
+			for (j = 0; j < n; j++) {
+				if (kr[j] == BF_NONE)
+					continue;
+				q = fw_quant(kr[j], shift);
+				kr[j] = q;
+				aw = q < 0 ? -q : q;
+				if (aw > f->maxin[j])
+					f->maxin[j] = aw;
 			}
-			q = fw_quant(w, shift);
-			f->key[i * np + j] = q;
-			aw = q < 0 ? -q : q;
-			if (aw > f->maxin[j])
-				f->maxin[j] = aw;
 		}
 	}
 	for (f->sbound = 0, j = 0; j < n; j++)
 		f->sbound += f->maxin[j];
-	return neg;
+	return neg != 0;
 }
 
 /*
@@ -300,18 +318,20 @@ static void
 fw_pack(struct fw *f)
 {
 	size_t	 np = f->np, i, j;
-	int64_t	 q, *row, one = (int64_t)1 << f->bits;
+	int64_t	 q, *row, *pot = f->pot, pi;
+	uint64_t one = (uint64_t)1 << f->bits, none, v;
 	int	 sh = 2 * f->bits;
 
+	/* Masks, not branches, as in fw_load(). */
 	for (i = 0; i < np; i++) {
 		row = f->key + i * np;
+		pi = pot[i];
 		for (j = 0; j < np; j++) {
 			q = row[j];
-			if (q == BF_NONE)
-				row[j] = KEY_INF;
-			else
-				row[j] = ((q + f->pot[i] - f->pot[j]) << sh) |
-				    one | (int64_t)j;
+			none = -(uint64_t)(q == BF_NONE);
+			v = ((uint64_t)(q + pi - pot[j]) << sh) | one | j;
+			row[j] = (int64_t)((v & ~none) |
+			    ((uint64_t)KEY_INF & none));
 		}
 		row[i] = f->lowmask;
 	}
@@ -365,46 +385,57 @@ fw_phase1(struct fw *f, size_t kb)
 			f->mdiag[k * FW_BS + j] = d[k * np + j] & himask;
 }
 
-/* Phase 2, row panel: block (kb, jb), then its masked copy. */
+/*
+ * Phase 2 as min-plus products with the closed diagonal block D*, which
+ * after phase 1 holds the shortest paths inside block kb: the row panel
+ * becomes D* x R and the column panel C x D*.  (A path leaving block kb
+ * for j does so from the last block-kb node it visits, and one entering
+ * it does so at the first.)  The row panel's old values are the right
+ * operand, so they go through the masked copy first; the column panel
+ * reads its own row as the left operand, which is safe: a value already
+ * lowered is still a real path, so the minimum is unchanged.
+ */
+/* Where the packed row panel holds (row 0, column j), j % 16 == 0. */
+static int64_t *
+fw_mpanel_at(const struct fw *f, size_t j)
+{
+	return f->mpanel + j / 16 * (FW_BS * 16);
+}
+
+/* Masked copy of kl rows x jl columns of c into 16-column chunks. */
+static void
+fw_pack_panel(int64_t *m, const int64_t *c, size_t np, size_t kl,
+    size_t jl, int64_t himask)
+{
+	size_t	 j, k;
+
+	for (k = 0; k < kl; k++)
+		for (j = 0; j < jl; j++)
+			m[j / 16 * (FW_BS * 16) + k * 16 + j % 16] =
+			    c[k * np + j] & himask;
+}
+
 static void
 fw_phase2_row(struct fw *f, size_t kb, size_t jb)
 {
 	size_t	 np = f->np, k0 = kb * FW_BS, kl = fw_blen(f, kb);
-	size_t	 j0 = jb * FW_BS, jl = fw_blen(f, jb), i, j, k;
+	size_t	 j0 = jb * FW_BS, jl = fw_blen(f, jb);
 	int64_t	*d = f->key + k0 * np + k0, *c = f->key + k0 * np + j0;
-	int64_t	 a, himask = ~f->lowmask;
+	int64_t	*m = fw_mpanel_at(f, j0), himask = ~f->lowmask;
 
-	for (k = 0; k < kl; k++) {
-		for (i = 0; i < kl; i++) {
-			a = d[i * np + k];
-			if (a == KEY_INF || i == k)
-				continue;
-			f->kern->relax_row(c + i * np, c + k * np, a, himask,
-			    jl);
-		}
-	}
-	for (k = 0; k < kl; k++)
-		for (j = 0; j < jl; j++)
-			f->mpanel[k * np + j0 + j] = c[k * np + j] & himask;
+	fw_pack_panel(m, c, np, kl, jl, himask);
+	f->kern->minplus(c, np, d, np, m, 16, FW_BS * 16, kl, jl, kl);
+	fw_pack_panel(m, c, np, kl, jl, himask);
 }
 
-/* Phase 2, column panel: block (ib, kb), one row at a time. */
 static void
 fw_phase2_col(struct fw *f, size_t kb, size_t ib)
 {
 	size_t	 np = f->np, k0 = kb * FW_BS, kl = fw_blen(f, kb);
-	size_t	 i0 = ib * FW_BS, il = fw_blen(f, ib), i, k;
-	int64_t	*c, a;
+	size_t	 i0 = ib * FW_BS, il = fw_blen(f, ib);
+	int64_t	*c = f->key + i0 * np + k0;
 
-	for (i = i0; i < i0 + il && i < f->n; i++) {
-		c = f->key + i * np + k0;
-		for (k = 0; k < kl; k++) {
-			a = c[k];
-			if (a == KEY_INF)
-				continue;
-			f->kern->relax_row(c, f->mdiag + k * FW_BS, a, -1, kl);
-		}
-	}
+	f->kern->minplus(c, np, c, np, f->mdiag, FW_BS, 16, il, kl, kl);
 }
 
 /* Phase 3: row strip ib against the masked row panel, both sides. */
@@ -415,9 +446,9 @@ fw_phase3(struct fw *f, size_t kb, size_t ib)
 	size_t	 i0 = ib * FW_BS, il = fw_blen(f, ib);
 	int64_t	*c = f->key + i0 * np, *a = c + k0;
 
-	f->kern->minplus(c, np, a, np, f->mpanel, np, il, k0, kl);
-	f->kern->minplus(c + k0 + kl, np, a, np, f->mpanel + k0 + kl, np,
-	    il, np - k0 - kl, kl);
+	f->kern->minplus(c, np, a, np, f->mpanel, 16, FW_BS * 16, il, k0, kl);
+	f->kern->minplus(c + k0 + kl, np, a, np, fw_mpanel_at(f, k0 + kl), 16,
+	    FW_BS * 16, il, np - k0 - kl, kl);
 }
 
 struct fw_worker {

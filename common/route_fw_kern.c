@@ -28,21 +28,24 @@ relax_row_scalar(int64_t *c, const int64_t *r, int64_t a, int64_t m,
 
 static void
 minplus_scalar(int64_t *c, size_t cs, const int64_t *a, size_t as,
-    const int64_t *b, size_t bs, size_t rows, size_t cols, size_t kn)
+    const int64_t *b, size_t bs, size_t bjs, size_t rows, size_t cols,
+    size_t kn)
 {
-	size_t		 i, j, k;
+	size_t		 i, j, jj, k;
 	int64_t		 aik, s, *ci;
 	const int64_t	*bk;
 
 	for (i = 0; i < rows; i++) {
-		ci = c + i * cs;
-		for (k = 0; k < kn; k++) {
-			aik = a[i * as + k];
-			bk = b + k * bs;
-			for (j = 0; j < cols; j++) {
-				s = aik + bk[j];
-				if (s < ci[j])
-					ci[j] = s;
+		for (jj = 0; jj < cols; jj += 16) {
+			ci = c + i * cs + jj;
+			for (k = 0; k < kn; k++) {
+				aik = a[i * as + k];
+				bk = b + (jj / 16) * bjs + k * bs;
+				for (j = 0; j < 16; j++) {
+					s = aik + bk[j];
+					if (s < ci[j])
+						ci[j] = s;
+				}
 			}
 		}
 	}
@@ -95,7 +98,8 @@ relax_row_avx2(int64_t *c, const int64_t *r, int64_t a, int64_t m,
 __attribute__((target("avx2")))
 static void
 minplus_avx2(int64_t *c, size_t cs, const int64_t *a, size_t as,
-    const int64_t *b, size_t bs, size_t rows, size_t cols, size_t kn)
+    const int64_t *b, size_t bs, size_t bjs, size_t rows, size_t cols,
+    size_t kn)
 {
 	__m256i		 c00, c01, c10, c11, c20, c21, c30, c31, b0, b1;
 	const int64_t	*ak, *bk;
@@ -107,7 +111,7 @@ minplus_avx2(int64_t *c, size_t cs, const int64_t *a, size_t as,
 			ct = c + i * cs + j;
 			AVX2_LD(0); AVX2_LD(1); AVX2_LD(2); AVX2_LD(3);
 			for (k = 0; k < kn; k++) {
-				bk = b + k * bs + j;
+				bk = b + (j / 16) * bjs + k * bs + j % 16;
 				ak = a + i * as + k;
 				b0 = _mm256_loadu_si256((const __m256i *)bk);
 				b1 = _mm256_loadu_si256((const __m256i *)(bk + 4));
@@ -159,7 +163,8 @@ relax_row_avx512(int64_t *c, const int64_t *r, int64_t a, int64_t m,
 __attribute__((target("avx512f")))
 static void
 minplus_avx512(int64_t *c, size_t cs, const int64_t *a, size_t as,
-    const int64_t *b, size_t bs, size_t rows, size_t cols, size_t kn)
+    const int64_t *b, size_t bs, size_t bjs, size_t rows, size_t cols,
+    size_t kn)
 {
 	__m512i		 c00, c01, c10, c11, c20, c21, c30, c31;
 	__m512i		 c40, c41, c50, c51, c60, c61, c70, c71, b0, b1;
@@ -173,7 +178,7 @@ minplus_avx512(int64_t *c, size_t cs, const int64_t *a, size_t as,
 			AVX512_LD(0); AVX512_LD(1); AVX512_LD(2); AVX512_LD(3);
 			AVX512_LD(4); AVX512_LD(5); AVX512_LD(6); AVX512_LD(7);
 			for (k = 0; k < kn; k++) {
-				bk = b + k * bs + j;
+				bk = b + (j / 16) * bjs + k * bs;
 				ak = a + i * as + k;
 				b0 = _mm512_loadu_si512(bk);
 				b1 = _mm512_loadu_si512(bk + 8);

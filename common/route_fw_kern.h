@@ -20,11 +20,13 @@ struct fw_kern {
 	/*
 	 * Min-plus product: c[i][j] = min(c[i][j], min_k a[i][k] + b[k][j])
 	 * for i < rows (multiple of 8), j < cols, k < kn.  Strides are in
-	 * elements.
+	 * elements; b[k][j] is at b[(j / 16) * bjs + k * bs + j % 16], so b
+	 * may be row-major (bjs = 16) or packed in 16-column chunks (bs =
+	 * 16), which keeps a tile's rows of b apart in the cache.
 	 */
 	void		(*minplus)(int64_t *c, size_t cs, const int64_t *a,
 			    size_t as, const int64_t *b, size_t bs,
-			    size_t rows, size_t cols, size_t kn);
+			    size_t bjs, size_t rows, size_t cols, size_t kn);
 };
 
 enum fw_isa {
