@@ -81,6 +81,8 @@ route_free(struct route *rt)
 	free(rt->ids);
 	free(rt->idx);
 	free(rt->cost_us);
+	free(rt->online);
+	free(rt->dirty);
 	free(rt->nh);
 	free(rt);
 }
@@ -213,6 +215,8 @@ node_cmp(const void *key, const void *elem)
 const struct route_node *
 route_node_find(const struct route *rt, uint16_t id)
 {
+	if (rt->nnodes == 0)
+		return NULL;
 	return bsearch(&id, rt->nodes, rt->nnodes, sizeof(*rt->nodes),
 	    node_cmp);
 }
@@ -357,24 +361,56 @@ manual_value(const struct conf_latency *m)
 }
 
 double
+route_link_ms(const struct route *rt, const struct route_link *l,
+    uint16_t src, uint16_t dst)
+{
+	const struct conf_latency	*m;
+
+	if (rt->nmanual > 0 && (m = manual_lookup(rt, src, dst, 0)) != NULL)
+		return manual_value(m);
+	if (l == NULL || !l->live)
+		return HUGE_VAL;
+	if (rt->nmanual > 0 && (m = manual_lookup(rt, src, dst, 1)) != NULL)
+		return manual_value(m);
+	return l->lat_ms;
+}
+
+double
 route_link_latency(const struct route *rt, uint16_t src, uint16_t dst)
 {
 	const struct route_node		*s, *d;
-	const struct conf_latency	*m;
-	const struct route_link		*l;
 
 	if (src == dst || (s = route_node_find(rt, src)) == NULL ||
 	    (d = route_node_find(rt, dst)) == NULL || !s->online ||
 	    !d->online)
 		return HUGE_VAL;
-	if ((m = manual_lookup(rt, src, dst, 0)) != NULL)
-		return manual_value(m);
-	l = route_link_get(&rt->links, src, dst);
-	if (l == NULL || !l->live)
-		return HUGE_VAL;
-	if ((m = manual_lookup(rt, src, dst, 1)) != NULL)
-		return manual_value(m);
-	return l->lat_ms;
+	return route_link_ms(rt, route_link_get(&rt->links, src, dst), src,
+	    dst);
+}
+
+/*
+ * Only links in this list can feed something new to an incremental
+ * update; if it cannot grow, a full computation sees everything.
+ */
+void
+route_link_dirty(struct route *rt, struct route_link *l)
+{
+	uint32_t	*d;
+	size_t		 cap;
+
+	if (l->dirty)
+		return;
+	if (rt->ndirty == rt->dirtycap) {
+		cap = rt->dirtycap ? rt->dirtycap * 2 : 64;
+		if ((d = reallocarray(rt->dirty, cap, sizeof(*d))) == NULL) {
+			rt->pending_force = 1;
+			return;
+		}
+		rt->dirty = d;
+		rt->dirtycap = cap;
+	}
+	rt->dirty[rt->ndirty++] = l->key;
+	l->dirty = 1;
 }
 
 int
@@ -401,6 +437,7 @@ route_sample(struct route *rt, uint16_t src, uint16_t dst, double ms,
 		return -1;
 	l->seen = now;
 	l->ttl = ttl;
+	route_link_dirty(rt, l);
 	eff = route_link_latency(rt, src, dst);
 	if (eff == HUGE_VAL)
 		return 0;
@@ -425,6 +462,7 @@ route_expire(struct route *rt, double now)
 			if (l->used_live) {
 				/* its end goes into the next computation */
 				route_link_forget(l);
+				route_link_dirty(rt, l);
 				rt->pending_lat = 1;
 			} else
 				route_link_del(&rt->links, l);
@@ -462,16 +500,4 @@ route_next_poll(const struct route *rt)
 	if (rt->pending_lat && !rt->p.static_mode)
 		t = fmin(t, rt->last_compute + rt->p.recalculate_cooldown);
 	return t;
-}
-
-/* The weight fed for src->dst now, in us, or FW_NOEDGE. */
-int64_t
-route_pair_weight(const struct route *rt, uint16_t src, uint16_t dst,
-    int64_t cost_us)
-{
-	double	 lat = route_link_latency(rt, src, dst);
-
-	if (lat == HUGE_VAL)
-		return FW_NOEDGE;
-	return llround(lat * 1000) + cost_us;
 }

@@ -32,28 +32,60 @@ max_lowered(size_t n)
 	return n / 16 > 0 ? n / 16 : 1;
 }
 
-/* Every pair's weight from scratch. */
+/* What a link feeds now, us, or FW_NOEDGE; i, j its dense indices. */
+static int64_t
+link_weight(const struct route *rt, const struct route_link *l, size_t i,
+    size_t j)
+{
+	double	 ms;
+
+	if (!rt->online[i] || !rt->online[j])
+		return FW_NOEDGE;
+	ms = route_link_ms(rt, l, rt->ids[i], rt->ids[j]);
+	if (ms == HUGE_VAL)
+		return FW_NOEDGE;
+	return llround(ms * 1000) + rt->cost_us[j];
+}
+
+/*
+ * Every weight from scratch: only measured links and exact manual
+ * entries make links, so only they are looked at.
+ */
 static void
 fill_weights(struct route *rt, int64_t *w, size_t st)
 {
-	size_t	 n = rt->n, i, j;
+	const struct route_link		*l;
+	const struct conf_latency	*m;
+	size_t				 n = rt->n, i, j, k;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		for (j = 0; j < n; j++)
 			w[i * st + j] = FW_NOEDGE;
-		for (j = 0; j < n; j++) {
-			if (i == j)
-				continue;
-			w[i * st + j] = route_pair_weight(rt, rt->ids[i],
-			    rt->ids[j], rt->cost_us[j]);
-		}
+	for (k = 0; k < rt->links.cap; k++) {
+		l = &rt->links.slots[k];
+		if (l->key == 0)
+			continue;
+		i = rt->idx[l->key >> 16];
+		j = rt->idx[l->key & 0xffff];
+		w[i * st + j] = link_weight(rt, l, i, j);
+	}
+	for (k = 0; k < rt->nmanual; k++) {
+		m = &rt->manual[k];
+		if (m->src == NODEID_BROADCAST || m->dst == NODEID_BROADCAST ||
+		    rt->idx[m->src] == ROUTE_NOIDX ||
+		    rt->idx[m->dst] == ROUTE_NOIDX)
+			continue;
+		i = rt->idx[m->src];
+		j = rt->idx[m->dst];
+		w[i * st + j] = link_weight(rt, NULL, i, j);
 	}
 }
 
 /*
- * Only the pairs with link records can differ: update them, collect
- * the lowered ones.  Returns how many were lowered, or -1 when a weight
- * rose or too many were lowered (a full computation is needed).
+ * Only the links touched since the last computation can differ: update
+ * them, collect the lowered ones.  Returns how many were lowered, or -1
+ * when a weight rose or too many were lowered (a full computation is
+ * needed).
  */
 static ssize_t
 diff_weights(struct route *rt, int64_t *w, size_t st, struct pair *low,
@@ -64,14 +96,14 @@ diff_weights(struct route *rt, int64_t *w, size_t st, struct pair *low,
 	int64_t			 nw, ow;
 	int			 full = 0;
 
-	for (k = 0; k < rt->links.cap; k++) {
-		l = &rt->links.slots[k];
-		if (l->key == 0)
+	for (k = 0; k < rt->ndirty; k++) {
+		l = route_link_get(&rt->links, (uint16_t)(rt->dirty[k] >> 16),
+		    (uint16_t)(rt->dirty[k] & 0xffff));
+		if (l == NULL)
 			continue;
 		i = rt->idx[l->key >> 16];
 		j = rt->idx[l->key & 0xffff];
-		nw = route_pair_weight(rt, (uint16_t)(l->key >> 16),
-		    (uint16_t)(l->key & 0xffff), rt->cost_us[j]);
+		nw = link_weight(rt, l, i, j);
 		ow = w[i * st + j];
 		if (nw == ow)
 			continue;
@@ -93,11 +125,14 @@ reindex(struct route *rt)
 {
 	uint16_t	*ids = NULL;
 	int64_t		*cost = NULL;
+	uint8_t		*online = NULL;
 	size_t		 i, n = rt->nnodes;
 
 	if (n > 0 && ((ids = reallocarray(NULL, n, sizeof(*ids))) == NULL ||
-	    (cost = reallocarray(NULL, n, sizeof(*cost))) == NULL)) {
+	    (cost = reallocarray(NULL, n, sizeof(*cost))) == NULL ||
+	    (online = malloc(n)) == NULL)) {
 		free(ids);
+		free(cost);
 		return -1;
 	}
 	for (i = 0; i < rt->n; i++)
@@ -105,12 +140,15 @@ reindex(struct route *rt)
 	for (i = 0; i < n; i++) {
 		ids[i] = rt->nodes[i].id;
 		cost[i] = llround(rt->nodes[i].cost_ms * 1000);
+		online[i] = rt->nodes[i].online;
 		rt->idx[ids[i]] = (uint16_t)i;
 	}
 	free(rt->ids);
 	free(rt->cost_us);
+	free(rt->online);
 	rt->ids = ids;
 	rt->cost_us = cost;
+	rt->online = online;
 	rt->n = n;
 	return 0;
 }
@@ -133,16 +171,12 @@ static uint16_t *
 build_nh(const struct route *rt)
 {
 	uint16_t	*nh;
-	size_t		 n = rt->n, i, j;
-	uint32_t	 h;
+	size_t		 n = rt->n, i;
 
 	if ((nh = reallocarray(NULL, n > 0 ? n * n : 1, sizeof(*nh))) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++)
-		for (j = 0; j < n; j++) {
-			h = fw_nexthop(rt->fw, i, j);
-			nh[i * n + j] = h == FW_NONE ? NH_NONE : rt->ids[h];
-		}
+		fw_nexthop_row(rt->fw, i, rt->ids, NH_NONE, nh + i * n);
 	return nh;
 }
 
@@ -182,25 +216,53 @@ nh_differs(const uint16_t *oids, size_t on, const uint16_t *onh,
 	return 0;
 }
 
-/* After a computation: what each link fed, and dead links go. */
+/* What link l fed the computation; then forget it if dead. */
 static void
-record_used(struct route *rt)
+record_link(struct route *rt, struct route_link *l)
+{
+	size_t	 i = rt->idx[l->key >> 16], j = rt->idx[l->key & 0xffff];
+	double	 lat;
+
+	l->dirty = 0;
+	if (!l->live) {
+		route_link_del(&rt->links, l);
+		return;
+	}
+	lat = !rt->online[i] || !rt->online[j] ? HUGE_VAL :
+	    route_link_ms(rt, l, rt->ids[i], rt->ids[j]);
+	l->used_live = lat != HUGE_VAL;
+	l->used_ms = l->used_live ? lat : 0;
+}
+
+/*
+ * After a computation: what the links fed, for the jitter rule.  After
+ * an incremental one only the touched links can have changed.
+ */
+static void
+record_used(struct route *rt, int all)
 {
 	struct route_link	*l;
 	size_t			 k;
-	double			 lat;
 
-	for (k = 0; k < rt->links.cap; k++) {
-		l = &rt->links.slots[k];
-		while (l->key != 0 && !l->live)
-			route_link_del(&rt->links, l);
-		if (l->key == 0)
-			continue;
-		lat = route_link_latency(rt, (uint16_t)(l->key >> 16),
-		    (uint16_t)(l->key & 0xffff));
-		l->used_live = lat != HUGE_VAL;
-		l->used_ms = l->used_live ? lat : 0;
+	if (all) {
+		/* a deletion may pull a later link back into slot k */
+		for (k = 0; k < rt->links.cap; k++) {
+			l = &rt->links.slots[k];
+			while (l->key != 0 && !l->live)
+				route_link_del(&rt->links, l);
+			if (l->key != 0)
+				record_link(rt, l);
+		}
+	} else {
+		for (k = 0; k < rt->ndirty; k++) {
+			l = route_link_get(&rt->links,
+			    (uint16_t)(rt->dirty[k] >> 16),
+			    (uint16_t)(rt->dirty[k] & 0xffff));
+			if (l != NULL)
+				record_link(rt, l);
+		}
 	}
+	rt->ndirty = 0;
 }
 
 static int
@@ -223,7 +285,7 @@ route_compute(struct route *rt, double now)
 	size_t		 on = 0, st, k, n;
 	ssize_t		 nlow = -1;
 	int64_t		*w;
-	int		 flags = ROUTE_COMPUTED, st_fw = 0, incr = 0;
+	int		 flags = ROUTE_COMPUTED, st_fw = 0, incr = 0, all = 1;
 
 	if (rt->p.static_mode)
 		return static_compute(rt);
@@ -243,6 +305,7 @@ route_compute(struct route *rt, double now)
 			goto fail;
 		if (incr && nlow > 0)
 			flags |= ROUTE_INCREMENTAL;
+		all = 0;
 		free(low);
 		low = NULL;
 	} else {
@@ -290,7 +353,7 @@ route_compute(struct route *rt, double now)
 	rt->computed = 1;
 	rt->pending_force = rt->pending_lat = 0;
 	rt->last_compute = now;
-	record_used(rt);
+	record_used(rt, all);
 	return flags;
 fail:
 	/* nothing half-done is kept: the next poll starts from scratch */

@@ -627,6 +627,23 @@ fw_nexthop(const struct fw *f, size_t i, size_t j)
 	return (uint32_t)(k & f->lowmask);
 }
 
+void
+fw_nexthop_row(const struct fw *f, size_t i, const uint16_t *ids,
+    uint16_t none, uint16_t *out)
+{
+	const int64_t	*row;
+	size_t		 j;
+
+	for (j = 0; j < f->n; j++)
+		out[j] = none;
+	if (!f->valid || i >= f->n)
+		return;
+	row = f->key + i * f->np;
+	for (j = 0; j < f->n; j++)
+		if (row[j] != KEY_INF && j != i)
+			out[j] = ids[row[j] & f->lowmask];
+}
+
 int
 fw_reachable(const struct fw *f, size_t i, size_t j)
 {

@@ -73,6 +73,9 @@ int		 fw_lower(struct fw *, size_t a, size_t b);
 int		 fw_status(const struct fw *);
 int		 fw_shift(const struct fw *);
 uint32_t	 fw_nexthop(const struct fw *, size_t i, size_t j);
+/* Row i at once: out[j] = ids[next hop], or none (also for j == i). */
+void		 fw_nexthop_row(const struct fw *, size_t i,
+		    const uint16_t *ids, uint16_t none, uint16_t *out);
 int		 fw_reachable(const struct fw *, size_t i, size_t j);
 uint32_t	 fw_hops(const struct fw *, size_t i, size_t j);
 /* Distance in us (in units of 2^shift us when FW_COARSE), or FW_NOEDGE. */

@@ -19,6 +19,7 @@ struct route_link {
 	uint32_t	 key;		/* src << 16 | dst; 0 = free slot */
 	uint8_t		 live;		/* has a sample within its ttl */
 	uint8_t		 used_live;	/* live in the last computation */
+	uint8_t		 dirty;		/* in route's dirty list */
 	uint16_t	 nwin;		/* raw samples held */
 	uint16_t	 pos;		/* next slot in win */
 	uint16_t	 wcap;		/* slots in win */
@@ -51,6 +52,9 @@ struct route {
 	size_t			 nmanual;
 	struct conf_nhtable	 stable;	/* static table, sorted */
 
+	uint32_t		*dirty;		/* keys of links touched since */
+	size_t			 ndirty;	/* the last computation */
+	size_t			 dirtycap;
 	int			 pending_force;	/* compute at the next poll */
 	int			 pending_lat;	/* compute after cool-down */
 	int			 static_news;	/* static table not reported */
@@ -63,6 +67,7 @@ struct route {
 	uint16_t		*ids;		/* dense index -> NodeID */
 	uint16_t		*idx;		/* NodeID -> index, 65536 */
 	int64_t			*cost_us;	/* per index */
+	uint8_t			*online;	/* per index */
 	uint16_t		*nh;		/* n x n NodeIDs */
 	int			 computed;
 	int			 fw_ok;		/* fw holds the same index */
@@ -82,8 +87,10 @@ int	route_link_push(struct route_link *, double ms, int radius,
 /* route.c: the effective latency of a link now, or HUGE_VAL. */
 double	route_link_latency(const struct route *, uint16_t, uint16_t);
 const struct route_node *route_node_find(const struct route *, uint16_t);
-/* The weight fed for src->dst now (latency + cost_us), or FW_NOEDGE. */
-int64_t	route_pair_weight(const struct route *, uint16_t, uint16_t,
-	    int64_t cost_us);
+/* Notes a link touched since the last computation. */
+void	route_link_dirty(struct route *, struct route_link *);
+/* A link's latency now (manual or damped), nodes taken as online. */
+double	route_link_ms(const struct route *, const struct route_link *,
+	    uint16_t src, uint16_t dst);
 
 #endif /* EG_ROUTE_INT_H */

@@ -54,6 +54,8 @@ route_nexthop(const struct route *rt, uint16_t src, uint16_t dst)
 	size_t			 i, j;
 
 	if (rt->p.static_mode) {
+		if (rt->stable.count == 0)
+			return NODEID_INVALID;
 		key.src = src;
 		key.dst = dst;
 		e = bsearch(&key, rt->stable.entries, rt->stable.count,
