@@ -25,12 +25,12 @@
 #define FW_ALIGN	64
 #define KEY_INF		(((int64_t)1 << 62) - 1)
 #define BF_NONE		((int64_t)1 << 62)	/* no edge, for Bellman-Ford */
-#define FW_MT_MIN	256		/* padded size from which 2 threads pay */
+#define FW_MT_MIN	256		/* 2 threads pay from here */
 #define FW_BLOCKED_MIN	(2 * FW_BS)
 
 struct fw {
 	size_t			 n;		/* nodes */
-	size_t			 np;		/* padded to FW_PAD: row stride */
+	size_t			 np;		/* row stride, n padded */
 	int			 bits;		/* 2^bits > n */
 	int64_t			 lowmask;	/* 2^bits - 1 */
 	int			 shift;		/* unit = 2^shift us */
@@ -43,10 +43,10 @@ struct fw {
 	int64_t			*key;		/* packed results */
 	int64_t			*pot;		/* potentials, in units */
 	int64_t			*lastp;		/* Bellman-Ford bookkeeping */
-	int64_t			*maxin;		/* max |weight| into each node */
+	int64_t			*maxin;		/* max |weight| into a node */
 	int64_t			 sbound;	/* sum of maxin */
 	int64_t			*mpanel;	/* masked row panel, packed */
-	int64_t			*mdiag;		/* FW_BS x FW_BS masked diagonal */
+	int64_t			*mdiag;		/* masked diagonal block */
 	int64_t			*tmp;		/* np */
 	pthread_barrier_t	 bar;
 };

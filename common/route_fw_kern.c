@@ -114,7 +114,8 @@ minplus_avx2(int64_t *c, size_t cs, const int64_t *a, size_t as,
 				bk = b + (j / 16) * bjs + k * bs + j % 16;
 				ak = a + i * as + k;
 				b0 = _mm256_loadu_si256((const __m256i *)bk);
-				b1 = _mm256_loadu_si256((const __m256i *)(bk + 4));
+				b1 = _mm256_loadu_si256(
+				    (const __m256i *)(bk + 4));
 				AVX2_ROW(0); AVX2_ROW(1);
 				AVX2_ROW(2); AVX2_ROW(3);
 			}

@@ -52,8 +52,8 @@ struct route {
 	size_t			 nmanual;
 	struct conf_nhtable	 stable;	/* static table, sorted */
 
-	uint32_t		*dirty;		/* keys of links touched since */
-	size_t			 ndirty;	/* the last computation */
+	uint32_t		*dirty;		/* links touched since the */
+	size_t			 ndirty;	/* last computation (keys) */
 	size_t			 dirtycap;
 	int			 pending_force;	/* compute at the next poll */
 	int			 pending_lat;	/* compute after cool-down */

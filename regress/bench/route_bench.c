@@ -13,6 +13,10 @@
  * after one link's weight drops.  Above 1024 nodes the textbook loop
  * runs only its first k iterations and the time is extrapolated (marked
  * with '*'); its results are then not compared.
+ *
+ * A second table times the whole engine (common/route.c) up to 1024
+ * nodes: a full computation with building the weights from the links
+ * and comparing the tables, and a poll after one link's latency drops.
  */
 #include <err.h>
 #include <stdint.h>
@@ -22,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "route.h"
 #include "route_fw.h"
 #include "route_fw_kern.h"
 
@@ -135,7 +140,8 @@ textbook(int64_t *d, int32_t *nh, const int64_t *w, size_t n, size_t kmax)
 	for (k = 0; k < kmax; k++)
 		for (i = 0; i < n; i++)
 			for (j = 0; j < n; j++)
-				if (d[i * n + k] + d[k * n + j] < d[i * n + j]) {
+				if (d[i * n + k] + d[k * n + j] <
+				    d[i * n + j]) {
 					d[i * n + j] = d[i * n + k] +
 					    d[k * n + j];
 					nh[i * n + j] = nh[i * n + k];
@@ -211,6 +217,55 @@ kernel_peak(int isa)
 	free(b);
 	free(c);
 	return (double)reps * bs * bs * bs / t;
+}
+
+/* The engine on the same kind of graph: full and one-drop times. */
+static void
+bench_engine(size_t n, int threads, double *full, double *drop)
+{
+	struct route_params	 p;
+	struct route		*rt;
+	size_t			 i, j;
+	double			 t0, t;
+	int			 r;
+
+	memset(&p, 0, sizeof(p));
+	p.jitter_tolerance_multiplier = 1;
+	p.threads = threads;
+	if ((rt = route_new(&p)) == NULL)
+		err(1, "route_new");
+	for (i = 0; i < n; i++)
+		if (route_node_add(rt, (uint16_t)(i * 13 + 1)) == -1 ||
+		    route_node_cost(rt, (uint16_t)(i * 13 + 1), 10) == -1)
+			err(1, "route_node_add");
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			if (i != j && rng() % 2 && route_sample(rt,
+			    (uint16_t)(i * 13 + 1), (uint16_t)(j * 13 + 1),
+			    1 + (double)(rng() % 99000) / 1000, 1e9, 0) == -1)
+				err(1, "route_sample");
+	*full = 1e30;
+	for (r = 0; r < 3; r++) {
+		route_node_cost(rt, 1, r);	/* forces a full computation */
+		t0 = now();
+		if (route_poll(rt, r) == -1)
+			err(1, "route_poll");
+		t = now() - t0;
+		if (t < *full)
+			*full = t;
+	}
+	*drop = 0;
+	for (r = 0; r < 20; r++) {
+		i = rng() % n;
+		j = (i + 1 + rng() % (n - 1)) % n;
+		route_sample(rt, (uint16_t)(i * 13 + 1), (uint16_t)(j * 13 + 1),
+		    0.5, 1e9, 10 + r);
+		t0 = now();
+		if (route_poll(rt, 10 + r) == -1)
+			err(1, "route_poll");
+		*drop += (now() - t0) / 20;
+	}
+	route_free(rt);
 }
 
 static void
@@ -323,6 +378,17 @@ main(int argc, char *argv[])
 	    "wherever it ran to the end.\n");
 	printf("* textbook above %d nodes: first %d k iterations timed, "
 	    "scaled by n/%d.\n", TB_FULL_MAX, TB_PART_K, TB_PART_K);
+	printf("\nwhole engine (route.h), half the links sampled, ms:\n");
+	printf("%6s %12s %12s %14s\n", "n", "full 1thr", "full 2thr",
+	    "1 link drops");
+	for (i = 0; i < nsizes; i++) {
+		if ((n = sizes[i]) > TB_FULL_MAX)
+			continue;
+		bench_engine(n, 1, &t1, &tinc);
+		bench_engine(n, 2, &t2, &tinc);
+		printf("%6zu %12.3f %12.3f %14.3f\n", n, t1 * 1e3, t2 * 1e3,
+		    tinc * 1e3);
+	}
 	fw_free(f);
 	free(sizes);
 	return 0;

@@ -372,7 +372,8 @@ test_negative_cycle(void)
 	route_sample(rt, 2, 1, 20, TTL, 1);
 	f = route_poll(rt, 1);
 	ok(!(f & ROUTE_NEGCYCLE) && route_edge_nh(rt, 1, 2) == -10 &&
-	    route_dist(rt, 1, 3) == -9, "cycle gone: negatives used as they are");
+	    route_dist(rt, 1, 3) == -9,
+	    "cycle gone: negatives used as they are");
 	route_free(rt);
 }
 

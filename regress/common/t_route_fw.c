@@ -178,7 +178,8 @@ check_ref(struct fw *f, const struct graph *g, const struct ref *r,
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < n; j++) {
 			d = r->d[i * n + j];
-			if (fw_dist(f, i, j) != (d == REF_INF ? FW_NOEDGE : d) ||
+			if (fw_dist(f, i, j) !=
+			    (d == REF_INF ? FW_NOEDGE : d) ||
 			    fw_nexthop(f, i, j) != ref_nexthop(g, r, i, j) ||
 			    (d != REF_INF &&
 			    (int64_t)fw_hops(f, i, j) != r->h[i * n + j])) {
@@ -320,9 +321,11 @@ test_offset_invariance(void)
 			bad++;
 		for (i = 0; i < n && !bad; i++)
 			for (j = 0; j < n; j++) {
-				if (fw_nexthop(a, i, j) != fw_nexthop(b, i, j) ||
+				if (fw_nexthop(a, i, j) !=
+				    fw_nexthop(b, i, j) ||
 				    fw_hops(a, i, j) != fw_hops(b, i, j) ||
-				    (fw_reachable(a, i, j) && fw_dist(b, i, j) !=
+				    (fw_reachable(a, i, j) &&
+				    fw_dist(b, i, j) !=
 				    fw_dist(a, i, j) + off[j] - off[i])) {
 					bad++;
 					break;
@@ -452,7 +455,8 @@ test_zero_cycles(void)
 	fw_solve(f);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < n; j++) {
-			for (cur = i, steps = 0; cur != j && steps <= n; steps++)
+			for (cur = i, steps = 0; cur != j && steps <= n;
+			    steps++)
 				cur = fw_nexthop(f, cur, j);
 			if (cur != j)
 				loops++;

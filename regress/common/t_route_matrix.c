@@ -89,7 +89,8 @@ static void
 test_tolerated(void)
 {
 	const char	*plain = "X 1 2 3\n1 0 1 5\n2 1 0 1\n3 5 1 0\n";
-	const char	*messy = "# costs in ms\r\n\r\n  X\t3  1\t\t2 # header\r\n"
+	const char	*messy = "# costs in ms\r\n\r\n"
+			    "  X\t3  1\t\t2 # header\r\n"
 			    "\n3 0 5 1\r\n# row 1 next\n1\t5 0 1\n"
 			    "   2 1 1 0   \n\n# end";
 	char		*a, *b, err[256];
@@ -135,7 +136,8 @@ test_errors(void)
 		{ "X 1 65535\n", "line 1: NodeID 65535 is reserved" },
 		{ "X 1 70000\n", "line 1: bad NodeID '70000'" },
 		{ "X 1 -2\n", "line 1: bad NodeID '-2'" },
-		{ "X 1 2\n3 0 1\n", "line 2: row NodeID 3 is not in the header" },
+		{ "X 1 2\n3 0 1\n",
+		    "line 2: row NodeID 3 is not in the header" },
 		{ "X 1 2\n1 -1 1\n", "line 2: the diagonal cost of NodeID 1 "
 		    "must be 0" },
 		{ "X 1 2\n1 Inf 1\n", "line 2: the diagonal cost of NodeID 1 "
@@ -248,7 +250,8 @@ static void
 test_paths(void)
 {
 	struct route_matrix	 m;
-	const char		*txt = "X 1 2 3\n1 0 1.25 5\n2 1 0 1\n3 Inf 1 0\n";
+	const char		*txt =
+	    "X 1 2 3\n1 0 1.25 5\n2 1 0 1\n3 Inf 1 0\n";
 	char			 err[256], *out = NULL;
 	size_t			 len;
 	FILE			*fp;
