@@ -154,7 +154,9 @@ double		 route_json_ms(double);
 int		 route_nhtable(const struct route *, struct conf_nhtable *);
 /*
  * As YAML that egd's config accepts: "NextHopTable:", then one map per
- * source in ascending order, without src == dst or unreachable pairs.
+ * source in ascending order, without src == dst or unreachable pairs
+ * (a source with no entry has no map; no entry at all: "NextHopTable:
+ * {}").  The table must be sorted, as route_nhtable() makes it.
  */
 int		 route_nhtable_print(FILE *, const struct conf_nhtable *);
 
