@@ -47,14 +47,32 @@ link_weight(const struct route *rt, const struct route_link *l, size_t i,
 	return llround(ms * 1000) + rt->cost_us[j];
 }
 
+/* What live link l feeds, as link_weight(), noted for the jitter rule. */
+static int64_t
+link_feed(const struct route *rt, struct route_link *l, size_t i, size_t j)
+{
+	double	 ms = HUGE_VAL;
+
+	if (rt->online[i] && rt->online[j])
+		ms = route_link_ms(rt, l, rt->ids[i], rt->ids[j]);
+	l->dirty = 0;
+	l->used_live = ms != HUGE_VAL;
+	l->used_ms = l->used_live ? ms : 0;
+	if (ms == HUGE_VAL)
+		return FW_NOEDGE;
+	return llround(ms * 1000) + rt->cost_us[j];
+}
+
 /*
  * Every weight from scratch: only measured links and exact manual
- * entries make links, so only they are looked at.
+ * entries make links, so only they are looked at.  Each link notes
+ * what it feeds (for the jitter rule) in the same pass, and dead links
+ * go.
  */
 static void
 fill_weights(struct route *rt, int64_t *w, size_t st)
 {
-	const struct route_link		*l;
+	struct route_link		*l;
 	const struct conf_latency	*m;
 	size_t				 n = rt->n, i, j, k;
 
@@ -63,12 +81,16 @@ fill_weights(struct route *rt, int64_t *w, size_t st)
 			w[i * st + j] = FW_NOEDGE;
 	for (k = 0; k < rt->links.cap; k++) {
 		l = &rt->links.slots[k];
+		/* a deletion may pull a later link back into slot k */
+		while (l->key != 0 && !l->live)
+			route_link_del(&rt->links, l);
 		if (l->key == 0)
 			continue;
 		i = rt->idx[l->key >> 16];
 		j = rt->idx[l->key & 0xffff];
-		w[i * st + j] = link_weight(rt, l, i, j);
+		w[i * st + j] = link_feed(rt, l, i, j);
 	}
+	rt->ndirty = 0;
 	for (k = 0; k < rt->nmanual; k++) {
 		m = &rt->manual[k];
 		if (m->src == NODEID_BROADCAST || m->dst == NODEID_BROADCAST ||
@@ -216,51 +238,28 @@ nh_differs(const uint16_t *oids, size_t on, const uint16_t *onh,
 	return 0;
 }
 
-/* What link l fed the computation; then forget it if dead. */
-static void
-record_link(struct route *rt, struct route_link *l)
-{
-	size_t	 i = rt->idx[l->key >> 16], j = rt->idx[l->key & 0xffff];
-	double	 lat;
-
-	l->dirty = 0;
-	if (!l->live) {
-		route_link_del(&rt->links, l);
-		return;
-	}
-	lat = !rt->online[i] || !rt->online[j] ? HUGE_VAL :
-	    route_link_ms(rt, l, rt->ids[i], rt->ids[j]);
-	l->used_live = lat != HUGE_VAL;
-	l->used_ms = l->used_live ? lat : 0;
-}
-
 /*
- * After a computation: what the links fed, for the jitter rule.  After
- * an incremental one only the touched links can have changed.
+ * After an incremental computation: only the links touched since the
+ * last one can feed something new; note it, and dead links go.
  */
 static void
-record_used(struct route *rt, int all)
+record_dirty(struct route *rt)
 {
 	struct route_link	*l;
-	size_t			 k;
+	size_t			 k, i, j;
 
-	if (all) {
-		/* a deletion may pull a later link back into slot k */
-		for (k = 0; k < rt->links.cap; k++) {
-			l = &rt->links.slots[k];
-			while (l->key != 0 && !l->live)
-				route_link_del(&rt->links, l);
-			if (l->key != 0)
-				record_link(rt, l);
+	for (k = 0; k < rt->ndirty; k++) {
+		l = route_link_get(&rt->links, (uint16_t)(rt->dirty[k] >> 16),
+		    (uint16_t)(rt->dirty[k] & 0xffff));
+		if (l == NULL)
+			continue;
+		if (!l->live) {
+			route_link_del(&rt->links, l);
+			continue;
 		}
-	} else {
-		for (k = 0; k < rt->ndirty; k++) {
-			l = route_link_get(&rt->links,
-			    (uint16_t)(rt->dirty[k] >> 16),
-			    (uint16_t)(rt->dirty[k] & 0xffff));
-			if (l != NULL)
-				record_link(rt, l);
-		}
+		i = rt->idx[l->key >> 16];
+		j = rt->idx[l->key & 0xffff];
+		(void)link_feed(rt, l, i, j);
 	}
 	rt->ndirty = 0;
 }
@@ -285,7 +284,7 @@ route_compute(struct route *rt, double now)
 	size_t		 on = 0, st, k, n;
 	ssize_t		 nlow = -1;
 	int64_t		*w;
-	int		 flags = ROUTE_COMPUTED, st_fw = 0, incr = 0, all = 1;
+	int		 flags = ROUTE_COMPUTED, st_fw = 0, incr = 0;
 
 	if (rt->p.static_mode)
 		return static_compute(rt);
@@ -305,7 +304,7 @@ route_compute(struct route *rt, double now)
 			goto fail;
 		if (incr && nlow > 0)
 			flags |= ROUTE_INCREMENTAL;
-		all = 0;
+		record_dirty(rt);
 		free(low);
 		low = NULL;
 	} else {
@@ -330,7 +329,8 @@ route_compute(struct route *rt, double now)
 			if ((st_fw = fw_solve(rt->fw)) == -1)
 				goto fail;
 			rt->fw_ok = 1;
-		}
+		} else
+			rt->ndirty = 0;		/* no node, no link */
 	}
 	if (st_fw & FW_NEGCYCLE)
 		flags |= ROUTE_NEGCYCLE;
@@ -353,7 +353,6 @@ route_compute(struct route *rt, double now)
 	rt->computed = 1;
 	rt->pending_force = rt->pending_lat = 0;
 	rt->last_compute = now;
-	record_used(rt, all);
 	return flags;
 fail:
 	/* nothing half-done is kept: the next poll starts from scratch */
