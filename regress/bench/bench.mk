@@ -1,2 +1,2 @@
 # Benchmark tools, built by the generic $(B)/regress/% rule.
-TOOLS	+= $(B)/regress/bench/wgbench
+TOOLS	+= $(B)/regress/bench/wgbench $(B)/regress/bench/route_bench
