@@ -45,6 +45,10 @@ struct ctl_route {
 
 struct ctl_counter {
 	char		name[48];
+	uint32_t	kind;
+#define CTLC_COUNTER		0
+#define CTLC_DROP		1	/* something dropped, for this reason */
+	uint32_t	reserved;
 	uint64_t	value;
 };
 

@@ -257,6 +257,7 @@ parent_main(const struct parent_ops *ops, const char *conffile,
 	}
 
 	log_init(proc_daemon.debug, LOG_DAEMON);
+	log_procinit(proc_names[PROC_PARENT]);
 	log_setcats(conf_log_categories(ops->loglevel(par.conf)));
 	if (ops->setup != NULL && ops->setup(par.conf) == -1) {
 		log_warnx("cannot start");
@@ -264,7 +265,6 @@ parent_main(const struct parent_ops *ops, const char *conffile,
 	}
 	if (!proc_daemon.debug && daemon(0, 0) == -1)
 		fatal("daemon");
-	log_procinit(proc_names[PROC_PARENT]);
 
 	ctlfd = parent_control_socket(sockpath);
 	par.sockpath = sockpath;

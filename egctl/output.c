@@ -97,15 +97,18 @@ text_nothing(void)
 {
 }
 
-static int	text_ncounters;
+static int	text_ndrops;
 
-/* Only the reasons that dropped something: the list is long. */
+/*
+ * Only drop reasons that dropped something (the list is long); the
+ * other counters are for -j.
+ */
 static void
 text_counter(const struct ctl_counter *c)
 {
-	if (c->value == 0)
+	if (c->value == 0 || c->kind != CTLC_DROP)
 		return;
-	if (text_ncounters++ == 0)
+	if (text_ndrops++ == 0)
 		printf("\n%-40s %s\n", "DROPPED", "COUNT");
 	printf("%-40s %llu\n", c->name, (unsigned long long)c->value);
 }

@@ -14,6 +14,7 @@
 
 static json_t	*json_list;
 static json_t	*json_counters;
+static json_t	*json_drops;
 
 static json_t *
 json_node(uint16_t id)
@@ -71,17 +72,19 @@ static void
 json_peers_begin(void)
 {
 	json_begin();
-	if ((json_counters = json_object()) == NULL)
+	if ((json_counters = json_object()) == NULL ||
+	    (json_drops = json_object()) == NULL)
 		errx(1, "out of memory");
 }
 
 static void
 json_counter(const struct ctl_counter *c)
 {
-	json_set(json_counters, c->name, json_integer(c->value));
+	json_set(c->kind == CTLC_DROP ? json_drops : json_counters, c->name,
+	    json_integer(c->value));
 }
 
-/* {"Peers": [...], "Dropped": {"reason": count, ...}} */
+/* {"Peers": [...], "Dropped": {"reason": n, ...}, "Counters": {...}} */
 static void
 json_peers_end(void)
 {
@@ -90,9 +93,10 @@ json_peers_end(void)
 	if ((doc = json_object()) == NULL)
 		errx(1, "out of memory");
 	json_set(doc, "Peers", json_list);
-	json_set(doc, "Dropped", json_counters);
+	json_set(doc, "Dropped", json_drops);
+	json_set(doc, "Counters", json_counters);
 	json_dump(doc);
-	json_list = json_counters = NULL;
+	json_list = json_counters = json_drops = NULL;
 }
 
 static void

@@ -91,14 +91,6 @@ egd_restart_key(const void *cur, const void *next)
 	return NULL;
 }
 
-static void
-egd_started(void *conf, struct proc_chan chans[PROC_MAX])
-{
-	if (proc_compose(&chans[PROC_ENGINE], IMSG_EGD_FDS_DONE, 0, 0, -1,
-	    NULL, 0) == -1)
-		fatal("engine");
-}
-
 static const struct parent_ops egd_ops = {
 	.load = egd_load,
 	.dump = egd_dump,
@@ -109,7 +101,11 @@ static const struct parent_ops egd_ops = {
 	.restart_key = egd_restart_key,
 	/* Only the engine needs keys. */
 	.printflags = { [PROC_ENGINE] = CONF_PRINT_SECRETS },
+	.setup = egd_setup,
 	.started = egd_started,
+	.reloaded = egd_reloaded,
+	.reaped = egd_reaped,
+	.dispatch = { [PROC_ENGINE] = egd_dispatch_engine },
 };
 
 struct edge_conf *

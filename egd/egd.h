@@ -15,6 +15,25 @@
 #define EGD_SOCKET		"/var/run/egd.sock"
 #define EG_CHROOT		"/var/empty"
 
+#include <sys/socket.h>
+
+/* IMSG_EGD_ENDPOINT: where a peer is, as the parent resolved it. */
+struct egd_endpoint {
+	uint16_t		node_id;
+	uint8_t			force;	/* also for a peer that roamed */
+	uint8_t			reserved;
+	uint32_t		sslen;
+	struct sockaddr_storage	ss;
+};
+
+/* setup.c: the parent's privileged work for the engine */
+int	egd_setup(void *conf);
+void	egd_started(void *conf, struct proc_chan chans[PROC_MAX]);
+void	egd_reloaded(void *conf, struct proc_chan chans[PROC_MAX]);
+void	egd_dispatch_engine(struct proc_chan *, struct imsg *);
+void	egd_reaped(pid_t, int);
+#define parent_conf_edge()	((const struct edge_conf *)parent_conf())
+
 /* engine.c */
 void	engine_main(void) __attribute__((__noreturn__));
 /* route.c */

@@ -1,75 +1,351 @@
 /*
- * The engine process of egd: it will carry the data path (WireGuard
- * sessions, overlay forwarding).  It holds the running config and is the
- * authority on peer state, which it reports to control for egctl.
+ * The engine process of egd: the data path.  It owns the interface and
+ * the UDP sockets (descriptors passed by the parent), one WireGuard
+ * session per peer, the L2 FIB and the forwarding table; frames never
+ * cross a process boundary.  It is also the authority on peer state,
+ * which it reports to control for egctl.
  */
 #include <sys/types.h>
+#include <sys/socket.h>
 
+#include <errno.h>
 #include <event.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "addr.h"
 #include "ctl.h"
 #include "eg_imsg.h"
 #include "egd.h"
+#include "engine.h"
 #include "log.h"
 #include "sandbox.h"
 
-static struct {
-	struct proc_chan	 chans[PROC_MAX];
-	struct reconf_stage	 stage;
-	struct edge_conf	*conf;
-	int			 narrowed;
-} eng;
+#define ENG_HOUSEKEEPING_SEC	10
+
+static struct engine	 engine_state;
+struct engine		*eng = &engine_state;
+
+void
+engine_now(struct wg_time *t)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t->mono = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	t->wall = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void
+engine_peer_touched(struct epeer *ep)
+{
+	ep->touched = 1;
+	eng->any_touched = 1;
+}
+
+/* After a batch: move each touched peer's timer to its new deadline. */
+void
+engine_rearm_timers(void)
+{
+	struct wg_time	 now;
+	struct timeval	 tv;
+	struct epeer	*ep;
+	uint64_t	 at, wait;
+	size_t		 i;
+
+	if (!eng->any_touched)
+		return;
+	eng->any_touched = 0;
+	engine_now(&now);
+	for (i = 0; i < eng->npeers; i++) {
+		ep = eng->peers[i];
+		if (!ep->touched)
+			continue;
+		ep->touched = 0;
+		at = wg_peer_next_deadline(ep->wg);
+		if (at == ep->timer_at)
+			continue;
+		if (ep->timer_at != 0)
+			evtimer_del(&ep->timer);
+		ep->timer_at = 0;
+		if (at == UINT64_MAX)
+			continue;
+		wait = at > now.mono ? at - now.mono : 0;
+		tv.tv_sec = wait / 1000000000ULL;
+		tv.tv_usec = (wait % 1000000000ULL) / 1000 + 1;
+		evtimer_add(&ep->timer, &tv);
+		ep->timer_at = at;
+	}
+}
+
+static void
+engine_housekeeping(int fd, short event, void *arg)
+{
+	struct wg_time	now;
+	struct timeval	tv = { ENG_HOUSEKEEPING_SEC, 0 };
+
+	engine_now(&now);
+	l2fib_expire(&eng->fib, now.mono);
+	evtimer_add(&eng->ev_tick, &tv);
+}
+
+/* The config changed: peers, forwarding table, timeouts. */
+static void
+engine_configure(struct edge_conf *conf)
+{
+	uint16_t	*nbr;
+	size_t		 i;
+
+	if (eng->conf == NULL) {
+		eng->me = conf->node_id;
+		if (l2fib_init(&eng->fib, conf->l2fib_timeout, 0) == -1)
+			fatal("L2 FIB");
+		datapath_init((size_t)conf->iface.mtu + 14);
+	} else
+		conf_free_edge(eng->conf);
+	eng->conf = conf;
+	eng->ttl = conf->default_ttl;
+	l2fib_set_lifetime(&eng->fib, conf->l2fib_timeout);
+	peers_load(conf);
+
+	if ((nbr = calloc(eng->npeers ? eng->npeers : 1, sizeof(*nbr))) ==
+	    NULL)
+		fatal("forwarding table");
+	for (i = 0; i < eng->npeers; i++)
+		nbr[i] = eng->peers[i]->node_id;
+	fwd_table_free(eng->fwd);
+	if ((eng->fwd = fwd_table_build(&conf->nhtable, eng->me, nbr,
+	    eng->npeers)) == NULL)
+		fatal("forwarding table");
+	free(nbr);
+	engine_rearm_timers();
+	log_debug("config: node %u, %zu peers, %zu next hops", eng->me,
+	    eng->npeers, conf->nhtable.count);
+}
+
+static void
+engine_counter(struct proc_chan *pc, uint32_t client, int kind,
+    const char *name, uint64_t value)
+{
+	struct ctl_counter	cc;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.kind = kind;
+	strlcpy(cc.name, name, sizeof(cc.name));
+	cc.value = value;
+	if (proc_compose(pc, IMSG_CTL_COUNTER, client, 0, -1, &cc,
+	    sizeof(cc)) == -1)
+		fatal("show peers");
+}
 
 static void
 engine_show_peers(struct proc_chan *pc, uint32_t client)
 {
-	const struct edge_conf		*conf = eng.conf;
-	const struct conf_edge_peer	*p;
-	struct ctl_peer			 cp;
-	size_t				 i;
+	struct ctl_peer		 cp;
+	struct wg_stat		 st[WG_STATS_MAX];
+	char			 name[48];
+	struct wg_time		 now;
+	struct epeer		*ep;
+	size_t			 i, n;
+	uint64_t		 hs;
 
-	for (i = 0; conf != NULL && i < conf->npeers; i++) {
-		p = &conf->peers[i];
+	engine_now(&now);
+	for (i = 0; i < eng->npeers; i++) {
+		ep = eng->peers[i];
 		memset(&cp, 0, sizeof(cp));
-		cp.node_id = p->node_id;
-		cp.nexthop = conf_nexthop(&conf->nhtable, conf->node_id,
-		    p->node_id);
-		if (p->is_static)
+		cp.node_id = ep->node_id;
+		cp.nexthop = eng->fwd != NULL ?
+		    fwd_nexthop(eng->fwd, ep->node_id) : NODEID_INVALID;
+		if (ep->is_static)
 			cp.flags |= CTLP_STATIC;
-		if (p->psk.set)
+		if (ep->has_psk)
 			cp.flags |= CTLP_HAS_PSK;
-		strlcpy(cp.endpoint, p->endpoint, sizeof(cp.endpoint));
-		cp.persistent_keepalive = p->persistent_keepalive;
+		if (wg_peer_has_session(ep->wg, now))
+			cp.flags |= CTLP_SESSION;
+		if (ep->eplen > 0)
+			sockaddr_str((struct sockaddr *)&ep->ep, cp.endpoint,
+			    sizeof(cp.endpoint));
+		if ((hs = wg_peer_last_handshake(ep->wg)) != 0)
+			cp.last_handshake = hs / 1000000000ULL;
+		cp.rx_bytes = ep->rx_bytes;
+		cp.tx_bytes = ep->tx_bytes;
+		cp.rx_packets = ep->rx_pkts;
+		cp.tx_packets = ep->tx_pkts;
 		cp.latency_ms = NAN;
+		cp.persistent_keepalive = ep->keepalive;
 		if (proc_compose(pc, IMSG_CTL_PEER, client, 0, -1, &cp,
 		    sizeof(cp)) == -1)
 			fatal("show peers");
+	}
+	for (i = 0; i < ED_MAX; i++)
+		engine_counter(pc, client, CTLC_DROP, eng_drop_name(i),
+		    eng->drops[i]);
+	engine_counter(pc, client, CTLC_DROP, "interface frame too long",
+	    eng->io.rx_truncated);
+	n = eng->wg != NULL ? wg_local_stats(eng->wg, st, WG_STATS_MAX) : 0;
+	for (i = 0; i < n; i++) {
+		/* WireGuard names its drop reasons drop_*. */
+		if (strncmp(st[i].name, "drop_", 5) == 0) {
+			snprintf(name, sizeof(name), "wireguard %s",
+			    st[i].name + 5);
+			engine_counter(pc, client, CTLC_DROP, name,
+			    st[i].value);
+		} else {
+			snprintf(name, sizeof(name), "wireguard %s",
+			    st[i].name);
+			engine_counter(pc, client, CTLC_COUNTER, name,
+			    st[i].value);
+		}
 	}
 	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
 		fatal("show peers");
 }
 
 static void
+engine_watch_fd(struct event *ev, int fd, void (*cb)(int, short, void *))
+{
+	event_set(ev, fd, EV_READ | EV_PERSIST, cb, NULL);
+	event_add(ev, NULL);
+}
+
+/* The interface's descriptor `fd' is finished (EOF or error). */
+void
+engine_iface_closed(int fd)
+{
+	int	i, dialed;
+
+	for (i = 0; i < IFIO_MAXCONN; i++) {
+		if (eng->io.conns[i].fd != fd)
+			continue;
+		event_del(&eng->ev_conn[i]);
+		dialed = eng->io.conns[i].dialed;
+		ifio_drop_conn(&eng->io, fd);
+		/* The parent dials again, or waits for the next client. */
+		proc_compose(&eng->chans[PROC_PARENT], IMSG_EGD_IFACE_DOWN, 0,
+		    0, -1, &dialed, sizeof(dialed));
+		return;
+	}
+	if (fd == eng->io.rxfd) {
+		log_warnx("interface %s: end of input", eng->conf != NULL ?
+		    eng->conf->iface.name : "");
+		event_del(&eng->ev_iface);
+	}
+}
+
+static void
+engine_iface_fd(struct imsg *imsg)
+{
+	int	role, i;
+
+	if (imsg->datalen != sizeof(role) || imsg->fd == -1)
+		fatalx("IMSG_EGD_IFACE_FD: bad message");
+	memcpy(&role, imsg->data, sizeof(role));
+	switch (role) {
+	case IFIO_RX:
+	case IFIO_RXTX:
+		eng->io.rxfd = imsg->fd;
+		engine_watch_fd(&eng->ev_iface, imsg->fd, datapath_iface);
+		break;
+	case IFIO_TX:
+		eng->io.txfd = imsg->fd;
+		break;
+	case IFIO_CONN:
+	default:
+		fatalx("IMSG_EGD_IFACE_FD: bad role %d", role);
+	}
+	(void)i;
+}
+
+static void
+engine_iface_conn(struct imsg *imsg)
+{
+	int	dialed, slot;
+
+	if (imsg->datalen != sizeof(dialed) || imsg->fd == -1)
+		fatalx("IMSG_EGD_IFACE_CONN: bad message");
+	memcpy(&dialed, imsg->data, sizeof(dialed));
+	slot = dialed ? 1 : 0;
+	if (eng->io.conns[slot].fd != -1)
+		event_del(&eng->ev_conn[slot]);
+	ifio_add_conn(&eng->io, imsg->fd, dialed);
+	engine_watch_fd(&eng->ev_conn[slot], imsg->fd, datapath_iface);
+}
+
+static void
+engine_udp(struct imsg *imsg)
+{
+	int	family;
+
+	if (imsg->datalen != sizeof(family) || imsg->fd == -1)
+		fatalx("IMSG_EGD_UDP: bad message");
+	memcpy(&family, imsg->data, sizeof(family));
+	if (family == AF_INET) {
+		eng->udp4 = imsg->fd;
+		engine_watch_fd(&eng->ev_udp4, imsg->fd, datapath_udp);
+	} else if (family == AF_INET6) {
+		eng->udp6 = imsg->fd;
+		engine_watch_fd(&eng->ev_udp6, imsg->fd, datapath_udp);
+	} else
+		fatalx("IMSG_EGD_UDP: bad family");
+}
+
+static void
+engine_endpoint(struct imsg *imsg)
+{
+	struct egd_endpoint	 e;
+	struct epeer		*ep;
+
+	if (imsg->datalen != sizeof(e))
+		fatalx("IMSG_EGD_ENDPOINT: bad length");
+	memcpy(&e, imsg->data, sizeof(e));
+	if (e.sslen > sizeof(e.ss) || (ep = peer_by_id(e.node_id)) == NULL)
+		return;
+	/* Roaming decides for a dynamic peer once it has been heard. */
+	if (!ep->is_static && ep->eplen > 0 && !e.force)
+		return;
+	peer_set_endpoint(ep, (struct sockaddr *)&e.ss, e.sslen);
+}
+
+static void
 engine_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
+	struct ifio_info	info;
+
 	switch (imsg->hdr.type) {
 	case IMSG_RECONF_CONF:
 	case IMSG_RECONF_DONE:
-		if (!reconf_stage_imsg(&eng.stage, imsg))
+		if (!reconf_stage_imsg(&eng->stage, imsg))
 			break;
-		if (eng.conf != NULL)
-			conf_free_edge(eng.conf);
-		eng.conf = egd_conf_receive(&eng.stage, 0);
-		log_setcats(conf_log_categories(&eng.conf->loglevel));
+		engine_configure(egd_conf_receive(&eng->stage, 0));
+		log_setcats(conf_log_categories(&eng->conf->loglevel));
+		break;
+	case IMSG_EGD_UDP:
+		engine_udp(imsg);
+		break;
+	case IMSG_EGD_IFACE:
+		if (imsg->datalen != sizeof(info))
+			fatalx("IMSG_EGD_IFACE: bad length");
+		memcpy(&info, imsg->data, sizeof(info));
+		ifio_init(&eng->io, &info);
+		break;
+	case IMSG_EGD_IFACE_FD:
+		engine_iface_fd(imsg);
+		break;
+	case IMSG_EGD_IFACE_CONN:
+		engine_iface_conn(imsg);
+		break;
+	case IMSG_EGD_ENDPOINT:
+		engine_endpoint(imsg);
 		break;
 	case IMSG_EGD_FDS_DONE:
 		/* Everything that needed more is here: narrow for good. */
-		if (!eng.narrowed) {
+		if (!eng->narrowed) {
 			sandbox_narrow(SB_ENGINE);
-			eng.narrowed = 1;
+			eng->narrowed = 1;
 		}
 		break;
 	default:
@@ -97,10 +373,23 @@ engine_main(void)
 		[PROC_ROUTE] = proc_unexpected,
 		[PROC_CONTROL] = engine_dispatch_control,
 	};
+	struct timeval	tv = { ENG_HOUSEKEEPING_SEC, 0 };
 
-	proc_child_start(PROC_ENGINE, SB_ENGINE_SETUP, eng.chans, dispatch);
+	eng->udp4 = eng->udp6 = -1;
+	eng->io.rxfd = eng->io.txfd = -1;
+	eng->io.conns[0].fd = eng->io.conns[1].fd = -1;
+	memset(eng->peer_idx, 0xff, sizeof(eng->peer_idx));
+	proc_child_start(PROC_ENGINE, SB_ENGINE_SETUP, eng->chans, dispatch);
+	evtimer_set(&eng->ev_tick, engine_housekeeping, NULL);
+	evtimer_add(&eng->ev_tick, &tv);
 	event_dispatch();
-	if (eng.conf != NULL)
-		conf_free_edge(eng.conf);
+
+	peers_free();
+	fwd_table_free(eng->fwd);
+	l2fib_free(&eng->fib);
+	datapath_free();
+	ifio_free(&eng->io);
+	if (eng->conf != NULL)
+		conf_free_edge(eng->conf);
 	exit(0);
 }

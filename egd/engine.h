@@ -1,0 +1,157 @@
+/*
+ * The engine's state, shared by its files: engine.c (process, messages,
+ * timers), peer.c (peers and their sessions), datapath.c (frames between
+ * the interface and the UDP sockets).
+ */
+#ifndef EGD_ENGINE_H
+#define EGD_ENGINE_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <event.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "fwdtable.h"
+#include "ifio.h"
+#include "l2fib.h"
+#include "overlay.h"
+#include "proc.h"
+#include "wg.h"
+
+#define ENG_BATCH		64	/* datagrams per recvmmsg/sendmmsg */
+#define ENG_COPIES		(2 * ENG_BATCH)	/* broadcast copies */
+#define ENG_HEADROOM		(WG_TRANSPORT_HEADER + OVL_HDR_LEN)
+#define ENG_STAGED_MAX		64	/* packets waiting for a session */
+#define ENG_NO_PEER		0xffff
+
+/* Why the engine dropped something: every reason has a name users see. */
+enum eng_drop {
+	ED_OVL_HEADER,		/* overlay header malformed */
+	ED_TTL,			/* TTL ran out: a loop or a too long path */
+	ED_NO_ROUTE,		/* no next hop for the destination */
+	ED_NO_PEER,		/* next hop is not a configured peer */
+	ED_NO_ENDPOINT,		/* peer has no known address yet */
+	ED_STAGED_FULL,		/* too many packets waiting for a session */
+	ED_HANDSHAKE_GAVE_UP,	/* packets that waited in vain */
+	ED_OVER_MTU,		/* frame larger than the interface takes */
+	ED_SHORT_FRAME,		/* frame without Ethernet addresses */
+	ED_LOOPED,		/* our own frame came back */
+	ED_IFACE_WRITE,		/* interface refused the frame */
+	ED_IFACE_READ,		/* bad frame from the interface */
+	ED_SEND,		/* sendmmsg failed */
+	ED_CONTROL,		/* control message not for static mode */
+	ED_MAX
+};
+
+struct staged {
+	uint8_t		*buf;
+	size_t		 len;		/* plaintext bytes (header included) */
+};
+
+struct epeer {
+	uint16_t		 node_id;
+	int			 is_static;
+	int			 has_psk;
+	uint32_t		 keepalive;
+	char			 conf_endpoint[CTL_ENDPOINT_LEN];
+	struct wg_peer		*wg;
+	struct sockaddr_storage	 ep;		/* where to send */
+	socklen_t		 eplen;		/* 0: unknown */
+	uint64_t		 rx_bytes, tx_bytes, rx_pkts, tx_pkts;
+	uint64_t		 last_rx;	/* monotonic ns */
+	struct staged		 staged[ENG_STAGED_MAX];
+	int			 nstaged;
+	struct event		 timer;
+	uint64_t		 timer_at;	/* armed deadline, 0: none */
+	int			 touched;	/* deadline to re-check */
+};
+
+/* One datagram to send, pointing into a buffer of its own. */
+struct eng_txq {
+	struct mmsghdr		 msgs[ENG_BATCH];
+	struct iovec		 iov[ENG_BATCH];
+	struct sockaddr_storage	 dst[ENG_BATCH];
+	struct epeer		*peer[ENG_BATCH];
+	int			 n;
+	int			 fd;
+};
+
+struct engine {
+	struct proc_chan	 chans[PROC_MAX];
+	struct reconf_stage	 stage;
+	struct edge_conf	*conf;
+	uint16_t		 me;
+	int			 ttl;
+
+	struct wg_local		*wg;
+	struct epeer		**peers;
+	size_t			 npeers;
+	int			 any_touched;
+	uint16_t		 peer_idx[65536];	/* NodeID -> peers[] */
+	struct fwd_table	*fwd;
+	struct l2fib		 fib;
+
+	/* sockets */
+	int			 udp4, udp6;
+	struct event		 ev_udp4, ev_udp6;
+	struct ifio		 io;
+	struct event		 ev_iface;
+	struct event		 ev_conn[IFIO_MAXCONN];
+	int			 iface_ready;
+	struct event		 ev_tick;	/* housekeeping */
+	int			 narrowed;
+
+	/* buffers */
+	size_t			 bufsize;
+	uint8_t			*rxbufs[ENG_BATCH];
+	uint8_t			*ifbufs[ENG_BATCH];
+	uint8_t			*copybufs[ENG_COPIES];
+	int			 ncopies;
+	struct eng_txq		 tx4, tx6;
+
+	/* load: handshakes seen in the current second */
+	uint64_t		 hs_window;
+	unsigned int		 hs_count;
+
+	uint64_t		 drops[ED_MAX];
+};
+
+extern struct engine	*eng;
+
+/* engine.c */
+void	engine_now(struct wg_time *);
+void	engine_peer_touched(struct epeer *);
+void	engine_rearm_timers(void);
+void	engine_iface_closed(int fd);
+
+/* peer.c */
+int	peers_load(const struct edge_conf *);
+void	peers_free(void);
+struct epeer *peer_by_id(uint16_t);
+struct epeer *peer_by_wg(struct wg_peer *);
+void	peer_set_endpoint(struct epeer *, const struct sockaddr *, socklen_t);
+void	peer_stage(struct epeer *, const uint8_t *plain, size_t len);
+void	peer_flush_staged(struct epeer *, struct wg_time);
+void	peer_drop_staged(struct epeer *);
+void	peer_handle_result(struct epeer *, struct wg_result *,
+	    const struct sockaddr *, socklen_t);
+void	peer_tick(int, short, void *);
+
+/* datapath.c */
+void	datapath_init(size_t mtu);
+void	datapath_free(void);
+void	datapath_udp(int, short, void *);
+void	datapath_iface(int, short, void *);
+/* Encrypt plaintext at buf+WG_TRANSPORT_HEADER for peer and queue it. */
+void	datapath_send(struct epeer *, uint8_t *buf, size_t plainlen,
+	    struct wg_time);
+void	datapath_flush(void);
+/* A free buffer for a copy; flushes the send queue when none is left. */
+uint8_t	*datapath_copybuf(void);
+void	datapath_sendmsg(struct epeer *, const uint8_t *, size_t);
+const char *eng_drop_name(enum eng_drop);
+
+#endif /* EGD_ENGINE_H */

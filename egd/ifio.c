@@ -1,0 +1,353 @@
+/*
+ * Frame I/O on the local interface: see ifio.h.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ifio.h"
+#include "log.h"
+
+#define ETH_ALEN	6
+#define ETH_ADDRS	(2 * ETH_ALEN)
+
+static const uint8_t	kbd_base[ETH_ALEN] = { 0xaa, 0xbb, 0xcc, 0xdd, 0xee,
+			    0x00 };
+
+void
+ifio_init(struct ifio *io, const struct ifio_info *info)
+{
+	int	i;
+
+	memset(io, 0, sizeof(*io));
+	io->kind = info->kind;
+	io->l2mode = info->l2mode;
+	io->maxframe = (size_t)info->mtu + 14;
+	memcpy(io->mac, info->mac, ETH_ALEN);
+	io->rxfd = io->txfd = -1;
+	for (i = 0; i < IFIO_MAXCONN; i++)
+		io->conns[i].fd = -1;
+}
+
+void
+ifio_free(struct ifio *io)
+{
+	int	i;
+
+	for (i = 0; i < IFIO_MAXCONN; i++) {
+		if (io->conns[i].fd != -1)
+			close(io->conns[i].fd);
+		free(io->conns[i].buf);
+	}
+	if (io->rxfd != -1)
+		close(io->rxfd);
+	if (io->txfd != -1 && io->txfd != io->rxfd)
+		close(io->txfd);
+	free(io->line);
+	memset(io, 0, sizeof(*io));
+}
+
+void
+ifio_add_conn(struct ifio *io, int fd, int dialed)
+{
+	struct ifio_conn	*c = &io->conns[dialed ? 1 : 0];
+
+	/* As in EtherGuard, the newest connection of each side wins. */
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = fd;
+	c->dialed = dialed;
+	c->len = 0;
+	if (io->kind == IFIO_STREAM && c->buf == NULL &&
+	    (c->buf = malloc(IFIO_STREAM_BUF)) == NULL)
+		fatal("interface stream buffer");
+}
+
+void
+ifio_drop_conn(struct ifio *io, int fd)
+{
+	int	i;
+
+	for (i = 0; i < IFIO_MAXCONN; i++) {
+		if (io->conns[i].fd == fd) {
+			close(fd);
+			io->conns[i].fd = -1;
+			io->conns[i].len = 0;
+		}
+	}
+}
+
+static struct ifio_conn *
+ifio_conn_byfd(struct ifio *io, int fd)
+{
+	int	i;
+
+	for (i = 0; i < IFIO_MAXCONN; i++)
+		if (io->conns[i].fd == fd)
+			return &io->conns[i];
+	return NULL;
+}
+
+static void
+kbd_mac(uint8_t mac[ETH_ALEN], uint8_t c)
+{
+	if (c == 'b')
+		memset(mac, 0xff, ETH_ALEN);
+	else {
+		memcpy(mac, kbd_base, ETH_ALEN);
+		mac[5] = (uint8_t)(c - '0');
+	}
+}
+
+static uint8_t
+kbd_char(const uint8_t mac[ETH_ALEN])
+{
+	return (mac[0] & 1) ? 'b' : (uint8_t)(mac[5] + '0');
+}
+
+/* A text line becomes a frame, as the stdio mode says. */
+static int
+ifio_line_frame(struct ifio *io, const uint8_t *line, size_t n,
+    uint8_t *frame, size_t cap, size_t *len)
+{
+	if (io->l2mode == L2H_KBDBG) {
+		/* Two address characters, then the payload. */
+		if (n < 2 || n - 2 + ETH_ADDRS > cap)
+			goto bad;
+		kbd_mac(frame, line[0]);
+		kbd_mac(frame + ETH_ALEN, line[1]);
+		memcpy(frame + ETH_ADDRS, line + 2, n - 2);
+		*len = n - 2 + ETH_ADDRS;
+		return 1;
+	}
+	/* noL2: a broadcast from our own address. */
+	if (n + ETH_ADDRS > cap)
+		goto bad;
+	memset(frame, 0xff, ETH_ALEN);
+	memcpy(frame + ETH_ALEN, io->mac, ETH_ALEN);
+	memcpy(frame + ETH_ADDRS, line, n);
+	*len = n + ETH_ADDRS;
+	return 1;
+
+bad:
+	io->rx_truncated++;
+	return 0;
+}
+
+/* stdio kbdbg and noL2: frames are lines. */
+static int
+ifio_read_line(struct ifio *io, int fd, uint8_t *frame, size_t cap,
+    size_t *len)
+{
+	uint8_t	*nl, *p;
+	size_t	 n;
+	ssize_t	 r;
+
+	for (;;) {
+		nl = io->linelen ? memchr(io->line, '\n', io->linelen) : NULL;
+		if (nl != NULL) {
+			n = nl - io->line + 1;
+			r = ifio_line_frame(io, io->line, n, frame, cap, len);
+			memmove(io->line, io->line + n, io->linelen - n);
+			io->linelen -= n;
+			if (r == 1)
+				return 1;
+			continue;
+		}
+		if (io->linecap - io->linelen < 512) {
+			/* A line longer than a frame can never be sent. */
+			if (io->linecap >= cap + 512) {
+				io->rx_truncated++;
+				io->linelen = 0;
+			} else {
+				p = realloc(io->line, io->linecap + 4096);
+				if (p == NULL)
+					fatal("stdio line buffer");
+				io->line = p;
+				io->linecap += 4096;
+			}
+		}
+		r = read(fd, io->line + io->linelen, io->linecap - io->linelen);
+		if (r == -1)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		if (r == 0)
+			return -1;
+		io->linelen += r;
+	}
+}
+
+/* tcpsock, unixsock: two bytes of length, then the frame. */
+static int
+ifio_read_stream(struct ifio *io, struct ifio_conn *c, uint8_t *frame,
+    size_t cap, size_t *len)
+{
+	size_t	flen;
+	ssize_t	r;
+
+	for (;;) {
+		if (c->len >= 2) {
+			flen = (size_t)c->buf[0] << 8 | c->buf[1];
+			if (c->len >= 2 + flen) {
+				r = flen <= cap && flen > 0;
+				if (r) {
+					memcpy(frame, c->buf + 2, flen);
+					*len = flen;
+				} else
+					io->rx_truncated++;
+				memmove(c->buf, c->buf + 2 + flen,
+				    c->len - 2 - flen);
+				c->len -= 2 + flen;
+				if (r)
+					return 1;
+				continue;
+			}
+		}
+		r = read(c->fd, c->buf + c->len, IFIO_STREAM_BUF - c->len);
+		if (r == -1)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		if (r == 0)
+			return -1;
+		c->len += r;
+	}
+}
+
+int
+ifio_read(struct ifio *io, int fd, uint8_t *frame, size_t cap, size_t *len)
+{
+	struct ifio_conn	*c;
+	ssize_t			 r;
+
+	if (cap > io->maxframe)
+		cap = io->maxframe;
+	switch (io->kind) {
+	case IFIO_STDIO:
+		if (io->l2mode != L2H_NOCHG)
+			return ifio_read_line(io, fd, frame, cap, len);
+		break;
+	case IFIO_STREAM:
+		if ((c = ifio_conn_byfd(io, fd)) == NULL)
+			return -1;
+		return ifio_read_stream(io, c, frame, cap, len);
+	case IFIO_DGRAM:
+		io->peerlen = sizeof(io->peer);
+		r = recvfrom(fd, frame, cap, MSG_TRUNC,
+		    (struct sockaddr *)&io->peer, &io->peerlen);
+		goto got;
+	case IFIO_SEQPACKET:
+		r = recv(fd, frame, cap, MSG_TRUNC);
+		if (r == 0)
+			return -1;
+		goto got;
+	default:
+		break;
+	}
+	r = read(fd, frame, cap);
+	if (r == 0)
+		return -1;
+got:
+	if (r == -1) {
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		/* A datagram socket survives a bad datagram. */
+		return io->kind == IFIO_DGRAM ? 0 : -1;
+	}
+	if ((size_t)r > cap) {
+		io->rx_truncated++;
+		return ifio_read(io, fd, frame, cap, len);
+	}
+	*len = r;
+	return 1;
+}
+
+static int
+ifio_stream_write(struct ifio *io, int fd, const uint8_t *frame, size_t len)
+{
+	struct iovec	iov[2];
+	uint8_t		hdr[2] = { len >> 8, len & 0xff };
+	ssize_t		r;
+
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = 2;
+	iov[1].iov_base = (void *)(uintptr_t)frame;
+	iov[1].iov_len = len;
+	r = writev(fd, iov, 2);
+	/*
+	 * A partial write would break the framing of every later frame:
+	 * drop the connection rather than send garbage.
+	 */
+	if (r >= 0 && (size_t)r != len + 2) {
+		ifio_drop_conn(io, fd);
+		return -1;
+	}
+	return r == -1 ? -1 : 0;
+}
+
+int
+ifio_write(struct ifio *io, uint8_t *frame, size_t len)
+{
+	struct ifio_conn	*c;
+	const uint8_t		*out = frame;
+	size_t			 outlen = len;
+	ssize_t			 r;
+	int			 fd = io->txfd != -1 ? io->txfd : io->rxfd;
+
+	if (len > io->maxframe)
+		goto drop;
+	switch (io->kind) {
+	case IFIO_NONE:
+		return 0;
+	case IFIO_STDIO:
+		if (io->l2mode == L2H_KBDBG) {
+			if (len < ETH_ADDRS)
+				goto drop;
+			frame[ETH_ADDRS - 2] = kbd_char(frame);
+			frame[ETH_ADDRS - 1] = kbd_char(frame + ETH_ALEN);
+			out = frame + ETH_ADDRS - 2;
+			outlen = len - ETH_ADDRS + 2;
+		} else if (io->l2mode == L2H_NOL2) {
+			if (len < ETH_ADDRS)
+				goto drop;
+			out = frame + ETH_ADDRS;
+			outlen = len - ETH_ADDRS;
+		}
+		break;
+	case IFIO_STREAM:
+	case IFIO_SEQPACKET:
+		/* The dialed connection sends, else the accepted one. */
+		c = io->conns[1].fd != -1 ? &io->conns[1] : &io->conns[0];
+		if (c->fd == -1)
+			goto drop;
+		if (io->kind == IFIO_STREAM) {
+			if (ifio_stream_write(io, c->fd, frame, len) == -1)
+				goto drop;
+			return 0;
+		}
+		fd = c->fd;
+		break;
+	case IFIO_DGRAM:
+		if (io->txfd == -1 && io->peerlen > 0) {
+			r = sendto(io->rxfd, frame, len, MSG_DONTWAIT,
+			    (struct sockaddr *)&io->peer, io->peerlen);
+			if (r == -1)
+				goto drop;
+			return 0;
+		}
+		break;
+	default:
+		break;
+	}
+	if (fd == -1)
+		goto drop;
+	if (write(fd, out, outlen) == -1)
+		goto drop;
+	return 0;
+
+drop:
+	io->tx_errors++;
+	return -1;
+}

@@ -1,0 +1,265 @@
+/*
+ * The engine's peers: one WireGuard session each, where to send to it,
+ * its counters, the packets waiting for its session, and its timer.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "egd.h"
+#include "engine.h"
+#include "log.h"
+
+struct epeer *
+peer_by_id(uint16_t id)
+{
+	uint16_t	i = eng->peer_idx[id];
+
+	return i == ENG_NO_PEER ? NULL : eng->peers[i];
+}
+
+struct epeer *
+peer_by_wg(struct wg_peer *wp)
+{
+	return wp == NULL ? NULL : wg_peer_arg(wp);
+}
+
+void
+peer_drop_staged(struct epeer *ep)
+{
+	int	i;
+
+	for (i = 0; i < ep->nstaged; i++) {
+		sodium_memzero(ep->staged[i].buf, ep->staged[i].len);
+		free(ep->staged[i].buf);
+	}
+	eng->drops[ED_HANDSHAKE_GAVE_UP] += ep->nstaged;
+	ep->nstaged = 0;
+}
+
+static void
+peer_free(struct epeer *ep)
+{
+	int	i;
+
+	for (i = 0; i < ep->nstaged; i++)
+		free(ep->staged[i].buf);
+	ep->nstaged = 0;
+	if (ep->timer_at != 0)
+		evtimer_del(&ep->timer);
+	if (ep->wg != NULL)
+		wg_peer_free(ep->wg);
+	free(ep);
+}
+
+/* Keep the newest packets: the oldest are the least useful by now. */
+void
+peer_stage(struct epeer *ep, const uint8_t *plain, size_t len)
+{
+	struct staged	*s;
+	uint8_t		*buf;
+
+	if ((buf = malloc(len)) == NULL) {
+		eng->drops[ED_STAGED_FULL]++;
+		return;
+	}
+	memcpy(buf, plain, len);
+	if (ep->nstaged == ENG_STAGED_MAX) {
+		free(ep->staged[0].buf);
+		memmove(&ep->staged[0], &ep->staged[1],
+		    (ENG_STAGED_MAX - 1) * sizeof(ep->staged[0]));
+		ep->nstaged--;
+		eng->drops[ED_STAGED_FULL]++;
+	}
+	s = &ep->staged[ep->nstaged++];
+	s->buf = buf;
+	s->len = len;
+}
+
+void
+peer_flush_staged(struct epeer *ep, struct wg_time now)
+{
+	struct staged	 s;
+	uint8_t		*buf;
+
+	while (ep->nstaged > 0 && wg_peer_has_session(ep->wg, now)) {
+		s = ep->staged[0];
+		memmove(&ep->staged[0], &ep->staged[1],
+		    (ep->nstaged - 1) * sizeof(ep->staged[0]));
+		ep->nstaged--;
+		buf = datapath_copybuf();
+		memcpy(buf + WG_TRANSPORT_HEADER, s.buf, s.len);
+		free(s.buf);
+		datapath_send(ep, buf, s.len, now);
+	}
+}
+
+void
+peer_set_endpoint(struct epeer *ep, const struct sockaddr *sa, socklen_t len)
+{
+	if (len > sizeof(ep->ep))
+		return;
+	memcpy(&ep->ep, sa, len);
+	ep->eplen = len;
+}
+
+/*
+ * Act on what a WireGuard call said.  src is the source of the datagram
+ * for wg_receive() results, NULL for the others.
+ */
+void
+peer_handle_result(struct epeer *ep, struct wg_result *res,
+    const struct sockaddr *src, socklen_t srclen)
+{
+	struct wg_time	now;
+
+	if (ep == NULL)
+		return;
+	engine_now(&now);
+	if ((res->events & WG_EV_ENDPOINT) && src != NULL && !ep->is_static)
+		peer_set_endpoint(ep, src, srclen);
+	if (res->events & (WG_EV_SESSION_INITIATOR | WG_EV_SESSION_RESPONDER))
+		log_cat(LOGC_WG, "peer %u: session established (%s)",
+		    ep->node_id, res->events & WG_EV_SESSION_INITIATOR ?
+		    "initiator" : "responder");
+	if (res->events & WG_EV_KEYPAIR_ROTATED)
+		log_cat(LOGC_WG, "peer %u: new keypair", ep->node_id);
+	if (res->events & WG_EV_GAVE_UP) {
+		log_cat(LOGC_WG, "peer %u: handshake did not complete, "
+		    "dropping %d waiting packets", ep->node_id, ep->nstaged);
+		peer_drop_staged(ep);
+	}
+	if (res->events & WG_EV_KEYS_ZEROED)
+		log_cat(LOGC_WG, "peer %u: session keys erased", ep->node_id);
+	if (res->events & (WG_EV_FLUSH | WG_EV_KEEPALIVE)) {
+		if (ep->nstaged > 0)
+			peer_flush_staged(ep, now);
+		else if (res->events & WG_EV_KEEPALIVE) {
+			uint8_t *buf = datapath_copybuf();
+
+			datapath_send(ep, buf, 0, now);
+		}
+	}
+	engine_peer_touched(ep);
+}
+
+void
+peer_tick(int fd, short event, void *arg)
+{
+	struct epeer		*ep = arg;
+	struct wg_result	 res;
+	struct wg_time		 now;
+
+	ep->timer_at = 0;
+	engine_now(&now);
+	memset(&res, 0, sizeof(res));
+	wg_peer_tick(ep->wg, now, &res);
+	if (res.msg_len > 0)
+		datapath_sendmsg(ep, res.msg, res.msg_len);
+	peer_handle_result(ep, &res, NULL, 0);
+	datapath_flush();
+	engine_rearm_timers();
+}
+
+static struct epeer *
+peer_find_old(struct epeer **old, size_t nold, const struct conf_edge_peer *cp)
+{
+	uint8_t	pub[WG_KEY_LEN];
+	size_t	i;
+
+	for (i = 0; i < nold; i++) {
+		if (old[i] == NULL || old[i]->node_id != cp->node_id)
+			continue;
+		wg_peer_pubkey(old[i]->wg, pub);
+		if (sodium_memcmp(pub, cp->pubkey.key, WG_KEY_LEN) == 0)
+			return old[i];
+	}
+	return NULL;
+}
+
+/*
+ * (Re)build the peers from a config.  A peer whose NodeID and key did
+ * not change keeps its session, endpoint and counters across a reload.
+ */
+int
+peers_load(const struct edge_conf *conf)
+{
+	struct epeer		**old = eng->peers, **peers, *ep;
+	const struct conf_edge_peer *cp;
+	struct wg_time		 now;
+	size_t			 nold = eng->npeers, i, j;
+
+	engine_now(&now);
+	if (eng->wg == NULL &&
+	    (eng->wg = wg_local_new(conf->privkey.key, NULL, NULL)) == NULL)
+		fatal("WireGuard: cannot use the private key");
+	if ((peers = calloc(conf->npeers ? conf->npeers : 1,
+	    sizeof(*peers))) == NULL)
+		fatal("peers");
+	for (i = 0; i < conf->npeers; i++) {
+		cp = &conf->peers[i];
+		if ((ep = peer_find_old(old, nold, cp)) != NULL) {
+			for (j = 0; j < nold; j++)
+				if (old[j] == ep)
+					old[j] = NULL;
+		} else {
+			if ((ep = calloc(1, sizeof(*ep))) == NULL)
+				fatal("peer");
+			ep->node_id = cp->node_id;
+			evtimer_set(&ep->timer, peer_tick, ep);
+			ep->wg = wg_peer_new(eng->wg, cp->pubkey.key,
+			    cp->psk.set ? cp->psk.key : NULL, ep);
+			if (ep->wg == NULL) {
+				log_warn("peer %u: cannot add", cp->node_id);
+				free(ep);
+				continue;
+			}
+		}
+		wg_peer_set_psk(ep->wg, cp->psk.set ? cp->psk.key : NULL);
+		ep->has_psk = cp->psk.set;
+		ep->is_static = cp->is_static;
+		ep->keepalive = cp->persistent_keepalive;
+		wg_peer_set_keepalive(ep->wg, now, ep->keepalive);
+		strlcpy(ep->conf_endpoint, cp->endpoint,
+		    sizeof(ep->conf_endpoint));
+		peers[i] = ep;
+		engine_peer_touched(ep);
+	}
+	for (j = 0; j < nold; j++)
+		if (old[j] != NULL)
+			peer_free(old[j]);
+	free(old);
+
+	/* Compact (a peer that could not be added leaves a hole). */
+	for (i = j = 0; i < conf->npeers; i++)
+		if (peers[i] != NULL)
+			peers[j++] = peers[i];
+	eng->peers = peers;
+	eng->npeers = j;
+	memset(eng->peer_idx, 0xff, sizeof(eng->peer_idx));
+	for (i = 0; i < eng->npeers; i++)
+		eng->peer_idx[eng->peers[i]->node_id] = i;
+	return 0;
+}
+
+void
+peers_free(void)
+{
+	size_t	i;
+
+	for (i = 0; i < eng->npeers; i++)
+		peer_free(eng->peers[i]);
+	free(eng->peers);
+	eng->peers = NULL;
+	eng->npeers = 0;
+	if (eng->wg != NULL)
+		wg_local_free(eng->wg);
+	eng->wg = NULL;
+}
