@@ -23,18 +23,24 @@ enum action {
 	SHOW_PEERS,
 	SHOW_ROUTES,
 	SHOW_ROUTES_ALL,
-	RELOAD
+	RELOAD,
+	SOLVE
 };
 
-/* The command words egctl knows, each with what it does. */
+/*
+ * The command words egctl knows, each with what it does and whether it
+ * takes an argument after the words.
+ */
 static const struct command {
 	const char	*words[3];
 	enum action	 action;
+	int		 has_arg;
 } commands[] = {
-	{ { "show", "peers" }, SHOW_PEERS },
-	{ { "show", "routes" }, SHOW_ROUTES },
-	{ { "show", "routes", "all" }, SHOW_ROUTES_ALL },
-	{ { "reload" }, RELOAD },
+	{ { "show", "peers" }, SHOW_PEERS, 0 },
+	{ { "show", "routes" }, SHOW_ROUTES, 0 },
+	{ { "show", "routes", "all" }, SHOW_ROUTES_ALL, 0 },
+	{ { "reload" }, RELOAD, 0 },
+	{ { "solve" }, SOLVE, 1 },
 };
 
 static void __attribute__((__noreturn__))
@@ -46,7 +52,8 @@ usage(void)
 	    "commands:\n"
 	    "\tshow peers\n"
 	    "\tshow routes [all]\n"
-	    "\treload\n", __progname);
+	    "\treload\n"
+	    "\tsolve file\n", __progname);
 	exit(1);
 }
 
@@ -62,14 +69,14 @@ command_match(int argc, char *argv[])
 		cmd = &commands[i];
 		for (n = 0; n < 3 && cmd->words[n] != NULL; n++)
 			;
-		if ((size_t)argc != n)
+		if ((size_t)argc != n + (cmd->has_arg ? 1 : 0))
 			continue;
-		for (w = 0; w < argc; w++) {
+		for (w = 0; w < (int)n; w++) {
 			if (strncmp(argv[w], cmd->words[w],
 			    strlen(argv[w])) != 0 || argv[w][0] == '\0')
 				break;
 		}
-		if (w != argc)
+		if (w != (int)n)
 			continue;
 		if (found != NULL) {
 			/* Ambiguous unless one matches exactly. */
@@ -217,6 +224,9 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc == 0 || (cmd = command_match(argc, argv)) == NULL)
 		usage();
+	/* The offline tools need no daemon. */
+	if (cmd->action == SOLVE)
+		return solve_main(argv[argc - 1], out == &output_json);
 
 	fd = ctl_connect(path);
 	imsgbuf_init(&ib, fd);
@@ -234,6 +244,8 @@ main(int argc, char *argv[])
 	case RELOAD:
 		rv = imsg_compose(&ib, IMSG_CTL_RELOAD, 0, 0, -1, NULL, 0);
 		break;
+	default:
+		errx(1, "internal error: action %d", cmd->action);
 	}
 	if (rv == -1 || imsgbuf_flush(&ib) == -1)
 		err(1, "write %s", path);

@@ -21,4 +21,7 @@ struct output {
 extern const struct output	output_text;
 extern const struct output	output_json;
 
+/* solve.c */
+int	solve_main(const char *path, int json);
+
 #endif /* EGCTL_H */
