@@ -291,7 +291,11 @@ print_value(FILE *fp, const struct ckey *k, const void *base, int indent,
 	size_t			 i, n;
 	int			 redact;
 
-	redact = (k->flags & CF_SECRET) && !(flags & CONF_PRINT_SECRETS);
+	if (k->flags & CF_PRIVATE)
+		redact = !(flags & CONF_PRINT_SECRETS);
+	else
+		redact = (k->flags & CF_SECRET) &&
+		    !(flags & (CONF_PRINT_SECRETS | CONF_PRINT_SHARED));
 	switch (k->kind) {
 	case CK_STR:
 		fputc(' ', fp);

@@ -213,7 +213,7 @@ const struct ckey edge_keys[] = {
 	K_STR("PostScript", post_script, SC_ANY, 0),
 	K_INT("DefaultTTL", default_ttl, 1, 255, 0),
 	K_FLOAT("L2FIBTimeout", l2fib_timeout, 0, T_MAX, CF_MIN_OPEN),
-	K_KEY("PrivKey", privkey, CF_SECRET),	/* see config_edge.c */
+	K_KEY("PrivKey", privkey, CF_SECRET | CF_PRIVATE),	/* see config_edge.c */
 	K_INT("ListenPort", listen_port, 0, 65535, 0),
 	K_U32("FwMark", fwmark),
 	K_BLOCK("DisabledAf", disabled_af, disabled_af_keys, 0),
@@ -260,8 +260,8 @@ static const struct ckey super_peer_keys[] = {
 const struct ckey super_keys[] = {
 	K_STR("NodeName", node_name, SC_NODENAME, 0),
 	K_STR("PostScript", post_script, SC_ANY, 0),
-	K_KEY("PrivKeyV4", privkey_v4, CF_SECRET),	/* config_super.c */
-	K_KEY("PrivKeyV6", privkey_v6, CF_SECRET),
+	K_KEY("PrivKeyV4", privkey_v4, CF_SECRET | CF_PRIVATE),	/* config_super.c */
+	K_KEY("PrivKeyV6", privkey_v6, CF_SECRET | CF_PRIVATE),
 	K_INT("ListenPort", listen_port, 1, 65535, CF_REQUIRED),
 	K_STR("ListenPort_EdgeAPI", listen_port_edge_api, SC_HTTP_LISTEN, 0),
 	K_STR("ListenPort_ManageAPI", listen_port_manage_api,
