@@ -37,9 +37,35 @@ enum imsg_type {
 	IMSG_EGD_IFACE_CONN,		/* parent -> engine: connection, dialed */
 	IMSG_EGD_IFACE_DOWN,		/* engine -> parent: connection closed */
 	IMSG_EGD_ENDPOINT,		/* parent -> engine: struct egd_endpoint */
+	/* egd in super mode: see doc/super-internals.md, common/super.h */
+	IMSG_EGD_APIKEY,
+	IMSG_EGD_APIADDR,
+	IMSG_EGD_LOCALADDRS,
+	IMSG_EGD_FETCH,
+	IMSG_EGD_PEER,
+	IMSG_EGD_PEERS_DONE,
+	IMSG_EGD_NH,
+	IMSG_EGD_NH_DONE,
+	IMSG_EGD_SUPERPARAMS,
+	IMSG_EGD_PONGS,
+	IMSG_EGD_SHUTDOWN,
 
-	/* eg-supd */
-	IMSG_SUPD_FIRST = 300
+	/* eg-supd: see doc/super-internals.md, common/super.h */
+	IMSG_SUPD_FIRST = 300,
+	IMSG_SUPD_UDP,
+	IMSG_SUPD_HTTPFD,
+	IMSG_SUPD_APIKEY,
+	IMSG_SUPD_PSKSEED,
+	IMSG_SUPD_MANAGE,
+	IMSG_SUPD_MANAGE_RESULT,
+	IMSG_SUPD_DELETED,
+	IMSG_SUPD_EDGE,
+	IMSG_SUPD_HASH,
+	IMSG_SUPD_FETCHED,
+	IMSG_SUPD_SAMPLE,
+	IMSG_SUPD_ONLINE,
+	IMSG_SUPD_DOC,
+	IMSG_SUPD_DOC_DONE
 };
 
 #endif /* EG_IMSG_TYPES_H */
