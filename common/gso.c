@@ -1,0 +1,212 @@
+/*
+ * TCP segmentation in user space: see gso.h.
+ */
+#include <sys/types.h>
+
+#include <string.h>
+
+#include "gso.h"
+
+#define ETH_HLEN	14
+#define ETHERTYPE_IP	0x0800
+#define ETHERTYPE_IPV6	0x86dd
+#define IPPROTO_TCP_	6
+#define TCP_FIN		0x01
+#define TCP_PSH		0x08
+#define TCP_CWR		0x80
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+/* One's complement sum of 16-bit big-endian words, carries kept. */
+uint64_t
+gso_csum_add(uint64_t sum, const uint8_t *p, size_t len)
+{
+	uint32_t	w;
+
+	while (len >= 4) {
+		memcpy(&w, p, 4);
+		sum += w;	/* host order words sum to the same fold */
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		uint16_t h;
+
+		memcpy(&h, p, 2);
+		sum += h;
+		p += 2;
+		len -= 2;
+	}
+	if (len == 1) {
+		uint16_t h = 0;
+
+		memcpy(&h, p, 1);
+		sum += h;
+	}
+	return sum;
+}
+
+/* Folds to 16 bits and returns it in network byte order as a value. */
+uint16_t
+gso_csum_fold(uint64_t sum)
+{
+	uint8_t		b[2];
+	uint16_t	h;
+
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	h = (uint16_t)~sum;
+	/* The sum was of host-order words: put the bytes back in place. */
+	memcpy(b, &h, 2);
+	return get16(b);
+}
+
+int
+gso_finish_csum(const struct gso_vnet_hdr *vh, uint8_t *frame, size_t len)
+{
+	size_t	start = vh->csum_start, at = start + vh->csum_offset;
+
+	if (!(vh->flags & GSO_F_NEEDS_CSUM))
+		return 0;
+	if (start >= len || at + 2 > len)
+		return -1;
+	/* The kernel left the pseudo-header's sum in the field. */
+	put16(frame + at, gso_csum_fold(gso_csum_add(0, frame + start,
+	    len - start)));
+	return 0;
+}
+
+int
+gso_start(struct gso_iter *it, const struct gso_vnet_hdr *vh,
+    const uint8_t *frame, size_t len)
+{
+	size_t	ihl, thl;
+	int	type = vh->gso_type & ~GSO_TYPE_ECN;
+
+	memset(it, 0, sizeof(it[0]));
+	if ((type != GSO_TYPE_TCPV4 && type != GSO_TYPE_TCPV6) ||
+	    vh->gso_size == 0 || len < ETH_HLEN)
+		return -1;
+	it->l3 = ETH_HLEN;
+	if (type == GSO_TYPE_TCPV4) {
+		if (get16(frame + 12) != ETHERTYPE_IP || len < ETH_HLEN + 20)
+			return -1;
+		ihl = (frame[ETH_HLEN] & 0x0f) * 4;
+		if ((frame[ETH_HLEN] >> 4) != 4 || ihl < 20 ||
+		    frame[ETH_HLEN + 9] != IPPROTO_TCP_)
+			return -1;
+		it->ipid = get16(frame + ETH_HLEN + 4);
+	} else {
+		if (get16(frame + 12) != ETHERTYPE_IPV6 ||
+		    len < ETH_HLEN + 40 || (frame[ETH_HLEN] >> 4) != 6 ||
+		    frame[ETH_HLEN + 6] != IPPROTO_TCP_)
+			return -1;	/* extension headers: not cut here */
+		ihl = 40;
+		it->v6 = 1;
+	}
+	it->l4 = ETH_HLEN + ihl;
+	if (it->l4 + 20 > len)
+		return -1;
+	thl = (frame[it->l4 + 12] >> 4) * 4;
+	if (thl < 20 || it->l4 + thl > len)
+		return -1;
+	it->hdrlen = it->l4 + thl;
+	it->frame = frame;
+	it->len = len;
+	it->mss = vh->gso_size;
+	it->off = it->hdrlen;
+	it->seq = get32(frame + it->l4 + 4);
+	return 0;
+}
+
+ssize_t
+gso_next(struct gso_iter *it, uint8_t *out, size_t cap)
+{
+	size_t		 n, seglen, tcplen;
+	uint64_t	 sum;
+	uint8_t		*tcp, *ip;
+	uint8_t		 flags, pseudo[8];
+	int		 last;
+
+	if (it->off >= it->len) {
+		/* A superframe of headers alone is one segment. */
+		if (it->nseg > 0 || it->hdrlen != it->len)
+			return 0;
+	}
+	n = it->len - it->off;
+	if (n > it->mss)
+		n = it->mss;
+	last = it->off + n >= it->len;
+	seglen = it->hdrlen + n;
+	if (seglen > cap)
+		return -1;
+	memcpy(out, it->frame, it->hdrlen);
+	memcpy(out + it->hdrlen, it->frame + it->off, n);
+	ip = out + it->l3;
+	tcp = out + it->l4;
+	tcplen = seglen - it->l4;
+
+	put32(tcp + 4, it->seq + (uint32_t)(it->off - it->hdrlen));
+	/* FIN and PSH belong to the last segment, CWR to the first. */
+	flags = tcp[13];
+	if (!last)
+		flags &= ~(TCP_FIN | TCP_PSH);
+	if (it->nseg > 0)
+		flags &= ~TCP_CWR;
+	tcp[13] = flags;
+
+	if (!it->v6) {
+		put16(ip + 2, (uint16_t)(seglen - it->l3));
+		put16(ip + 4, (uint16_t)(it->ipid + it->nseg));
+		put16(ip + 10, 0);
+		put16(ip + 10, gso_csum_fold(gso_csum_add(0, ip,
+		    it->l4 - it->l3)));
+		/* Pseudo-header: addresses, protocol, TCP length. */
+		sum = gso_csum_add(0, ip + 12, 8);
+		pseudo[0] = 0;
+		pseudo[1] = IPPROTO_TCP_;
+		put16(pseudo + 2, (uint16_t)tcplen);
+		sum = gso_csum_add(sum, pseudo, 4);
+	} else {
+		put16(ip + 4, (uint16_t)(seglen - it->l4));
+		sum = gso_csum_add(0, ip + 8, 32);
+		put32(pseudo, (uint32_t)tcplen);
+		pseudo[4] = pseudo[5] = pseudo[6] = 0;
+		pseudo[7] = IPPROTO_TCP_;
+		sum = gso_csum_add(sum, pseudo, 8);
+	}
+	put16(tcp + 16, 0);
+	sum = gso_csum_add(sum, tcp, tcplen);
+	put16(tcp + 16, gso_csum_fold(sum));
+
+	it->off += n;
+	it->nseg++;
+	return (ssize_t)seglen;
+}
