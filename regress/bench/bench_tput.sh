@@ -308,6 +308,25 @@ ratio() {
 		else printf "%.2f\n", a / b }'
 }
 
+# paired A B: A/B round by round (a round measures both within a minute,
+# so under the same load), printed as "MEDIAN (R1 R2 ...)".
+paired() {
+	paste -d ' ' "$1" "$2" | awk '{
+		if ($1 == "-" || $2 == "-" || $2 + 0 == 0)
+			next
+		r[++n] = $1 / $2
+		list = list sprintf("%s%.2f", n > 1 ? " " : "", $1 / $2)
+	}
+	END {
+		if (n == 0) { print "-"; exit }
+		for (i = 1; i <= n; i++)
+			for (j = i + 1; j <= n; j++)
+				if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
+		m = (n % 2) ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+		printf "%.2f (%s)\n", m, list
+	}'
+}
+
 # cpu_report TOOL: the CPU of each watched process that used any, in %
 # of one core, and the whole machine's, over TOOL's single-stream runs.
 cpu_report() {
@@ -397,6 +416,7 @@ say "  MTU: egd $(ip -n "$NSA" -o link show "$EGIF" 2>/dev/null |
     "tinc 1400, veth 1500"
 say "  tinc $(tincd --version | sed -n '1s/^tinc version //p'), switch" \
     "mode, its default Cipher and Digest (aes-256-cbc, sha256, 4-byte MAC)"
+say "  load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	for t in $TOOLS; do
@@ -405,6 +425,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
+say "  load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-13s %19s %19s %15s %15s\n' "" "tcp1 Mbit/s" "tcp4 Mbit/s" \
     "ping min ms" "ping avg ms"
 printf '%-13s %9s %9s %9s %9s %7s %7s %7s %7s\n' "" best median \
@@ -418,6 +439,11 @@ for t in $TOOLS; do
 	    "tcp4_median=$4 rtt_min=$5 rtt_avg_median=$8" >>"$W/summary"
 done
 cat "$W/summary"
+say "per round, Mbit/s (tcp1 | tcp4):"
+for t in $TOOLS; do
+	say "  $(printf '%-13s' "$t") $(tr '\n' ' ' <"$W/$t.tcp1")|" \
+	    "$(tr '\n' ' ' <"$W/$t.tcp4")"
+done
 for ref in wireguard-go tinc; do
 	case " $TOOLS " in *" $ref "*) ;; *) continue ;; esac
 	[ "$egd_ok" = 1 ] || break
@@ -426,6 +452,9 @@ for ref in wireguard-go tinc; do
 	    "median $(ratio "$2" "${10}"); tcp4 best $(ratio "$3" "${11}")" \
 	    "median $(ratio "$4" "${12}"); ping avg median" \
 	    "$(ratio "$8" "${16}") (lower is better)"
+	say "  paired by round, median (each round): tcp1" \
+	    "$(paired "$W/egd.tcp1" "$W/$ref.tcp1"); tcp4" \
+	    "$(paired "$W/egd.tcp4" "$W/$ref.tcp4")"
 done
 say "CPU during the single-stream runs, % of one core" \
     "($(nproc) cores; A sends, B receives):"
