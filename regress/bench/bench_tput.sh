@@ -409,19 +409,25 @@ done
 
 say "bench_tput: two namespaces over a veth pair; iperf3 TCP A->B" \
     "for $SECS s, 1 and 4 streams;"
-say "  $PINGS pings 10 ms apart; $ROUNDS rounds, tools in turn;" \
-    "best and median of the rounds"
+say "  $PINGS pings 10 ms apart; $ROUNDS rounds, tools in turn (each" \
+    "round starting one later); best and median of the rounds"
 say "  MTU: egd $(ip -n "$NSA" -o link show "$EGIF" 2>/dev/null |
     sed -n 's/.* mtu \([0-9]*\).*/\1/p'), wireguard-go 1420," \
     "tinc 1400, veth 1500"
 say "  tinc $(tincd --version | sed -n '1s/^tinc version //p'), switch" \
     "mode, its default Cipher and Digest (aes-256-cbc, sha256, 4-byte MAC)"
 say "  load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Each round starts one tool later than the one before, so that no tool
+# always runs first, right after a quiet moment or a busy one.
+order=$TOOLS
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-	for t in $TOOLS; do
+	for t in $order; do
 		eval "measure $t \$ADDR_$(echo "$t" | tr - _)"
 	done
+	case $order in
+	*" "*) order="${order#* } ${order%% *}" ;;
+	esac
 	r=$((r + 1))
 done
 
