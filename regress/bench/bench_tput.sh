@@ -12,7 +12,8 @@
 # only when egd itself could not be measured.  Needs root and a built
 # tree (make).  Environment: BENCH_ROUNDS (3), BENCH_SECS (seconds per
 # iperf3 run, 5), BENCH_PINGS (200, sent 10 ms apart), BENCH_KEEP=1
-# keeps the work directory (configs, logs, raw figures).
+# keeps the work directory (configs, logs, raw figures); it is also kept
+# when egd could not be measured.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$TOP/build
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -58,13 +59,15 @@ stop_pids() {
 
 cleanup() {
 	trap - EXIT INT TERM HUP
+	# With stdout gone (| head), a message must not kill the cleanup.
+	trap '' PIPE
 	stop_pids
 	ip netns delete "$NSA" 2>/dev/null
 	ip netns delete "$NSB" 2>/dev/null
 	rm -f "/var/run/wireguard/$WGIF_A.sock" \
 	    "/var/run/wireguard/$WGIF_B.sock"
 	if [ -n "$W" ]; then
-		if [ -n "$BENCH_KEEP" ]; then
+		if [ -n "$BENCH_KEEP" ] || [ "$egd_ok" = 0 ]; then
 			say "bench_tput: work directory kept: $W"
 		else
 			rm -rf "$W"
@@ -363,6 +366,7 @@ trap cleanup EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 141' PIPE
 
 if [ "$(id -u)" != 0 ]; then
 	say "bench_tput: needs root (skipped)"
@@ -372,6 +376,7 @@ for c in iperf3 ping wg; do
 	command -v "$c" >/dev/null ||
 	    { say "bench_tput: $c not installed: run make deps"; exit 1; }
 done
+egd_ok=
 W=$(mktemp -d "${TMPDIR:-/tmp}/bench_tput.XXXXXX") || exit 1
 chmod 700 "$W"
 for i in 1 2; do

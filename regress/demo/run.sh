@@ -23,7 +23,10 @@ on_exit() {
 _demo_exit() {
 	_rc=$?
 	trap - EXIT INT TERM HUP
-	[ "$_rc" -gt 128 ] && echo && echo "demo: interrupted, cleaning up"
+	# With stdout gone (| head), a message must not kill the cleanup.
+	trap '' PIPE
+	[ "$_rc" -gt 128 ] &&
+	    printf '\ndemo: interrupted, cleaning up\n' 2>/dev/null
 	eval "$_demo_cleanup" >/dev/null 2>&1
 	if [ -n "$DEMO_DIR" ]; then
 		# A failure keeps them for a look; an interrupt does not.
@@ -39,6 +42,7 @@ trap _demo_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
+trap 'exit 141' PIPE
 
 . "$TOP/regress/netsim/netsim.sh"
 
