@@ -1,0 +1,266 @@
+#!/bin/sh
+# make demo: a small EtherGuard network, live, in network namespaces.
+#
+# Each part of the demo is a function demo_PART that builds its network
+# on a fresh netsim WAN, shows it working, and returns non-zero (after
+# saying what failed) if it does not.  DEMO_PARTS lists the parts that
+# run, in order; add a part by writing its function and naming it there
+# (the environment may set DEMO_PARTS to run only some).
+#
+# Needs root, a built tree (make) and the packages of make deps.
+# Environment: DEMO_KEEP=1 keeps the work directory (configs, keys,
+# daemon logs); it is also kept when something fails.
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=$TOP/build
+DEMO_PARTS=${DEMO_PARTS:-static}
+
+# Cleanup commands, run last registered first on any exit; netsim.sh
+# registers its own through this function when it finds it.
+_demo_cleanup=
+on_exit() {
+	_demo_cleanup="$*; $_demo_cleanup"
+}
+_demo_exit() {
+	_rc=$?
+	trap - EXIT INT TERM HUP
+	# With stdout gone (| head), a message must not kill the cleanup.
+	trap '' PIPE
+	[ "$_rc" -gt 128 ] &&
+	    printf '\ndemo: interrupted, cleaning up\n' 2>/dev/null
+	eval "$_demo_cleanup" >/dev/null 2>&1
+	if [ -n "$DEMO_DIR" ]; then
+		# A failure keeps them for a look; an interrupt does not.
+		if [ "$_rc" = 1 ] || [ -n "$DEMO_KEEP" ]; then
+			echo "demo: configs and daemon logs kept in $DEMO_DIR"
+		else
+			rm -rf "$DEMO_DIR"
+		fi
+	fi
+	exit "$_rc"
+}
+trap _demo_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
+
+. "$TOP/regress/netsim/netsim.sh"
+
+# fail WHAT: says what failed, shows the daemon logs' ends, and returns 1.
+fail() {
+	echo "demo: FAILED: $*"
+	for _f in "$DEMO_DIR"/*.log; do
+		[ -s "$_f" ] || continue
+		echo "--- last lines of $_f"
+		tail -n 15 "$_f"
+	done
+	return 1
+}
+
+# keys N...: a WireGuard key pair per node, in $DEMO_DIR/keyN, pubN.
+keys() {
+	for _i; do
+		(umask 077; wg genkey >"$DEMO_DIR/key$_i") &&
+		    wg pubkey <"$DEMO_DIR/key$_i" >"$DEMO_DIR/pub$_i" || return 1
+	done
+}
+
+# wait_ping NODE ADDR: until ADDR answers ping from NODE (10 s at most).
+wait_ping() {
+	_n=10
+	while [ "$_n" -gt 0 ]; do
+		ns_exec "$1" ping -n -q -c 1 -W 1 "$2" >/dev/null 2>&1 &&
+		    return 0
+		sleep 0.2
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+# show_ping NODE ADDR LABEL: three pings from NODE, summarised on one
+# line; fails when none is answered.
+show_ping() {
+	_out=$(ns_exec "$1" ping -n -c 3 -i 0.2 -W 2 "$2" 2>&1)
+	_rx=$(echo "$_out" | sed -n 's/.*, \([0-9]*\) received.*/\1/p')
+	_rtt=$(echo "$_out" | sed -n 's/^rtt [^=]*= \([^ ]*\) ms/\1/p' |
+	    cut -d/ -f1-3)
+	printf '  %-32s %s/3 replies, rtt min/avg/max %s ms\n' "$3" \
+	    "${_rx:-0}" "${_rtt:--}"
+	[ "${_rx:-0}" -gt 0 ]
+}
+
+# egd_start NODE: runs egd in NODE's namespace on $DEMO_DIR/egdNODE.conf,
+# its log in egdNODE.log and its control socket egdNODE.sock; its pid
+# goes to EGD_PIDS as NODE:PID.
+egd_start() {
+	netsim_bg "$1" "$BUILD/egd" -d -u nobody -f "$DEMO_DIR/egd$1.conf" \
+	    -s "$DEMO_DIR/egd$1.sock" >"$DEMO_DIR/egd$1.log" 2>&1 </dev/null
+	EGD_PIDS="$EGD_PIDS $1:$!"
+}
+
+# egd_dead: the nodes whose egd has exited, or nothing.
+egd_dead() {
+	for _np in $EGD_PIDS; do
+		kill -0 "${_np#*:}" 2>/dev/null || printf ' %s' "${_np%%:*}"
+	done
+}
+
+# egctl_show NODE WHAT...: egctl on NODE's daemon, indented.
+egctl_show() {
+	_node=$1
+	shift
+	echo "  \$ egctl $* (node $_node)"
+	"$BUILD/egctl" -s "$DEMO_DIR/egd$_node.sock" "$@" 2>&1 |
+	    sed 's/^./    &/'
+}
+
+# ---- static mode ---------------------------------------------------
+
+# The diamond: links with their one-way delays in ms, and each node's
+# next hop to every other, as the lowest-latency paths give them.
+STATIC_LINKS="1-2:10 2-4:15 1-3:30 3-4:20"
+STATIC_NEXTHOP="
+  1: {2: 2, 3: 3, 4: 2}
+  2: {1: 1, 3: 4, 4: 4}
+  3: {1: 1, 2: 4, 4: 4}
+  4: {1: 2, 2: 2, 3: 3}"
+
+# static_conf NODE: the config of NODE, with its direct neighbours as
+# peers, reached at their netsim WAN addresses.
+static_conf() {
+	cat <<EOF
+Interface:
+  IType: tap
+  Name: eg0
+  MacAddrPrefix: 02:42:00:00
+  IPv4CIDR: 10.55.0.0/24
+NodeID: $1
+NodeName: node$1
+PrivKey: $(cat "$DEMO_DIR/key$1")
+ListenPort: 3000
+NextHopTable:$STATIC_NEXTHOP
+Peers:
+EOF
+	for _l in $STATIC_LINKS; do
+		_a=${_l%%-*}
+		_b=${_l#*-}
+		_b=${_b%%:*}
+		if [ "$_a" = "$1" ]; then
+			_peer=$_b
+		elif [ "$_b" = "$1" ]; then
+			_peer=$_a
+		else
+			continue
+		fi
+		cat <<EOF
+- NodeID: $_peer
+  PubKey: $(cat "$DEMO_DIR/pub$_peer")
+  EndPoint: $(netsim_addr "$_peer"):3000
+  Static: true
+EOF
+	done
+}
+
+demo_static() {
+	cat <<'EOF'
+== Static mode: four egd nodes, one path relayed
+
+Each node is a network namespace whose eth0 joins netsim, a WAN
+emulator, with these one-way delays (no other WAN links exist):
+
+                       [2]
+              10 ms  /     \  15 ms
+                   /         \
+                [1]           [4]
+                   \         /
+              30 ms  \     /  20 ms
+                       [3]
+
+Every node runs egd in static mode with a TAP interface eg0 holding
+10.55.0.N/24 (N = NodeID). Its config lists only its direct neighbours
+as peers, and a NextHopTable (the same on every node):
+EOF
+	echo "$STATIC_NEXTHOP" | sed -n 's/^  /    /p'
+	cat <<'EOF'
+So node 1 reaches node 4 through node 2: 1-2-4 takes 25 ms one way,
+1-3-4 would take 50 ms. IPv6 is off on eg0, so that only the pings
+cross the overlay.
+
+EOF
+	keys 1 2 3 4 || { fail "wg genkey"; return 1; }
+	for _i in 1 2 3 4; do
+		(umask 077; static_conf "$_i" >"$DEMO_DIR/egd$_i.conf") ||
+		    { fail "cannot write the config of node $_i"; return 1; }
+	done
+	netsim_start pub pub pub pub >"$DEMO_DIR/netsim.out" 2>&1 ||
+	    { fail "netsim did not start: $(cat "$DEMO_DIR/netsim.out")"
+	    return 1; }
+	netsim cut all all >/dev/null || { fail "netsim cut"; return 1; }
+	for _l in $STATIC_LINKS; do
+		_a=${_l%%-*}
+		_b=${_l#*-}
+		netsim heal "$_a" "${_b%%:*}" >/dev/null &&
+		netsim link "$_a" "${_b%%:*}" delay "${_l#*:}" >/dev/null ||
+		    { fail "netsim link $_l"; return 1; }
+	done
+	echo "WAN up. Starting egd on nodes 1 to 4 (logs in $DEMO_DIR," \
+	    "kept if anything fails)."
+	EGD_PIDS=
+	for _i in 1 2 3 4; do
+		# No IPv6 on eg0: its router solicitations and the like
+		# would flood the overlay and blur the counters below.
+		ns_exec "$_i" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 ||
+		    { fail "sysctl in node $_i"; return 1; }
+		egd_start "$_i"
+	done
+	sleep 0.5
+	_dead=$(egd_dead)
+	[ -z "$_dead" ] || { fail "egd exited on node(s)$_dead"; return 1; }
+	# The first packet of each link waits for its WireGuard handshake.
+	for _i in 2 3 4; do
+		wait_ping 1 "10.55.0.$_i" && continue
+		_dead=$(egd_dead)
+		fail "node 1 cannot reach 10.55.0.$_i" \
+		    "${_dead:+(egd exited on node(s)$_dead)}"
+		return 1
+	done
+	echo "All nodes answer. Pings from node 1 (round trip = twice the" \
+	    "one-way delays):"
+	show_ping 1 10.55.0.2 "1 -> 2 direct (2 x 10 ms)" &&
+	show_ping 1 10.55.0.3 "1 -> 3 direct (2 x 30 ms)" ||
+	    { fail "direct ping from node 1"; return 1; }
+	netsim clear >/dev/null
+	show_ping 1 10.55.0.4 "1 -> 4 relayed by 2 (2 x 25 ms)" ||
+	    { fail "relayed ping from node 1 to node 4"; return 1; }
+	_via3=$(($(netsim_stat 1 3 delivered) + $(netsim_stat 3 4 delivered)))
+	echo "  WAN frames during the relayed pings:" \
+	    "1->2 $(netsim_stat 1 2 delivered)," \
+	    "2->4 $(netsim_stat 2 4 delivered)," \
+	    "4->2 $(netsim_stat 4 2 delivered)," \
+	    "2->1 $(netsim_stat 2 1 delivered); through node 3: $_via3"
+	echo
+	egctl_show 1 show peers
+	egctl_show 1 show routes
+	egctl_show 2 show peers
+	echo
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "demo: needs root (network namespaces)"
+	exit 1
+fi
+for _b in "$BUILD/egd" "$BUILD/egctl" "$NETSIM_BIN"; do
+	[ -x "$_b" ] || { echo "demo: $_b missing: run make"; exit 1; }
+done
+for _c in wg ping ip; do
+	command -v "$_c" >/dev/null ||
+	    { echo "demo: $_c not installed: run make deps"; exit 1; }
+done
+DEMO_DIR=$(mktemp -d "${TMPDIR:-/tmp}/egdemo.XXXXXX") || exit 1
+chmod 700 "$DEMO_DIR"
+
+for _part in $DEMO_PARTS; do
+	"demo_$_part" || exit 1
+	netsim_stop || { echo "demo: FAILED: cleanup after $_part"; exit 1; }
+done
+echo "Demo done; every namespace and daemon is gone."
