@@ -7,10 +7,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
+#include "log.h"
 
 const char *
 sockaddr_str(const struct sockaddr *sa, char *buf, size_t len)
@@ -59,4 +61,45 @@ sockaddr_eq(const struct sockaddr *a, const struct sockaddr *b)
 	default:
 		return 0;
 	}
+}
+
+/* Resolve "host:port" for the families in use, AfPrefer first. */
+int
+endpoint_resolve(const char *str, int af_prefer, int have4, int have6,
+    struct sockaddr_storage *ss, socklen_t *sslen)
+{
+	struct addrinfo	 hints, *res, *ai, *pick = NULL;
+	char		 host[256], *port;
+	int		 rv, want = af_prefer == 6 ? AF_INET6 : AF_INET;
+
+	if (strlcpy(host, str, sizeof(host)) >= sizeof(host) ||
+	    (port = strrchr(host, ':')) == NULL)
+		return -1;
+	*port++ = '\0';
+	if (host[0] == '[' && port - host >= 3 && port[-2] == ']') {
+		port[-2] = '\0';
+		memmove(host, host + 1, strlen(host + 1) + 1);
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	if ((rv = getaddrinfo(host, port, &hints, &res)) != 0) {
+		log_warnx("endpoint %s: %s", str, gai_strerror(rv));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((ai->ai_family == AF_INET && !have4) ||
+		    (ai->ai_family == AF_INET6 && !have6))
+			continue;
+		if (pick == NULL || (ai->ai_family == want &&
+		    pick->ai_family != want))
+			pick = ai;
+	}
+	if (pick != NULL) {
+		memcpy(ss, pick->ai_addr, pick->ai_addrlen);
+		*sslen = pick->ai_addrlen;
+	} else
+		log_warnx("endpoint %s: no address of a family in use", str);
+	freeaddrinfo(res);
+	return pick != NULL ? 0 : -1;
 }

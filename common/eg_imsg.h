@@ -26,17 +26,16 @@ enum imsg_type {
 	IMSG_RECONF_CONF,		/* a chunk of the config, as YAML */
 	IMSG_RECONF_DONE,		/* last chunk sent: commit the config */
 	IMSG_CONTROLFD,			/* parent -> control: listening socket */
-	IMSG_TEST_VIOLATE,		/* test hook: break the sandbox */
+	IMSG_ENDPOINT,			/* parent -> engine: peer_endpoint */
+	IMSG_FDS_DONE,			/* parent -> engine: descriptors passed */
 
 	/* egd */
 	IMSG_EGD_FIRST = 200,
-	IMSG_EGD_FDS_DONE,		/* parent -> engine: descriptors passed */
 	IMSG_EGD_UDP,			/* parent -> engine: UDP socket, family */
 	IMSG_EGD_IFACE,			/* parent -> engine: struct ifio_info */
 	IMSG_EGD_IFACE_FD,		/* parent -> engine: descriptor, role */
 	IMSG_EGD_IFACE_CONN,		/* parent -> engine: connection, dialed */
 	IMSG_EGD_IFACE_DOWN,		/* engine -> parent: connection closed */
-	IMSG_EGD_ENDPOINT,		/* parent -> engine: struct egd_endpoint */
 	/* egd in super mode: see doc/super-internals.md, common/super.h */
 	IMSG_EGD_APIKEY,
 	IMSG_EGD_APIADDR,

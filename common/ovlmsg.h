@@ -11,6 +11,12 @@
 #include <stdint.h>
 
 #define OVLMSG_VERSION		1
+/*
+ * Register carries "eg/1 <program> <version>": the supernode refuses an
+ * edge whose protocol name differs (ServerUpdate shutdown, version).
+ */
+#define EG_PROTO_NAME		"eg/1"
+#define EG_SWVER		EG_PROTO_NAME " egd 0.1"
 #define OVLMSG_HASH_LEN		32
 #define OVLMSG_SWVER_MAX	32
 #define OVLMSG_REASON_MAX	128

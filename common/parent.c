@@ -61,6 +61,23 @@ parent_push_conf(const void *conf)
 	}
 }
 
+void
+parent_apply_conf(void *conf)
+{
+	parent_push_conf(conf);
+	par.ops->free(par.conf);
+	par.conf = conf;
+	log_setcats(conf_log_categories(par.ops->loglevel(conf)));
+	if (par.ops->reloaded != NULL)
+		par.ops->reloaded(conf, par.chans);
+}
+
+struct proc_chan *
+parent_chan(enum eg_proc p)
+{
+	return &par.chans[p];
+}
+
 static void *
 parent_load(struct conf_diags *diags)
 {
@@ -109,12 +126,7 @@ parent_reload(char *msg, size_t msglen)
 		par.ops->free(conf);
 		return -1;
 	}
-	parent_push_conf(conf);
-	par.ops->free(par.conf);
-	par.conf = conf;
-	log_setcats(conf_log_categories(par.ops->loglevel(conf)));
-	if (par.ops->reloaded != NULL)
-		par.ops->reloaded(conf, par.chans);
+	parent_apply_conf(conf);
 	snprintf(msg, msglen, "config reloaded");
 	log_info("%s: config reloaded", par.conffile);
 	return 0;

@@ -46,6 +46,12 @@ void	parent_main(const struct parent_ops *, const char *conffile,
 	    const char *sockpath, int noaction) __attribute__((__noreturn__));
 /* The running config, for the hooks. */
 void	*parent_conf(void);
+/*
+ * Make conf (checked as a reload checks it) the running config: push it
+ * to the children, free the old one, run the reloaded hook.
+ */
+void	 parent_apply_conf(void *conf);
+struct proc_chan *parent_chan(enum eg_proc);
 /* Stop everything and exit (failed: exit status 1). */
 void	parent_shutdown(int failed) __attribute__((__noreturn__));
 

@@ -368,11 +368,14 @@ proc_child_signal(int sig, short event, void *arg)
 {
 	switch (sig) {
 	case SIGTERM:
-	case SIGINT:
 		event_loopexit(NULL);
 		break;
 	default:
-		/* SIGHUP goes to the parent, which pushes the new config. */
+		/*
+		 * SIGHUP and SIGINT (^C in the foreground reaches the whole
+		 * process group) are the parent's: it reloads, or stops us
+		 * with SIGTERM, and knows we did not die.
+		 */
 		break;
 	}
 }

@@ -60,9 +60,17 @@ static const int sb_control[] = {
 	-1
 };
 
+/* Also a client (egd's EdgeAPI): until it narrows in static mode. */
 static const int sb_control_http[] = {
 	SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(getsockopt),
 	SCMP_SYS(setsockopt), SCMP_SYS(shutdown), SCMP_SYS(connect),
+	SCMP_SYS(seccomp),
+	-1
+};
+
+static const int sb_supd_control[] = {
+	SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(getsockopt),
+	SCMP_SYS(setsockopt), SCMP_SYS(shutdown),
 	-1
 };
 
@@ -76,7 +84,7 @@ static const struct {
 	[SB_ROUTE] = { "route", sb_none, 0 },
 	[SB_CONTROL] = { "control", sb_control, 0 },
 	[SB_CONTROL_HTTP] = { "control-http", sb_control_http, 1 },
-	[SB_SUPD_CONTROL] = { "supd-control", sb_control_http, 0 },
+	[SB_SUPD_CONTROL] = { "supd-control", sb_supd_control, 0 },
 };
 
 static const char	*sb_procname = "";

@@ -16,6 +16,15 @@
 #define SUPER_MAX_ENDPOINTS	8
 #define SUPER_NAME_LEN		64
 
+/* IMSG_ENDPOINT: where a peer is, as the parent resolved it. */
+struct peer_endpoint {
+	uint16_t		node_id;
+	uint8_t			force;	/* also for a peer that roamed */
+	uint8_t			reserved;
+	uint32_t		sslen;
+	struct sockaddr_storage	ss;
+};
+
 /* IMSG_SUPD_HTTPFD */
 #define SUPD_HTTP_EDGE		1
 #define SUPD_HTTP_MANAGE	2

@@ -94,8 +94,16 @@ static const struct parent_ops supd_ops = {
 	.loglevel = supd_loglevel,
 	.describe = supd_describe,
 	.restart_key = supd_restart_key,
-	/* The engine holds the keys. */
-	.printflags = { [PROC_ENGINE] = CONF_PRINT_SECRETS },
+	/*
+	 * The engine holds the keys; control serves PSKs and checks
+	 * passwords, but never sees a private key.
+	 */
+	.printflags = { [PROC_ENGINE] = CONF_PRINT_SECRETS,
+	    [PROC_CONTROL] = CONF_PRINT_SHARED },
+	.setup = supd_setup,
+	.started = supd_started,
+	.reloaded = supd_reloaded,
+	.dispatch = { [PROC_CONTROL] = supd_manage },
 };
 
 struct super_conf *

@@ -13,6 +13,16 @@
 #define SUPD_SOCKET		"/var/run/eg-supd.sock"
 #define EG_CHROOT		"/var/empty"
 
+/* setup.c: the parent's privileged work */
+int	supd_setup(void *conf);
+void	supd_started(void *conf, struct proc_chan chans[PROC_MAX]);
+void	supd_reloaded(void *conf, struct proc_chan chans[PROC_MAX]);
+void	supd_send_keys(const struct super_conf *, struct proc_chan *);
+void	supd_send_endpoints(const struct super_conf *, struct proc_chan *);
+
+/* manage.c: Manage API changes to the config, in the parent */
+void	supd_manage(struct proc_chan *, struct imsg *);
+
 void	supd_engine_main(void) __attribute__((__noreturn__));
 void	supd_route_main(void) __attribute__((__noreturn__));
 void	supd_control_main(void) __attribute__((__noreturn__));

@@ -40,6 +40,8 @@ static const char *eng_drop_names[ED_MAX] = {
 	[ED_IFACE_READ] = "interface read",
 	[ED_SEND] = "send failed",
 	[ED_CONTROL] = "control message",
+	[ED_BAD_CONTROL] = "bad control message",
+	[ED_SPOOFED] = "control message from elsewhere",
 };
 
 const char *
@@ -278,6 +280,14 @@ overlay_input(struct epeer *from, uint8_t *buf, size_t plainlen,
 		return;
 	}
 	if (h.usage != OVL_FRAME) {
+		/* Never forwarded: only for this node, in super mode. */
+		if (eng->super_mode)
+			super_control(from, &h, plain + OVL_HDR_LEN, now);
+		else
+			eng->drops[ED_CONTROL]++;
+		return;
+	}
+	if (super_is_supernode(from)) {
 		eng->drops[ED_CONTROL]++;
 		return;
 	}

@@ -105,7 +105,8 @@ static const struct parent_ops egd_ops = {
 	.started = egd_started,
 	.reloaded = egd_reloaded,
 	.reaped = egd_reaped,
-	.dispatch = { [PROC_ENGINE] = egd_dispatch_engine },
+	.dispatch = { [PROC_ENGINE] = egd_dispatch_engine,
+	    [PROC_CONTROL] = egd_super_dispatch },
 };
 
 struct edge_conf *

@@ -9,22 +9,12 @@
 #include "config.h"
 #include "parent.h"
 #include "proc.h"
+#include "super.h"
 
 #define EGD_USER		"_egd"
 #define EGD_CONF		"/etc/eg.conf"
 #define EGD_SOCKET		"/var/run/egd.sock"
 #define EG_CHROOT		"/var/empty"
-
-#include <sys/socket.h>
-
-/* IMSG_EGD_ENDPOINT: where a peer is, as the parent resolved it. */
-struct egd_endpoint {
-	uint16_t		node_id;
-	uint8_t			force;	/* also for a peer that roamed */
-	uint8_t			reserved;
-	uint32_t		sslen;
-	struct sockaddr_storage	ss;
-};
 
 /* setup.c: the parent's privileged work for the engine */
 int	egd_setup(void *conf);
@@ -32,6 +22,11 @@ void	egd_started(void *conf, struct proc_chan chans[PROC_MAX]);
 void	egd_reloaded(void *conf, struct proc_chan chans[PROC_MAX]);
 void	egd_dispatch_engine(struct proc_chan *, struct imsg *);
 void	egd_reaped(pid_t, int);
+/* supersetup.c: the parent's part in super mode */
+int	egd_super_start(const struct edge_conf *, struct proc_chan *,
+	    int have4, int have6, int port);
+void	egd_super_endpoints(const struct edge_conf *);
+void	egd_super_dispatch(struct proc_chan *, struct imsg *);
 #define parent_conf_edge()	((const struct edge_conf *)parent_conf())
 
 /* engine.c */

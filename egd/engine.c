@@ -61,9 +61,9 @@ engine_rearm_timers(void)
 		return;
 	eng->any_touched = 0;
 	engine_now(&now);
-	for (i = 0; i < eng->npeers; i++) {
-		ep = eng->peers[i];
-		if (!ep->touched)
+	for (i = 0; i < eng->npeers + 2; i++) {
+		ep = i < eng->npeers ? eng->peers[i] : eng->super[i - eng->npeers];
+		if (ep == NULL || !ep->touched)
 			continue;
 		ep->touched = 0;
 		at = wg_peer_next_deadline(ep->wg);
@@ -93,7 +93,33 @@ engine_housekeeping(int fd, short event, void *arg)
 	evtimer_add(&eng->ev_tick, &tv);
 }
 
-/* The config changed: peers, forwarding table, timeouts. */
+/* The config's peers, as the engine takes peers from anywhere. */
+static void
+engine_static_peers(const struct edge_conf *conf)
+{
+	struct peer_spec	*specs;
+	size_t			 i;
+
+	if ((specs = calloc(conf->npeers + 1, sizeof(*specs))) == NULL)
+		fatal("peers");
+	for (i = 0; i < conf->npeers; i++) {
+		const struct conf_edge_peer *cp = &conf->peers[i];
+
+		specs[i].node_id = cp->node_id;
+		specs[i].pubkey = cp->pubkey.key;
+		specs[i].psk = cp->psk.set ? cp->psk.key : NULL;
+		specs[i].is_static = cp->is_static;
+		specs[i].keepalive = cp->persistent_keepalive;
+	}
+	peers_set(specs, conf->npeers);
+	free(specs);
+}
+
+/*
+ * The config changed: peers, forwarding table, timeouts.  In super mode
+ * the config's Peers and NextHopTable are ignored: they come from the
+ * supernode.
+ */
 static void
 engine_configure(struct edge_conf *conf)
 {
@@ -105,13 +131,20 @@ engine_configure(struct edge_conf *conf)
 		if (l2fib_init(&eng->fib, conf->l2fib_timeout, 0) == -1)
 			fatal("L2 FIB");
 		datapath_init((size_t)conf->iface.mtu + 14);
+		if ((eng->wg = wg_local_new(conf->privkey.key, NULL,
+		    NULL)) == NULL)
+			fatal("WireGuard: cannot use the private key");
 	} else
 		conf_free_edge(eng->conf);
 	eng->conf = conf;
 	eng->ttl = conf->default_ttl;
 	l2fib_set_lifetime(&eng->fib, conf->l2fib_timeout);
-	peers_load(conf);
-
+	if (conf->dynroute.supernode.use_supernode) {
+		super_start(conf);
+		engine_rearm_timers();
+		return;
+	}
+	engine_static_peers(conf);
 	if ((nbr = calloc(eng->npeers ? eng->npeers : 1, sizeof(*nbr))) ==
 	    NULL)
 		fatal("forwarding table");
@@ -154,12 +187,19 @@ engine_show_peers(struct proc_chan *pc, uint32_t client)
 	uint64_t		 hs;
 
 	engine_now(&now);
-	for (i = 0; i < eng->npeers; i++) {
-		ep = eng->peers[i];
+	for (i = 0; i < eng->npeers + 2; i++) {
+		ep = i < eng->npeers ? eng->peers[i] : eng->super[i - eng->npeers];
+		if (ep == NULL)
+			continue;
 		memset(&cp, 0, sizeof(cp));
 		cp.node_id = ep->node_id;
-		cp.nexthop = eng->fwd != NULL ?
+		strlcpy(cp.name, ep->name, sizeof(cp.name));
+		cp.nexthop = eng->fwd != NULL && !super_is_supernode(ep) ?
 		    fwd_nexthop(eng->fwd, ep->node_id) : NODEID_INVALID;
+		if (eng->super_mode && ep->last_rx != 0 && now.mono -
+		    ep->last_rx < (uint64_t)(eng->params.peer_alive_timeout *
+		    1e9))
+			cp.flags |= CTLP_ONLINE;
 		if (ep->is_static)
 			cp.flags |= CTLP_STATIC;
 		if (ep->has_psk)
@@ -175,7 +215,7 @@ engine_show_peers(struct proc_chan *pc, uint32_t client)
 		cp.tx_bytes = ep->tx_bytes;
 		cp.rx_packets = ep->rx_pkts;
 		cp.tx_packets = ep->tx_pkts;
-		cp.latency_ms = NAN;
+		cp.latency_ms = ep->latency_ms;
 		cp.persistent_keepalive = ep->keepalive;
 		if (proc_compose(pc, IMSG_CTL_PEER, client, 0, -1, &cp,
 		    sizeof(cp)) == -1)
@@ -186,6 +226,10 @@ engine_show_peers(struct proc_chan *pc, uint32_t client)
 		    eng->drops[i]);
 	engine_counter(pc, client, CTLC_DROP, "interface frame too long",
 	    eng->io.rx_truncated);
+	engine_counter(pc, client, CTLC_DROP, "interface superframe refused",
+	    eng->io.rx_gso_refused);
+	engine_counter(pc, client, CTLC_COUNTER, "interface superframes",
+	    eng->io.rx_superframes);
 	n = eng->wg != NULL ? wg_local_stats(eng->wg, st, WG_STATS_MAX) : 0;
 	for (i = 0; i < n; i++) {
 		/* WireGuard names its drop reasons drop_*. */
@@ -296,13 +340,23 @@ engine_udp(struct imsg *imsg)
 static void
 engine_endpoint(struct imsg *imsg)
 {
-	struct egd_endpoint	 e;
+	struct peer_endpoint	 e;
 	struct epeer		*ep;
 
 	if (imsg->datalen != sizeof(e))
-		fatalx("IMSG_EGD_ENDPOINT: bad length");
+		fatalx("IMSG_ENDPOINT: bad length");
 	memcpy(&e, imsg->data, sizeof(e));
-	if (e.sslen > sizeof(e.ss) || (ep = peer_by_id(e.node_id)) == NULL)
+	if (e.sslen > sizeof(e.ss))
+		fatalx("IMSG_ENDPOINT: bad address length");
+	if (e.node_id == NODEID_SUPERNODE) {
+		/* One session per family: the address says which. */
+		ep = eng->super[e.ss.ss_family == AF_INET6 ? 1 : 0];
+		if (ep != NULL)
+			peer_set_endpoint(ep, (struct sockaddr *)&e.ss,
+			    e.sslen);
+		return;
+	}
+	if ((ep = peer_by_id(e.node_id)) == NULL)
 		return;
 	/* Roaming decides for a dynamic peer once it has been heard. */
 	if (!ep->is_static && ep->eplen > 0 && !e.force)
@@ -338,10 +392,10 @@ engine_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 	case IMSG_EGD_IFACE_CONN:
 		engine_iface_conn(imsg);
 		break;
-	case IMSG_EGD_ENDPOINT:
+	case IMSG_ENDPOINT:
 		engine_endpoint(imsg);
 		break;
-	case IMSG_EGD_FDS_DONE:
+	case IMSG_FDS_DONE:
 		/* Everything that needed more is here: narrow for good. */
 		if (!eng->narrowed) {
 			sandbox_narrow(SB_ENGINE);
@@ -361,7 +415,10 @@ engine_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 		engine_show_peers(pc, imsg->hdr.peerid);
 		break;
 	default:
-		proc_unexpected(pc, imsg);
+		if (eng->super_mode)
+			super_dispatch_control(pc, imsg);
+		else
+			proc_unexpected(pc, imsg);
 	}
 }
 
@@ -386,6 +443,7 @@ engine_main(void)
 
 	peers_free();
 	fwd_table_free(eng->fwd);
+	free(eng->nh.entries);
 	l2fib_free(&eng->fib);
 	datapath_free();
 	ifio_free(&eng->io);

@@ -18,6 +18,8 @@
 #include "ifio.h"
 #include "l2fib.h"
 #include "overlay.h"
+#include "ovlmsg.h"
+#include "super.h"
 #include "proc.h"
 #include "wg.h"
 
@@ -42,7 +44,9 @@ enum eng_drop {
 	ED_IFACE_WRITE,		/* interface refused the frame */
 	ED_IFACE_READ,		/* bad frame from the interface */
 	ED_SEND,		/* sendmmsg failed */
-	ED_CONTROL,		/* control message not for static mode */
+	ED_CONTROL,		/* control message not for this mode */
+	ED_BAD_CONTROL,		/* control message that does not decode */
+	ED_SPOOFED,		/* control message src is not its sender */
 	ED_MAX
 };
 
@@ -51,15 +55,37 @@ struct staged {
 	size_t		 len;		/* plaintext bytes (header included) */
 };
 
+/* A peer as the config or the supernode describes it. */
+struct peer_spec {
+	uint16_t		 node_id;
+	const uint8_t		*pubkey;
+	const uint8_t		*psk;		/* NULL: none */
+	int			 is_static;
+	uint32_t		 keepalive;	/* s */
+	const char		*name;
+	/* super mode: endpoints to try in turn */
+	const struct sockaddr_storage *cand;
+	size_t			 ncand;
+};
+
+#define EPEER_MAX_CAND		8
+
 struct epeer {
 	uint16_t		 node_id;
 	int			 is_static;
 	int			 has_psk;
 	uint32_t		 keepalive;
-	char			 conf_endpoint[CTL_ENDPOINT_LEN];
+	char			 name[CTL_NAME_LEN];
 	struct wg_peer		*wg;
 	struct sockaddr_storage	 ep;		/* where to send */
 	socklen_t		 eplen;		/* 0: unknown */
+	/* super mode: candidate endpoints, the one in use, when it was
+	 * chosen; and the one-way latency measured from it */
+	struct sockaddr_storage	 cand[EPEER_MAX_CAND];
+	int			 ncand;
+	int			 curcand;
+	uint64_t		 cand_since;	/* monotonic ns */
+	double			 latency_ms;	/* NAN: not measured */
 	uint64_t		 rx_bytes, tx_bytes, rx_pkts, tx_pkts;
 	uint64_t		 last_rx;	/* monotonic ns */
 	struct staged		 staged[ENG_STAGED_MAX];
@@ -89,6 +115,7 @@ struct engine {
 	struct wg_local		*wg;
 	struct epeer		**peers;
 	size_t			 npeers;
+	struct epeer		*super[2];	/* the supernode, IPv4 and v6 */
 	int			 any_touched;
 	uint16_t		 peer_idx[65536];	/* NodeID -> peers[] */
 	struct fwd_table	*fwd;
@@ -117,6 +144,23 @@ struct engine {
 	unsigned int		 hs_count;
 
 	uint64_t		 drops[ED_MAX];
+
+	/* super mode (super.c) */
+	int			 super_mode;
+	uint8_t			 held[OVLMSG_NSTATES][OVLMSG_HASH_LEN];
+	uint8_t			 asked[OVLMSG_NSTATES][OVLMSG_HASH_LEN];
+	uint64_t		 asked_at[OVLMSG_NSTATES];
+	struct egd_superparams	 params;
+	uint64_t		 next_register;
+	uint64_t		 next_ping;
+	uint32_t		 ping_seq;
+	struct ovlmsg_pong	 pongs[64];
+	int			 npongs;
+	struct egd_peer		*newpeers;	/* list being received */
+	size_t			 nnewpeers;
+	struct conf_nhtable	 newnh;		/* table being received */
+	struct conf_nhtable	 nh;		/* the table in use */
+	struct event		 ev_super;
 };
 
 extern struct engine	*eng;
@@ -128,7 +172,9 @@ void	engine_rearm_timers(void);
 void	engine_iface_closed(int fd);
 
 /* peer.c */
-int	peers_load(const struct edge_conf *);
+int	peers_set(const struct peer_spec *, size_t);
+/* The supernode's two peers (IPv4 and IPv6 keys), from the config. */
+void	peers_set_supernode(const struct edge_conf *);
 void	peers_free(void);
 struct epeer *peer_by_id(uint16_t);
 struct epeer *peer_by_wg(struct wg_peer *);
@@ -139,6 +185,13 @@ void	peer_drop_staged(struct epeer *);
 void	peer_handle_result(struct epeer *, struct wg_result *,
 	    const struct sockaddr *, socklen_t);
 void	peer_tick(int, short, void *);
+
+/* super.c: super mode */
+void	super_start(const struct edge_conf *);
+void	super_control(struct epeer *, const struct ovl_hdr *,
+	    const uint8_t *payload, struct wg_time);
+void	super_dispatch_control(struct proc_chan *, struct imsg *);
+int	super_is_supernode(const struct epeer *);
 
 /* datapath.c */
 void	datapath_init(size_t mtu);

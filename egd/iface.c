@@ -236,7 +236,7 @@ iface_open(const struct edge_conf *conf, struct iface_parent *ip)
 	case IFT_TAP:
 		ip->kind = IFIO_TAP;
 		if ((ip->rxfd = tap_open(conf, ip->ifname,
-		    sizeof(ip->ifname))) == -1)
+		    sizeof(ip->ifname), &ip->vnet)) == -1)
 			return -1;
 		return 0;
 	case IFT_DUMMY:
@@ -331,5 +331,6 @@ iface_info(const struct edge_conf *conf, const struct iface_parent *ip,
 	info->l2mode = conf->iface.l2_header_mode;
 	info->mtu = conf->iface.mtu;
 	iface_node_mac(conf, info->mac);
+	info->vnet = ip->vnet;
 	strlcpy(info->name, ip->ifname, sizeof(info->name));
 }

@@ -50,7 +50,8 @@ struct ifio_info {
 	uint8_t		l2mode;		/* enum l2_header_mode (stdio) */
 	uint16_t	mtu;
 	uint8_t		mac[6];		/* the interface's own address */
-	uint16_t	reserved;
+	uint8_t		vnet;		/* tap: virtio_net header, offloads */
+	uint8_t		reserved;
 	char		name[32];
 };
 
@@ -66,6 +67,7 @@ struct iface_parent {
 	struct sockaddr_storage send_ss;	/* SendAddr to connect to */
 	socklen_t	 send_sslen;
 	int		 has_send;
+	int		 vnet;		/* tap with offloads */
 };
 
 /* parent: iface.c */
@@ -79,7 +81,7 @@ void	iface_info(const struct edge_conf *, const struct iface_parent *,
 	    struct ifio_info *);
 
 /* tap.c */
-int	tap_open(const struct edge_conf *, char *ifname, size_t);
+int	tap_open(const struct edge_conf *, char *ifname, size_t, int *vnet);
 int	iface_node_addr(int af, const char *cidr, uint16_t node, void *addr,
 	    int *prefixlen, char *err, size_t errlen);
 void	iface_node_mac(const struct edge_conf *, uint8_t mac[6]);

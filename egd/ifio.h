@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gso.h"
 #include "iface.h"
 
 #define IFIO_MAXCONN		2	/* accepted + dialed */
@@ -48,8 +49,16 @@ struct ifio {
 	uint8_t			*line;
 	size_t			 linelen;
 	size_t			 linecap;
+	/* tap with a virtio_net header: the superframe being cut */
+	int			 vnet;
+	uint8_t			*sbuf;
+	size_t			 slen;
+	struct gso_iter		 git;
+	int			 cutting;
 	/* counters */
 	uint64_t		 rx_truncated;
+	uint64_t		 rx_gso_refused;	/* superframe not cut */
+	uint64_t		 rx_superframes;
 	uint64_t		 tx_errors;
 };
 

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,84 +170,137 @@ peer_tick(int fd, short event, void *arg)
 }
 
 static struct epeer *
-peer_find_old(struct epeer **old, size_t nold, const struct conf_edge_peer *cp)
+peer_find_old(struct epeer **old, size_t nold, uint16_t id,
+    const uint8_t *pubkey)
 {
 	uint8_t	pub[WG_KEY_LEN];
 	size_t	i;
 
 	for (i = 0; i < nold; i++) {
-		if (old[i] == NULL || old[i]->node_id != cp->node_id)
+		if (old[i] == NULL || old[i]->node_id != id)
 			continue;
 		wg_peer_pubkey(old[i]->wg, pub);
-		if (sodium_memcmp(pub, cp->pubkey.key, WG_KEY_LEN) == 0)
+		if (sodium_memcmp(pub, pubkey, WG_KEY_LEN) == 0)
 			return old[i];
 	}
 	return NULL;
 }
 
+static struct epeer *
+peer_new(uint16_t id, const uint8_t *pubkey, const uint8_t *psk)
+{
+	struct epeer	*ep;
+
+	if ((ep = calloc(1, sizeof(*ep))) == NULL)
+		fatal("peer");
+	ep->node_id = id;
+	ep->latency_ms = NAN;
+	evtimer_set(&ep->timer, peer_tick, ep);
+	if ((ep->wg = wg_peer_new(eng->wg, pubkey, psk, ep)) == NULL) {
+		log_warn("peer %u: cannot add", id);
+		free(ep);
+		return NULL;
+	}
+	return ep;
+}
+
+/* What does not make a new session: PSK, keepalive, endpoints. */
+static void
+peer_update(struct epeer *ep, const struct peer_spec *sp, struct wg_time now)
+{
+	size_t	i;
+
+	wg_peer_set_psk(ep->wg, sp->psk);
+	ep->has_psk = sp->psk != NULL;
+	ep->is_static = sp->is_static;
+	ep->keepalive = sp->keepalive;
+	wg_peer_set_keepalive(ep->wg, now, ep->keepalive);
+	strlcpy(ep->name, sp->name != NULL ? sp->name : "", sizeof(ep->name));
+	if (sp->ncand > 0) {
+		ep->ncand = sp->ncand > EPEER_MAX_CAND ? EPEER_MAX_CAND :
+		    sp->ncand;
+		for (i = 0; i < (size_t)ep->ncand; i++)
+			ep->cand[i] = sp->cand[i];
+		/* A peer we hear from keeps the address it uses. */
+		if (ep->eplen == 0 || ep->last_rx == 0) {
+			ep->curcand = 0;
+			ep->cand_since = now.mono;
+			peer_set_endpoint(ep, (struct sockaddr *)&ep->cand[0],
+			    ep->cand[0].ss_family == AF_INET6 ?
+			    sizeof(struct sockaddr_in6) :
+			    sizeof(struct sockaddr_in));
+		}
+	}
+}
+
 /*
- * (Re)build the peers from a config.  A peer whose NodeID and key did
- * not change keeps its session, endpoint and counters across a reload.
+ * (Re)build the peers.  A peer whose NodeID and key did not change keeps
+ * its session, endpoint and counters across a reload or a new list from
+ * the supernode.
  */
 int
-peers_load(const struct edge_conf *conf)
+peers_set(const struct peer_spec *specs, size_t n)
 {
 	struct epeer		**old = eng->peers, **peers, *ep;
-	const struct conf_edge_peer *cp;
 	struct wg_time		 now;
-	size_t			 nold = eng->npeers, i, j;
+	size_t			 nold = eng->npeers, i, j, k = 0;
 
 	engine_now(&now);
-	if (eng->wg == NULL &&
-	    (eng->wg = wg_local_new(conf->privkey.key, NULL, NULL)) == NULL)
-		fatal("WireGuard: cannot use the private key");
-	if ((peers = calloc(conf->npeers ? conf->npeers : 1,
-	    sizeof(*peers))) == NULL)
+	if ((peers = calloc(n ? n : 1, sizeof(*peers))) == NULL)
 		fatal("peers");
-	for (i = 0; i < conf->npeers; i++) {
-		cp = &conf->peers[i];
-		if ((ep = peer_find_old(old, nold, cp)) != NULL) {
+	for (i = 0; i < n; i++) {
+		const struct peer_spec *sp = &specs[i];
+
+		if (sp->node_id > NODEID_MAX_VALID || sp->node_id == eng->me)
+			continue;
+		if ((ep = peer_find_old(old, nold, sp->node_id,
+		    sp->pubkey)) != NULL) {
 			for (j = 0; j < nold; j++)
 				if (old[j] == ep)
 					old[j] = NULL;
-		} else {
-			if ((ep = calloc(1, sizeof(*ep))) == NULL)
-				fatal("peer");
-			ep->node_id = cp->node_id;
-			evtimer_set(&ep->timer, peer_tick, ep);
-			ep->wg = wg_peer_new(eng->wg, cp->pubkey.key,
-			    cp->psk.set ? cp->psk.key : NULL, ep);
-			if (ep->wg == NULL) {
-				log_warn("peer %u: cannot add", cp->node_id);
-				free(ep);
-				continue;
-			}
-		}
-		wg_peer_set_psk(ep->wg, cp->psk.set ? cp->psk.key : NULL);
-		ep->has_psk = cp->psk.set;
-		ep->is_static = cp->is_static;
-		ep->keepalive = cp->persistent_keepalive;
-		wg_peer_set_keepalive(ep->wg, now, ep->keepalive);
-		strlcpy(ep->conf_endpoint, cp->endpoint,
-		    sizeof(ep->conf_endpoint));
-		peers[i] = ep;
+		} else if ((ep = peer_new(sp->node_id, sp->pubkey,
+		    sp->psk)) == NULL)
+			continue;
+		peer_update(ep, sp, now);
+		peers[k++] = ep;
 		engine_peer_touched(ep);
 	}
 	for (j = 0; j < nold; j++)
 		if (old[j] != NULL)
 			peer_free(old[j]);
 	free(old);
-
-	/* Compact (a peer that could not be added leaves a hole). */
-	for (i = j = 0; i < conf->npeers; i++)
-		if (peers[i] != NULL)
-			peers[j++] = peers[i];
 	eng->peers = peers;
-	eng->npeers = j;
+	eng->npeers = k;
 	memset(eng->peer_idx, 0xff, sizeof(eng->peer_idx));
 	for (i = 0; i < eng->npeers; i++)
 		eng->peer_idx[eng->peers[i]->node_id] = i;
 	return 0;
+}
+
+void
+peers_set_supernode(const struct edge_conf *conf)
+{
+	const struct conf_supernode	*sn = &conf->dynroute.supernode;
+	const struct conf_key		*keys[2] = { &sn->pubkey_v4,
+					    &sn->pubkey_v6 };
+	struct wg_time			 now;
+	int				 af;
+
+	engine_now(&now);
+	for (af = 0; af < 2; af++) {
+		if (eng->super[af] != NULL || !keys[af]->set ||
+		    (af == 0 && conf->disabled_af.ipv4) ||
+		    (af == 1 && conf->disabled_af.ipv6))
+			continue;
+		eng->super[af] = peer_new(NODEID_SUPERNODE, keys[af]->key,
+		    sn->psk.set ? sn->psk.key : NULL);
+		if (eng->super[af] == NULL)
+			continue;
+		strlcpy(eng->super[af]->name, af == 0 ? "supernode IPv4" :
+		    "supernode IPv6", sizeof(eng->super[af]->name));
+		eng->super[af]->has_psk = sn->psk.set;
+		engine_peer_touched(eng->super[af]);
+	}
 }
 
 void
@@ -256,6 +310,9 @@ peers_free(void)
 
 	for (i = 0; i < eng->npeers; i++)
 		peer_free(eng->peers[i]);
+	for (i = 0; i < 2; i++)
+		if (eng->super[i] != NULL)
+			peer_free(eng->super[i]);
 	free(eng->peers);
 	eng->peers = NULL;
 	eng->npeers = 0;

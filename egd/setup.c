@@ -25,8 +25,8 @@
 #include "egd.h"
 #include "iface.h"
 #include "log.h"
+#include "udpsock.h"
 
-#define UDP_BUFSIZE		(4 * 1024 * 1024)
 #define IFACE_REDIAL_SEC	1
 
 static struct {
@@ -34,6 +34,7 @@ static struct {
 	struct iface_parent	 iface;
 	int			 udp4, udp6;
 	int			 have4, have6;	/* sockets of these families */
+	int			 port;		/* the UDP port */
 	struct event		 ev_listen;
 	struct event		 ev_redial;
 	struct event		 ev_reresolve;
@@ -41,169 +42,37 @@ static struct {
 	pid_t			 postscript;
 } su = { .udp4 = -1, .udp6 = -1 };
 
-static int
-udp_open(int af, const char *addr, int port, uint32_t fwmark)
-{
-	struct sockaddr_storage	 ss;
-	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
-	socklen_t		 sslen;
-	int			 s, one = 1, bufsize = UDP_BUFSIZE;
-
-	memset(&ss, 0, sizeof(ss));
-	if (af == AF_INET) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		if (addr[0] != '\0' && inet_pton(AF_INET, addr,
-		    &sin->sin_addr) != 1) {
-			log_warnx("DisabledAf.ListenIPv4 %s: not an IPv4 "
-			    "address", addr);
-			return -1;
-		}
-		sslen = sizeof(*sin);
-	} else {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		if (addr[0] != '\0' && inet_pton(AF_INET6, addr,
-		    &sin6->sin6_addr) != 1) {
-			log_warnx("DisabledAf.ListenIPv6 %s: not an IPv6 "
-			    "address", addr);
-			return -1;
-		}
-		sslen = sizeof(*sin6);
-	}
-	if ((s = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) ==
-	    -1)
-		return -1;
-	if (af == AF_INET6 &&
-	    setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) == -1)
-		goto fail;
-	/* Large buffers carry bursts; as root we may exceed the limits. */
-	if (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &bufsize,
-	    sizeof(bufsize)) == -1)
-		setsockopt(s, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize));
-	if (setsockopt(s, SOL_SOCKET, SO_SNDBUFFORCE, &bufsize,
-	    sizeof(bufsize)) == -1)
-		setsockopt(s, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof(bufsize));
-	if (fwmark != 0 && setsockopt(s, SOL_SOCKET, SO_MARK, &fwmark,
-	    sizeof(fwmark)) == -1) {
-		log_warn("FwMark %u", fwmark);
-		goto fail;
-	}
-	if (bind(s, (struct sockaddr *)&ss, sslen) == -1)
-		goto fail;
-	return s;
-fail:
-	close(s);
-	return -1;
-}
-
-static int
-udp_port(int s)
-{
-	struct sockaddr_storage	ss;
-	socklen_t		len = sizeof(ss);
-
-	if (getsockname(s, (struct sockaddr *)&ss, &len) == -1)
-		return 0;
-	if (ss.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-}
-
-/* Both families on one port, so that a peer can use either. */
-static int
-setup_udp(const struct edge_conf *conf)
-{
-	const struct conf_disabled_af	*da = &conf->disabled_af;
-	int				 port = conf->listen_port;
-
-	if (!da->ipv6) {
-		su.udp6 = udp_open(AF_INET6, da->listen_ipv6, port,
-		    conf->fwmark);
-		if (su.udp6 == -1)
-			log_warn("IPv6 UDP port %d", port);
-		else if (port == 0)
-			port = udp_port(su.udp6);
-	}
-	if (!da->ipv4) {
-		su.udp4 = udp_open(AF_INET, da->listen_ipv4, port,
-		    conf->fwmark);
-		if (su.udp4 == -1 && port != conf->listen_port)
-			su.udp4 = udp_open(AF_INET, da->listen_ipv4,
-			    conf->listen_port, conf->fwmark);
-		if (su.udp4 == -1)
-			log_warn("IPv4 UDP port %d", port);
-	}
-	if (su.udp4 == -1 && su.udp6 == -1) {
-		log_warnx("no UDP socket could be opened");
-		return -1;
-	}
-	su.have4 = su.udp4 != -1;
-	su.have6 = su.udp6 != -1;
-	log_info("listening on UDP port %d", udp_port(su.udp4 != -1 ?
-	    su.udp4 : su.udp6));
-	return 0;
-}
-
 int
 egd_setup(void *arg)
 {
 	const struct edge_conf	*conf = arg;
 
-	if (setup_udp(conf) == -1)
+	if (conf->dynroute.p2p.use_p2p) {
+		log_warnx("DynamicRoute.P2P.UseP2P: P2P mode is not "
+		    "implemented in this version; use static or super mode");
 		return -1;
+	}
+	if (conf->dynroute.ntp.use_ntp)
+		log_info("NTPConfig.UseNTP: egd does not set its own clock; "
+		    "routes do not depend on clock offsets (run an NTP "
+		    "daemon for accurate latencies in egctl)");
+
+	if (udp_open_pair(conf->listen_port, &conf->disabled_af,
+	    conf->fwmark, &su.udp4, &su.udp6) == -1)
+		return -1;
+	su.have4 = su.udp4 != -1;
+	su.have6 = su.udp6 != -1;
+	su.port = udp_port(su.have4 ? su.udp4 : su.udp6);
 	if (iface_open(conf, &su.iface) == -1)
 		return -1;
 	return 0;
-}
-
-/* Resolve "host:port" for the families in use, AfPrefer first. */
-static int
-resolve_endpoint(const struct edge_conf *conf, const char *str,
-    struct sockaddr_storage *ss, socklen_t *sslen)
-{
-	struct addrinfo	 hints, *res, *ai, *pick = NULL;
-	char		 host[256], *port;
-	int		 rv, want = conf->af_prefer == 6 ? AF_INET6 : AF_INET;
-
-	if (strlcpy(host, str, sizeof(host)) >= sizeof(host) ||
-	    (port = strrchr(host, ':')) == NULL)
-		return -1;
-	*port++ = '\0';
-	if (host[0] == '[' && port - host >= 3 && port[-2] == ']') {
-		port[-2] = '\0';
-		memmove(host, host + 1, strlen(host + 1) + 1);
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_DGRAM;
-	if ((rv = getaddrinfo(host, port, &hints, &res)) != 0) {
-		log_warnx("endpoint %s: %s", str, gai_strerror(rv));
-		return -1;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((ai->ai_family == AF_INET && !su.have4) ||
-		    (ai->ai_family == AF_INET6 && !su.have6))
-			continue;
-		if (pick == NULL || (ai->ai_family == want &&
-		    pick->ai_family != want))
-			pick = ai;
-	}
-	if (pick != NULL) {
-		memcpy(ss, pick->ai_addr, pick->ai_addrlen);
-		*sslen = pick->ai_addrlen;
-	} else
-		log_warnx("endpoint %s: no address of a family in use", str);
-	freeaddrinfo(res);
-	return pick != NULL ? 0 : -1;
 }
 
 /* Tell the engine where the peers are; static only when statics_only. */
 static void
 send_endpoints(const struct edge_conf *conf, int statics_only)
 {
-	struct egd_endpoint	e;
+	struct peer_endpoint	e;
 	socklen_t		len;
 	size_t			i;
 
@@ -213,12 +82,13 @@ send_endpoints(const struct edge_conf *conf, int statics_only)
 		if (p->endpoint[0] == '\0' || (statics_only && !p->is_static))
 			continue;
 		memset(&e, 0, sizeof(e));
-		if (resolve_endpoint(conf, p->endpoint, &e.ss, &len) == -1)
+		if (endpoint_resolve(p->endpoint, conf->af_prefer, su.have4,
+		    su.have6, &e.ss, &len) == -1)
 			continue;
 		e.node_id = p->node_id;
 		e.sslen = len;
 		e.force = p->is_static;
-		proc_compose(&su.chans[PROC_ENGINE], IMSG_EGD_ENDPOINT, 0, 0,
+		proc_compose(&su.chans[PROC_ENGINE], IMSG_ENDPOINT, 0, 0,
 		    -1, &e, sizeof(e));
 	}
 }
@@ -230,6 +100,8 @@ reresolve(int fd, short event, void *arg)
 	struct timeval		 tv;
 
 	send_endpoints(conf, 1);
+	if (conf->dynroute.supernode.use_supernode)
+		egd_super_endpoints(conf);
 	tv.tv_sec = (time_t)conf->reset_endpoint_interval;
 	tv.tv_usec = 0;
 	if (tv.tv_sec > 0)
@@ -325,7 +197,10 @@ egd_started(void *arg, struct proc_chan chans[PROC_MAX])
 	su.iface.rxfd = su.iface.txfd = -1;
 
 	send_endpoints(conf, 0);
-	if (proc_compose(&chans[PROC_ENGINE], IMSG_EGD_FDS_DONE, 0, 0, -1,
+	if (conf->dynroute.supernode.use_supernode &&
+	    egd_super_start(conf, chans, su.have4, su.have6, su.port) == -1)
+		fatalx("super mode cannot start");
+	if (proc_compose(&chans[PROC_ENGINE], IMSG_FDS_DONE, 0, 0, -1,
 	    NULL, 0) == -1)
 		fatal("engine");
 
@@ -358,6 +233,9 @@ egd_dispatch_engine(struct proc_chan *pc, struct imsg *imsg)
 	int		dialed;
 
 	switch (imsg->hdr.type) {
+	case IMSG_EGD_SHUTDOWN:
+		egd_super_dispatch(pc, imsg);
+		break;
 	case IMSG_EGD_IFACE_DOWN:
 		if (imsg->datalen != sizeof(dialed))
 			fatalx("IMSG_EGD_IFACE_DOWN: bad length");
