@@ -90,8 +90,9 @@ edge_auth(struct evhttp_request *req, const struct manage_form *qf,
 		return NULL;
 	}
 	if (ts <= n->last_ts) {
-		http_text(req, 401, EDGEAPI_AUTH_HEADER ": timestamp not newer "
-		    "than the last one accepted (replayed?)");
+		http_text(req, 401, EDGEAPI_AUTH_HEADER ": timestamp %" PRId64
+		    " ms older than the last one accepted (replayed?)",
+		    n->last_ts - ts);
 		return NULL;
 	}
 	n->last_ts = ts;

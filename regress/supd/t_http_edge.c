@@ -81,8 +81,9 @@ wait_for(const int *flag, int want, int secs)
 	return *flag >= want;
 }
 
+/* IMSG_EGD_APIADDR: the supernode on 127.0.0.1 port p. */
 static void
-client_start(uint16_t node, int p)
+client_start_addr(int p)
 {
 	struct egd_apiaddr	a;
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&a.ss;
@@ -93,11 +94,17 @@ client_start(uint16_t node, int p)
 	sin->sin_port = htons((uint16_t)p);
 	snprintf(a.host, sizeof(a.host), "127.0.0.1:%d", p);
 	snprintf(a.prefix, sizeof(a.prefix), "%s/", PREFIX);
+	if (apiclient_addr(&a) == -1)
+		bail("apiclient_addr");
+}
+
+static void
+client_start(uint16_t node, int p)
+{
 	apiclient_init(base, &client_out);
 	apiclient_conf(node, 0);
 	apiclient_key(edge_key[node]);
-	if (apiclient_addr(&a) == -1)
-		bail("apiclient_addr");
+	client_start_addr(p);
 }
 
 static void
@@ -425,7 +432,7 @@ test_client(void)
 	 * requests' last, and its report must keep the local address, or
 	 * the peers hash changes under it.
 	 */
-	usleep(10000);
+	edge_clock_catch_up();
 	memset(&la, 0, sizeof(la));
 	edgeapi_endpoint_parse("192.168.1.1:3001", &la.addrs[0]);
 	la.count = 1;
@@ -462,6 +469,42 @@ test_client(void)
 	fetch(OVLMSG_SUPERPARAMS, h);
 	ok(wait_for(&got.nsp, 1, 3), "client: a newer FETCH cuts the backoff "
 	    "of a failed one");
+}
+
+/* The supernode unreachable, then reachable: the client recovers. */
+static void
+test_client_unreachable(void)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof(sin);
+	time_t			until;
+	int			fd, dead;
+
+	/* A port that was just free: nothing listens there. */
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		bail("socket");
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
+		bail("bind");
+	dead = ntohs(sin.sin_port);
+	close(fd);
+
+	memset(&got, 0, sizeof(got));
+	client_start(2, dead);
+	fetch(OVLMSG_PEERS, told_hash(NODEID_BROADCAST, OVLMSG_PEERS));
+	until = time(NULL) + 2;
+	while (time(NULL) < until)
+		event_base_loop(base, EVLOOP_ONCE);
+	ok(got.peers_done == 0, "client: supernode unreachable, nothing "
+	    "delivered");
+	/* The parent resolved the supernode anew: fetched at once. */
+	client_start_addr(port);
+	ok(wait_for(&got.peers_done, 1, 5) && got.npeers == 2,
+	    "client: with the right address the pending fetch completes");
+	apiclient_shutdown();
 }
 
 static void
@@ -569,6 +612,7 @@ main(void)
 	test_skip_local();
 	test_client();
 	test_client_post();
+	test_client_unreachable();
 	http_shutdown();
 	hstate_shutdown();
 	conf_free_super(conf);
