@@ -590,6 +590,9 @@ main(void)
 	    "client in SB_CONTROL_HTTP fetched the peers (%s %d)",
 	    WIFSIGNALED(status) ? "signal" : "exit", WIFSIGNALED(status) ?
 	    WTERMSIG(status) : WEXITSTATUS(status));
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+		diag("libevent needs ioctl(FIONREAD) on its sockets: "
+		    "SB_CONTROL_HTTP and SB_SUPD_CONTROL must allow it");
 	/* The sandboxed server answers us. */
 	snprintf(uri, sizeof(uri), PREFIX "/manage/super/state?Password="
 	    "passwd_showstate");
