@@ -319,6 +319,9 @@ recompute_peers(void)
 	for (i = 0; i < np; i++)
 		flat[i] = snap[i].p;
 	free(sorted);
+	if (np > EDGEAPI_MAX_PEERS)
+		fatalx("%zu peers: the EdgeAPI serves at most %d", np,
+		    EDGEAPI_MAX_PEERS);
 	if ((doc = edgeapi_peers_build(flat, np, 0, &len)) == NULL)
 		fatal("peers document");
 	free(flat);
