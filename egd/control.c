@@ -31,6 +31,13 @@ static struct {
 	struct edge_conf	*conf;
 	int			 super;		/* the EdgeAPI client runs */
 	int			 narrowed;	/* SB_CONTROL: no client */
+	/* From the parent, kept for a client started later. */
+	int			 have_key;
+	uint8_t			 key[EDGEAPI_KEY_LEN];
+	int			 have_addr;
+	struct egd_apiaddr	 addr;
+	int			 have_local;
+	struct egd_localaddrs	 local;
 } ctl;
 
 static void
@@ -95,7 +102,9 @@ client_off(struct imsg *imsg)
 {
 	if (ctl.super)
 		return 0;
-	log_debug("message %u ignored: not in super mode", imsg->hdr.type);
+	if (ctl.conf != NULL)
+		log_debug("message %u ignored: not in super mode",
+		    imsg->hdr.type);
 	return 1;
 }
 
@@ -134,6 +143,13 @@ control_conf(void)
 		evtimer_set(&probe, NULL, NULL);
 		apiclient_init(event_get_base(&probe), &out);
 		ctl.super = 1;
+		if (ctl.have_key)
+			apiclient_key(ctl.key);
+		if (ctl.have_local)
+			apiclient_localaddrs(&ctl.local);
+		if (ctl.have_addr && apiclient_addr(&ctl.addr) == -1)
+			fatalx("IMSG_EGD_APIADDR: unusable address, Host or "
+			    "prefix");
 	}
 	apiclient_conf(ctl.conf->node_id,
 	    ctl.conf->dynroute.supernode.skip_local_ip);
@@ -165,24 +181,29 @@ control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 		break;
 	case IMSG_EGD_APIKEY:
 		check_len(pc, imsg, EDGEAPI_KEY_LEN);
-		if (!client_off(imsg))
-			apiclient_key(imsg->data);
+		memcpy(ctl.key, imsg->data, sizeof(ctl.key));
+		ctl.have_key = 1;
 		sodium_memzero(imsg->data, imsg->datalen);
+		if (!client_off(imsg))
+			apiclient_key(ctl.key);
 		break;
 	case IMSG_EGD_APIADDR:
 		check_len(pc, imsg, sizeof(a));
 		memcpy(&a, imsg->data, sizeof(a));
+		ctl.addr = a;
+		ctl.have_addr = 1;
 		if (!client_off(imsg) && apiclient_addr(&a) == -1)
 			fatalx("IMSG_EGD_APIADDR: unusable address, Host or "
 			    "prefix");
 		break;
 	case IMSG_EGD_LOCALADDRS:
 		check_len(pc, imsg, sizeof(struct egd_localaddrs));
-		if (((struct egd_localaddrs *)imsg->data)->count >
-		    SUPER_MAX_ENDPOINTS)
+		memcpy(&ctl.local, imsg->data, sizeof(ctl.local));
+		if (ctl.local.count > SUPER_MAX_ENDPOINTS)
 			fatalx("IMSG_EGD_LOCALADDRS: too many addresses");
+		ctl.have_local = 1;
 		if (!client_off(imsg))
-			apiclient_localaddrs(imsg->data);
+			apiclient_localaddrs(&ctl.local);
 		break;
 	default:
 		proc_unexpected(pc, imsg);
@@ -233,6 +254,7 @@ control_main(void)
 	event_dispatch();
 	if (ctl.super)
 		apiclient_shutdown();
+	sodium_memzero(ctl.key, sizeof(ctl.key));
 	ctlsrv_shutdown();
 	if (ctl.conf != NULL)
 		conf_free_edge(ctl.conf);
