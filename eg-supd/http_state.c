@@ -143,15 +143,20 @@ hstate_conf(const struct super_conf *conf)
 	hstate_schedule();
 }
 
+/* A key for an edge not (yet) in the config waits for the next one. */
 void
 hstate_apikey(const struct supd_apikey *k)
 {
-	struct hnode	*n;
+	struct hnode	 key, *n;
 
-	if ((n = hstate_node(k->node_id)) == NULL) {
-		log_debug("EdgeAPI key for NodeID %u, not configured",
-		    k->node_id);
-		return;
+	if (k->node_id > NODEID_MAX_VALID)
+		fatalx("IMSG_SUPD_APIKEY for NodeID %u", k->node_id);
+	key.node_id = k->node_id;
+	if ((n = RB_FIND(hnode_tree, &hs.nodes, &key)) == NULL) {
+		if ((n = calloc(1, sizeof(*n))) == NULL)
+			fatal("http node");
+		n->node_id = k->node_id;
+		RB_INSERT(hnode_tree, &hs.nodes, n);
 	}
 	memcpy(n->key, k->key, sizeof(n->key));
 	n->has_key = 1;
