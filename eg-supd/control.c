@@ -1,16 +1,25 @@
 /*
  * The control process of eg-supd: serves egctl on the control socket
- * (common/ctlsrv.c); the HTTP EdgeAPI and Manage API will live here.
+ * (common/ctlsrv.c) and the HTTP EdgeAPI and Manage API (http_*.c) on
+ * the sockets the parent passes.  This file is the glue between those
+ * and the other processes' messages (doc/super-internals.md).
  */
 #include <sys/types.h>
 
 #include <event.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
 
 #include "ctl.h"
 #include "ctlsrv.h"
 #include "eg-supd.h"
 #include "eg_imsg.h"
+#include "http.h"
 #include "log.h"
 #include "sandbox.h"
 
@@ -21,17 +30,81 @@ static struct {
 } ctl;
 
 static void
+send_or_die(enum eg_proc to, uint32_t type, const void *data, size_t len)
+{
+	if (proc_compose(&ctl.chans[to], type, 0, 0, -1, data, len) == -1)
+		fatal("compose to %s", proc_names[to]);
+}
+
+static void
+out_hash(const struct supd_hash *h)
+{
+	send_or_die(PROC_ENGINE, IMSG_SUPD_HASH, h, sizeof(*h));
+}
+
+static void
+out_fetched(const struct supd_hash *h)
+{
+	send_or_die(PROC_ENGINE, IMSG_SUPD_FETCHED, h, sizeof(*h));
+}
+
+static void
+out_sample(const struct supd_sample *s)
+{
+	send_or_die(PROC_ROUTE, IMSG_SUPD_SAMPLE, s, sizeof(*s));
+}
+
+static int
+out_manage(const struct supd_manage *m)
+{
+	return proc_compose(&ctl.chans[PROC_PARENT], IMSG_SUPD_MANAGE, 0, 0,
+	    -1, m, sizeof(*m));
+}
+
+static void
+check_len(struct proc_chan *pc, struct imsg *imsg, size_t want)
+{
+	if (imsg->datalen != want)
+		fatalx("message %u from %s: %zu bytes, not %zu",
+		    imsg->hdr.type, proc_names[pc->peer], imsg->datalen, want);
+}
+
+static void
+control_manage_result(struct proc_chan *pc, struct imsg *imsg)
+{
+	struct supd_manage_result	 r;
+	char				*text;
+
+	if (imsg->datalen < sizeof(r))
+		check_len(pc, imsg, sizeof(r));
+	memcpy(&r, imsg->data, sizeof(r));
+	check_len(pc, imsg, sizeof(r) + (size_t)r.textlen);
+	if ((text = malloc((size_t)r.textlen + 1)) == NULL)
+		fatal("manage result");
+	memcpy(text, (char *)imsg->data + sizeof(r), r.textlen);
+	text[r.textlen] = '\0';
+	http_manage_result(&r, text);
+	free(text);
+}
+
+static void
 control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
+	struct super_conf	*old;
+	int			 which;
+
 	switch (imsg->hdr.type) {
 	case IMSG_RECONF_CONF:
 	case IMSG_RECONF_DONE:
 		if (!reconf_stage_imsg(&ctl.stage, imsg))
 			break;
-		if (ctl.conf != NULL)
-			conf_free_super(ctl.conf);
+		old = ctl.conf;
 		ctl.conf = supd_conf_receive(&ctl.stage, CONF_PARSE_NO_SECRETS);
 		log_setcats(conf_log_categories(&ctl.conf->loglevel));
+		/* The HTTP side compares the old config with the new. */
+		hstate_conf(ctl.conf);
+		if (old != NULL)
+			conf_free_super(old);
 		break;
 	case IMSG_CONTROLFD:
 		if (imsg->fd == -1)
@@ -41,8 +114,72 @@ control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 	case IMSG_CTL_RESULT:
 		ctlsrv_relay(pc, imsg);
 		break;
+	case IMSG_SUPD_HTTPFD:
+		check_len(pc, imsg, sizeof(which));
+		memcpy(&which, imsg->data, sizeof(which));
+		if (imsg->fd == -1)
+			fatalx("IMSG_SUPD_HTTPFD without a descriptor");
+		if (http_listen(imsg->fd, which) == -1)
+			fatalx("cannot serve HTTP on the parent's socket "
+			    "(role %d)", which);
+		break;
+	case IMSG_SUPD_APIKEY:
+		check_len(pc, imsg, sizeof(struct supd_apikey));
+		hstate_apikey(imsg->data);
+		sodium_memzero(imsg->data, imsg->datalen);
+		break;
+	case IMSG_SUPD_PSKSEED:
+		check_len(pc, imsg, 32);
+		hstate_pskseed(imsg->data);
+		sodium_memzero(imsg->data, imsg->datalen);
+		break;
+	case IMSG_SUPD_MANAGE_RESULT:
+		control_manage_result(pc, imsg);
+		break;
 	default:
 		proc_unexpected(pc, imsg);
+	}
+}
+
+static void
+control_dispatch_engine(struct proc_chan *pc, struct imsg *imsg)
+{
+	switch (imsg->hdr.type) {
+	case IMSG_SUPD_EDGE:
+		check_len(pc, imsg, sizeof(struct supd_edge));
+		hstate_edge(imsg->data);
+		break;
+	default:
+		ctlsrv_relay(pc, imsg);
+	}
+}
+
+static void
+control_dispatch_route(struct proc_chan *pc, struct imsg *imsg)
+{
+	struct supd_doc_hdr	hdr;
+	int			doc;
+
+	switch (imsg->hdr.type) {
+	case IMSG_SUPD_DOC:
+		if (imsg->datalen < sizeof(hdr))
+			check_len(pc, imsg, sizeof(hdr));
+		memcpy(&hdr, imsg->data, sizeof(hdr));
+		if (hstate_doc_chunk(hdr.doc, (char *)imsg->data + sizeof(hdr),
+		    imsg->datalen - sizeof(hdr)) == -1)
+			fatalx("IMSG_SUPD_DOC from route: document %d unknown "
+			    "or larger than %d bytes", hdr.doc,
+			    EDGEAPI_DOC_MAX);
+		break;
+	case IMSG_SUPD_DOC_DONE:
+		check_len(pc, imsg, sizeof(doc));
+		memcpy(&doc, imsg->data, sizeof(doc));
+		if (hstate_doc_done(doc) == -1)
+			fatalx("IMSG_SUPD_DOC_DONE from route: document %d "
+			    "unknown", doc);
+		break;
+	default:
+		ctlsrv_relay(pc, imsg);
 	}
 }
 
@@ -51,13 +188,29 @@ supd_control_main(void)
 {
 	static const proc_dispatch_cb dispatch[PROC_MAX] = {
 		[PROC_PARENT] = control_dispatch_parent,
-		[PROC_ENGINE] = ctlsrv_relay,
-		[PROC_ROUTE] = ctlsrv_relay,
+		[PROC_ENGINE] = control_dispatch_engine,
+		[PROC_ROUTE] = control_dispatch_route,
+	};
+	static const struct http_out out = {
+		.hash = out_hash,
+		.fetched = out_fetched,
+		.sample = out_sample,
+		.manage = out_manage,
 	};
 
-	proc_child_start(PROC_CONTROL, SB_CONTROL, ctl.chans, dispatch);
+	/*
+	 * What would open files inside the sandbox, done before it:
+	 * jansson's hash seed (/dev/urandom) and the time zone that
+	 * gmtime_r() loads on first use (evhttp's Date header).
+	 */
+	json_object_seed(0);
+	tzset();
+	proc_child_start(PROC_CONTROL, SB_SUPD_CONTROL, ctl.chans, dispatch);
 	ctlsrv_set_chans(ctl.chans);
+	hstate_init(&out);
 	event_dispatch();
+	http_shutdown();
+	hstate_shutdown();
 	ctlsrv_shutdown();
 	if (ctl.conf != NULL)
 		conf_free_super(ctl.conf);

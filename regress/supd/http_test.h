@@ -1,0 +1,396 @@
+/*
+ * Shared by the HTTP tests: eg-supd's HTTP side on loopback with a test
+ * config, keys and recorders in place of the other processes, and a
+ * synchronous HTTP client on the same event loop.
+ */
+#ifndef REGRESS_HTTP_TEST_H
+#define REGRESS_HTTP_TEST_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <event.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <sodium.h>
+
+#include "../../eg-supd/http.h"
+#include "edgeapi.h"
+#include "edgeapi_json.h"
+#include "log.h"
+#include "../lib/tap.h"
+
+#define PREFIX		"/eg_net/eg_api"
+#define NEDGES		3
+#define MAXREC		256
+
+static struct event_base	*base;
+static struct super_conf	*conf;
+static uint8_t			 sup_priv[32], sup_pub[32], seed[32];
+static uint8_t			 edge_priv[NEDGES + 1][32];
+static uint8_t			 edge_pub[NEDGES + 1][32];
+static uint8_t			 edge_key[NEDGES + 1][32];
+static uint8_t			 edge1_psk[32];
+
+/* What the HTTP side sent to the other processes. */
+static struct {
+	struct supd_hash	hash[MAXREC];
+	int			nhash;
+	struct supd_hash	fetched[MAXREC];
+	int			nfetched;
+	struct supd_sample	sample[MAXREC];
+	int			nsample;
+	struct supd_manage	manage[MAXREC];
+	int			nmanage;
+	int			answer;		/* status the "parent" gives */
+} rec;
+
+static __attribute__((unused)) void
+rec_hash(const struct supd_hash *h)
+{
+	if (rec.nhash < MAXREC)
+		rec.hash[rec.nhash++] = *h;
+}
+
+static __attribute__((unused)) void
+rec_fetched(const struct supd_hash *h)
+{
+	if (rec.nfetched < MAXREC)
+		rec.fetched[rec.nfetched++] = *h;
+}
+
+static __attribute__((unused)) void
+rec_sample(const struct supd_sample *s)
+{
+	if (rec.nsample < MAXREC)
+		rec.sample[rec.nsample++] = *s;
+}
+
+/* The "parent" answers a Manage call on the next loop iteration. */
+static __attribute__((unused)) void
+answer_cb(int fd, short ev, void *arg)
+{
+	struct supd_manage_result	r;
+	const char			*text = arg;
+
+	memset(&r, 0, sizeof(r));
+	r.request = rec.manage[rec.nmanage - 1].request;
+	r.http_status = rec.answer;
+	r.textlen = (uint32_t)strlen(text);
+	http_manage_result(&r, text);
+}
+
+static __attribute__((unused)) int
+rec_manage(const struct supd_manage *m)
+{
+	static struct event	ev;
+	struct timeval		tv = { 0, 1000 };
+
+	if (rec.nmanage < MAXREC)
+		rec.manage[rec.nmanage++] = *m;
+	if (rec.answer != 0) {
+		evtimer_set(&ev, answer_cb, "answer from the parent");
+		evtimer_add(&ev, &tv);
+	}
+	return 0;
+}
+
+/* The newest hash the engine was told for (node, state); NULL if none. */
+static __attribute__((unused)) const uint8_t *
+told_hash(uint16_t node, int state)
+{
+	int	i;
+
+	for (i = rec.nhash - 1; i >= 0; i--)
+		if (rec.hash[i].node_id == node && rec.hash[i].state == state)
+			return rec.hash[i].hash;
+	return NULL;
+}
+
+static __attribute__((unused)) void
+b64(const uint8_t k[32], char out[45])
+{
+	sodium_bin2base64(out, 45, k, 32, sodium_base64_VARIANT_ORIGINAL);
+}
+
+static __attribute__((unused)) void
+bail(const char *what)
+{
+	printf("Bail out! %s\n", what);
+	exit(1);
+}
+
+/* Parses the test config (extra: more top-level YAML) into conf. */
+static __attribute__((unused)) void
+setup_conf(const char *extra)
+{
+	struct conf_diags	 d;
+	char			 yaml[4096], k[4][45];
+
+	b64(edge_pub[1], k[1]);
+	b64(edge_pub[2], k[2]);
+	b64(edge_pub[3], k[3]);
+	b64(edge1_psk, k[0]);
+	snprintf(yaml, sizeof(yaml),
+	    "NodeName: sn\nListenPort: 3456\nAPI_Prefix: " PREFIX "\n"
+	    "HttpPostInterval: 50\nPeerAliveTimeout: 70\n"
+	    "SendPingInterval: 15\n"
+	    "Passwords:\n  ShowState: passwd_showstate\n"
+	    "  AddPeer: passwd_addpeer\n  DelPeer: passwd_delpeer\n"
+	    "  UpdatePeer: passwd_updatepeer\n  UpdateSuper: \"\"\n"
+	    "GraphRecalculateSetting:\n  DampingResistance: 0.9\n"
+	    "UsePSKForInterEdge: true\n%s"
+	    "Peers:\n"
+	    "- NodeID: 1\n  Name: Node_01\n  PubKey: %s\n  PSKey: %s\n"
+	    "  AdditionalCost: 10\n"
+	    "- NodeID: 2\n  Name: Node_02\n  PubKey: %s\n"
+	    "  AdditionalCost: -1\n  ExternalIP: 203.0.113.9\n"
+	    "- NodeID: 3\n  Name: Node_03\n  PubKey: %s\n"
+	    "  AdditionalCost: 5\n  SkipLocalIP: true\n",
+	    extra, k[1], k[0], k[2], k[3]);
+	memset(&d, 0, sizeof(d));
+	conf = conf_parse_super("t.yaml", yaml, strlen(yaml), &d,
+	    CONF_PARSE_NO_SECRETS);
+	if (conf == NULL) {
+		conf_diags_print(stdout, &d);
+		bail("test config does not parse");
+	}
+	conf_diags_free(&d);
+}
+
+/* Keys, config, the HTTP side's state; no socket yet. */
+static __attribute__((unused)) void
+setup(const char *extra)
+{
+	static const struct http_out	out = {
+		rec_hash, rec_fetched, rec_sample, rec_manage
+	};
+	struct supd_apikey		k;
+	int				i;
+
+	if (sodium_init() == -1)
+		bail("sodium_init");
+	log_init(1, 0);
+	log_setverbose(getenv("TEST_VERBOSE") != NULL);
+	base = event_init();
+	crypto_box_keypair(sup_pub, sup_priv);
+	randombytes_buf(seed, sizeof(seed));
+	randombytes_buf(edge1_psk, sizeof(edge1_psk));
+	for (i = 1; i <= NEDGES; i++) {
+		crypto_box_keypair(edge_pub[i], edge_priv[i]);
+		if (edgeapi_key(edge_key[i], edge_priv[i], sup_pub, i == 1 ?
+		    edge1_psk : NULL) == -1)
+			bail("edgeapi_key");
+	}
+	setup_conf(extra);
+	hstate_init(&out);
+	hstate_conf(conf);
+	for (i = 1; i <= NEDGES; i++) {
+		memset(&k, 0, sizeof(k));
+		k.node_id = (uint16_t)i;
+		/* What the parent computes from the supernode's side. */
+		if (edgeapi_key(k.key, sup_priv, edge_pub[i], i == 1 ?
+		    edge1_psk : NULL) == -1)
+			bail("edgeapi_key");
+		hstate_apikey(&k);
+	}
+	hstate_pskseed(seed);
+}
+
+/* A listening TCP socket on 127.0.0.1, port in *port. */
+static __attribute__((unused)) int
+listen_socket(int *port)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof(sin);
+	int			fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(fd, 1024) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
+		bail("listening socket");
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+static __attribute__((unused)) void
+edge_online(uint16_t id, const char *ep4, const char *ep6)
+{
+	struct supd_edge	e;
+
+	memset(&e, 0, sizeof(e));
+	e.node_id = id;
+	e.online = 1;
+	e.last_seen = 1638739316039LL;
+	if (ep4 != NULL && edgeapi_endpoint_parse(ep4, &e.ep4) == -1)
+		bail("ep4");
+	if (ep6 != NULL && edgeapi_endpoint_parse(ep6, &e.ep6) == -1)
+		bail("ep6");
+	hstate_edge(&e);
+}
+
+/* Runs the loop until nothing is due right now. */
+static __attribute__((unused)) void
+settle(void)
+{
+	int	i;
+
+	for (i = 0; i < 20; i++)
+		event_base_loop(base, EVLOOP_NONBLOCK);
+}
+
+struct resp {
+	int	 done;
+	int	 status;
+	char	*body;
+	size_t	 len;
+	char	 line[256];	/* the body's first line */
+};
+
+static __attribute__((unused)) void
+resp_cb(struct evhttp_request *req, void *arg)
+{
+	struct resp	*r = arg;
+	struct evbuffer	*in;
+
+	r->done = 1;
+	if (req == NULL || (r->status = evhttp_request_get_response_code(req))
+	    == 0)
+		return;
+	in = evhttp_request_get_input_buffer(req);
+	r->len = evbuffer_get_length(in);
+	if ((r->body = malloc(r->len + 1)) == NULL)
+		bail("malloc");
+	evbuffer_remove(in, r->body, r->len);
+	r->body[r->len] = '\0';
+	/* Reasons are one line: keep TAP descriptions on one too. */
+	snprintf(r->line, sizeof(r->line), "%.*s", (int)strcspn(r->body, "\n"),
+	    r->body);
+}
+
+static __attribute__((unused)) void
+resp_free(struct resp *r)
+{
+	free(r->body);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * One request on a new connection, run to its end: the status (0: no
+ * answer).  hdrs: name, value, ..., NULL.
+ */
+static __attribute__((unused)) int
+request(int port, int post, const char *uri, const char *const *hdrs,
+    const void *body, size_t blen, struct resp *r)
+{
+	struct evhttp_connection	*c;
+	struct evhttp_request		*req;
+	struct evkeyvalq		*h;
+	time_t				 until = time(NULL) + 20;
+
+	memset(r, 0, sizeof(*r));
+	if ((c = evhttp_connection_base_new(base, NULL, "127.0.0.1",
+	    (uint16_t)port)) == NULL)
+		bail("evhttp_connection_base_new");
+	evhttp_connection_set_timeout(c, 10);
+	req = evhttp_request_new(resp_cb, r);
+	h = evhttp_request_get_output_headers(req);
+	evhttp_add_header(h, "Host", "127.0.0.1");
+	for (; hdrs != NULL && hdrs[0] != NULL; hdrs += 2)
+		evhttp_add_header(h, hdrs[0], hdrs[1]);
+	if (body != NULL)
+		evbuffer_add(evhttp_request_get_output_buffer(req), body,
+		    blen);
+	if (evhttp_make_request(c, req, post ? EVHTTP_REQ_POST :
+	    EVHTTP_REQ_GET, uri) == -1)
+		bail("evhttp_make_request");
+	while (!r->done && time(NULL) < until)
+		event_base_loop(base, EVLOOP_ONCE);
+	evhttp_connection_free(c);
+	return r->status;
+}
+
+static __attribute__((unused)) int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * An EdgeAPI request as edge `node` with `key` (ts 0: now, and strictly
+ * increasing); *tsp gets the timestamp used.
+ */
+static int64_t	edge_last_ts;	/* newest timestamp edge_request() used */
+
+/* Another client for the same edges: wait until its clock is past ours. */
+static __attribute__((unused)) void
+edge_clock_catch_up(void)
+{
+	while (now_ms() <= edge_last_ts)
+		usleep(1000);
+}
+
+static __attribute__((unused)) int
+edge_request(int port, uint16_t node, const uint8_t *key, int post,
+    const char *pathq, const void *body, size_t blen, int64_t ts,
+    int64_t *tsp, struct resp *r)
+{
+	int64_t		*last = &edge_last_ts;
+	char		 uri[512], auth[128];
+	const char	*hdrs[3] = { EDGEAPI_AUTH_HEADER, auth, NULL };
+
+	if (ts == 0) {
+		ts = now_ms();
+		if (ts <= *last)
+			ts = *last + 1;
+		*last = ts;
+	}
+	snprintf(uri, sizeof(uri), "%s%s", PREFIX, pathq);
+	if (edgeapi_auth_header(auth, sizeof(auth), key, node, post ? "POST" :
+	    "GET", uri, ts, body, blen) == -1)
+		bail("auth header");
+	if (tsp != NULL)
+		*tsp = ts;
+	return request(port, post, uri, hdrs, body, blen, r);
+}
+
+/* Opens a sealed answer to a request for pathq at ts; NULL if it fails. */
+static __attribute__((unused)) char *
+open_sealed(const struct resp *r, const uint8_t *key, const char *pathq,
+    int64_t ts, size_t *lenp)
+{
+	char	 uri[512], *plain;
+
+	if (r->len < EDGEAPI_SEAL_OVERHEAD)
+		return NULL;
+	snprintf(uri, sizeof(uri), "%s%s", PREFIX, pathq);
+	*lenp = r->len - EDGEAPI_SEAL_OVERHEAD;
+	if ((plain = malloc(*lenp + 1)) == NULL)
+		bail("malloc");
+	if (edgeapi_open((uint8_t *)plain, key, uri, ts,
+	    (const uint8_t *)r->body, r->len) == -1) {
+		free(plain);
+		return NULL;
+	}
+	plain[*lenp] = '\0';
+	return plain;
+}
+
+#endif /* REGRESS_HTTP_TEST_H */
