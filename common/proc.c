@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "eg_imsg.h"
 #include "log.h"
@@ -414,6 +417,12 @@ proc_child_start(enum eg_proc self, int policy,
 	signal_add(&proc_ev_sighup, NULL);
 	signal_add(&proc_ev_sigpipe, NULL);
 
+	/*
+	 * What would open files later, inside the chroot: jansson's hash
+	 * seed (/dev/urandom) and the time zone (/etc/localtime).
+	 */
+	json_object_seed(0);
+	tzset();
 	sandbox_enter(proc_daemon.user, proc_daemon.chroot, proc_names[self],
 	    policy);
 	sandbox_test_violation(proc_names[self]);

@@ -2,6 +2,7 @@
  * Confinement of children: see sandbox.h.
  */
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -153,6 +154,20 @@ sandbox_load(enum sandbox_policy policy)
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill),
 		    1, SCMP_A2(SCMP_CMP_EQ, SIGABRT));
+	if (rc == 0 && (policy == SB_CONTROL_HTTP ||
+	    policy == SB_SUPD_CONTROL)) {
+		/* libevent asks how much a socket holds before reading. */
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+		    SCMP_A1(SCMP_CMP_EQ, FIONREAD));
+		/*
+		 * getnameinfo() on a client's scoped IPv6 address wants an
+		 * AF_UNIX socket to name the interface: let it fail and
+		 * fall back to the numeric scope, rather than kill.
+		 */
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+			    SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	}
 	if (rc == 0 && sb_policies[policy].tcp_socket) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket),
 		    2, SCMP_A0(SCMP_CMP_EQ, AF_INET),
