@@ -159,11 +159,29 @@ parent_dispatch(struct proc_chan *pc, struct imsg *imsg)
 		proc_unexpected(pc, imsg);
 }
 
+/*
+ * A child exited: the daemon stops with it.  A clean exit means someone
+ * stopped it on purpose (a SIGTERM to the whole process group, say);
+ * anything else is a failure, logged with its reason.
+ */
+static void __attribute__((__noreturn__))
+parent_child_gone(enum eg_proc p, int status)
+{
+	char	buf[128];
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		log_info("%s process stopped", proc_names[p]);
+		parent_shutdown(0);
+	}
+	log_warnx("%s process %s", proc_names[p], parent_status_str(status,
+	    buf, sizeof(buf)));
+	parent_shutdown(1);
+}
+
 /* A child closed its channel: it is dying; find out why and stop. */
 static void
 parent_chan_closed(struct proc_chan *pc)
 {
-	char	buf[128];
 	int	status;
 
 	if (par.stopping)
@@ -171,18 +189,16 @@ parent_chan_closed(struct proc_chan *pc)
 	if (par.pids[pc->peer] > 0 &&
 	    parent_wait_child(par.pids[pc->peer], 1000, &status) == 0) {
 		par.pids[pc->peer] = 0;
-		log_warnx("%s process %s", proc_names[pc->peer],
-		    parent_status_str(status, buf, sizeof(buf)));
-	} else
-		log_warnx("%s process closed its channel",
-		    proc_names[pc->peer]);
+		parent_child_gone(pc->peer, status);
+	}
+	log_warnx("%s process closed its channel", proc_names[pc->peer]);
 	parent_shutdown(1);
 }
 
 static void
 parent_sig(int sig, short event, void *arg)
 {
-	char		 msg[CTL_MSG_LEN], buf[128];
+	char		 msg[CTL_MSG_LEN];
 	enum eg_proc	 p;
 	int		 status;
 
@@ -200,11 +216,8 @@ parent_sig(int sig, short event, void *arg)
 		if (par.stopping)
 			break;
 		if ((p = parent_reap(par.pids, &status, par.ops->reaped)) !=
-		    PROC_MAX) {
-			log_warnx("%s process %s", proc_names[p],
-			    parent_status_str(status, buf, sizeof(buf)));
-			parent_shutdown(1);
-		}
+		    PROC_MAX)
+			parent_child_gone(p, status);
 		break;
 	default:
 		break;

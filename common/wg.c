@@ -307,6 +307,7 @@ static const char *const wg_drop_names[WG_DROP__COUNT] = {
 	[WG_DROP_BAD_TAG] = "drop_bad_tag",
 	[WG_DROP_NO_MEMORY] = "drop_no_memory",
 	[WG_DROP_TX_NO_ROOM] = "drop_tx_no_room",
+	[WG_DROP_CROSSING] = "drop_crossing_initiation",
 };
 
 const char *

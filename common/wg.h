@@ -104,6 +104,7 @@ enum wg_drop {
 	WG_DROP_BAD_TAG,	/* transport decryption failed */
 	WG_DROP_NO_MEMORY,	/* index table full */
 	WG_DROP_TX_NO_ROOM,	/* wg_send: buffer too small */
+	WG_DROP_CROSSING,	/* initiation crossing ours: ours goes on */
 	WG_DROP__COUNT
 };
 

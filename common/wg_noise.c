@@ -217,7 +217,23 @@ noise_consume_initiation(struct wg_local *l, const struct wg_msg_initiation *m,
 		goto out;
 	}
 
-	/* Ours, if we were initiating too, is abandoned (as WireGuard). */
+	/*
+	 * Both sides initiating at once (both had a packet to send)
+	 * would each abandon its own initiation for the other's, leave
+	 * both sessions unconfirmed, and stall until a retry 5 s later.
+	 * Where the two initiations cross (ours is less than a second
+	 * old), the one from the greater public key goes on: the other
+	 * side still answers it as WireGuard does.  Otherwise ours is
+	 * abandoned, as WireGuard does.
+	 */
+	if (hs->state == NOISE_CREATED_INITIATION &&
+	    p->p_timers.sent_handshake &&
+	    now.mono < p->p_timers.last_sent_handshake + WG_SEC &&
+	    memcmp(l->l_pub, p->p_pub, WG_KEY_LEN) > 0) {
+		memcpy(hs->latest_timestamp, ts, sizeof(ts));
+		rv = WG_DROP_CROSSING;
+		goto out;
+	}
 	noise_handshake_clear(l, p);
 	memcpy(hs->e_remote, m->ephemeral, WG_KEY_LEN);
 	memcpy(hs->latest_timestamp, ts, sizeof(ts));

@@ -94,8 +94,12 @@ json_text(json_t *doc, size_t *lenp)
 {
 	char	*s;
 
-	/* Sorted and compact: the bytes are hashed as the state. */
-	if ((s = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT)) == NULL)
+	/*
+	 * Sorted and compact: the bytes are hashed as the state.  Times
+	 * are whole microseconds: nine digits print them exactly.
+	 */
+	if ((s = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT |
+	    JSON_REAL_PRECISION(9))) == NULL)
 		fatalx("JSON: out of memory");
 	*lenp = strlen(s);
 	json_decref(doc);
