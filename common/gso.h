@@ -66,6 +66,35 @@ int	gso_start(struct gso_iter *, const struct gso_vnet_hdr *,
  */
 ssize_t	gso_next(struct gso_iter *, uint8_t *out, size_t cap);
 
+/*
+ * The reverse, for frames going to the TAP: consecutive segments of one
+ * TCP flow, as a sender's segmentation makes them, are put back into a
+ * superframe that the kernel takes in one write (GRO in user space).
+ */
+struct gso_merge {
+	uint8_t		*buf;		/* the superframe being built */
+	size_t		 cap;
+	size_t		 len;
+	size_t		 l3, l4, hdrlen;
+	size_t		 mss;		/* payload of the first segment */
+	int		 v6;
+	int		 nseg;
+	int		 closed;	/* last segment was short or PSH */
+	uint32_t	 next_seq;
+};
+
+/* Start a superframe with frame: 1, or 0 if it is not a TCP segment
+ * that could be merged (it is then sent on its own). */
+int	gso_merge_start(struct gso_merge *, const uint8_t *frame, size_t len);
+/* Append a frame that continues the flow: 1, or 0 (m unchanged). */
+int	gso_merge_add(struct gso_merge *, const uint8_t *frame, size_t len);
+/*
+ * Finish the superframe: lengths and the checksum field (the
+ * pseudo-header's sum, left to the kernel) fixed; the virtio_net header
+ * to write with it in vh.  Returns its length.
+ */
+size_t	gso_merge_finish(struct gso_merge *, struct gso_vnet_hdr *);
+
 /* The Internet checksum of a buffer, added to sum (not folded). */
 uint64_t gso_csum_add(uint64_t sum, const uint8_t *, size_t);
 uint16_t gso_csum_fold(uint64_t sum);

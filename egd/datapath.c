@@ -76,6 +76,8 @@ datapath_init(size_t maxframe)
 	for (i = 0; i < ENG_COPIES; i++)
 		eng->copybufs[i] = buf_alloc(eng->bufsize);
 	eng->tx4.fd = eng->tx6.fd = -1;
+	eng->gro.cap = 65536;
+	eng->gro.buf = buf_alloc(eng->gro.cap);
 }
 
 void
@@ -89,6 +91,38 @@ datapath_free(void)
 	}
 	for (i = 0; i < ENG_COPIES; i++)
 		free(eng->copybufs[i]);
+	free(eng->gro.buf);
+}
+
+/* Write what the TAP is owed from the merged TCP segments. */
+static void
+gro_flush(void)
+{
+	struct gso_vnet_hdr	vh;
+	size_t			len;
+
+	if (eng->gro.nseg == 0)
+		return;
+	len = gso_merge_finish(&eng->gro, &vh);
+	if (ifio_write_vnet(&eng->io, &vh, eng->gro.buf, len) == -1)
+		eng->drops[ED_IFACE_WRITE] += eng->gro.nseg;
+	eng->gro.nseg = 0;
+}
+
+/*
+ * A frame for a TAP with offloads: consecutive segments of a TCP flow
+ * go to the kernel as one superframe, the rest as they are, in order.
+ */
+static void
+gro_offer(uint8_t *frame, size_t len)
+{
+	if (eng->gro.nseg > 0 && gso_merge_add(&eng->gro, frame, len))
+		return;
+	gro_flush();
+	if (gso_merge_start(&eng->gro, frame, len))
+		return;
+	if (ifio_write(&eng->io, frame, len) == -1)
+		eng->drops[ED_IFACE_WRITE]++;
 }
 
 static void
@@ -235,6 +269,10 @@ deliver(uint8_t *frame, size_t len, uint16_t src, uint64_t now)
 		l2fib_learn(&eng->fib, frame + 6, src, now);
 	if (eng->io.kind == IFIO_NONE)
 		return;
+	if (eng->io.vnet) {
+		gro_offer(frame, len);
+		return;
+	}
 	if (ifio_write(&eng->io, frame, len) == -1)
 		eng->drops[ED_IFACE_WRITE]++;
 }
@@ -424,6 +462,7 @@ datapath_udp(int fd, short event, void *arg)
 			}
 		}
 		datapath_flush();
+		gro_flush();
 		if (n < ENG_BATCH)
 			break;
 	}

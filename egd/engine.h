@@ -138,6 +138,7 @@ struct engine {
 	uint8_t			*copybufs[ENG_COPIES];
 	int			 ncopies;
 	struct eng_txq		 tx4, tx6;
+	struct gso_merge	 gro;		/* TCP segments for the TAP */
 
 	/* load: handshakes seen in the current second */
 	uint64_t		 hs_window;

@@ -348,6 +348,23 @@ ifio_stream_write(struct ifio *io, int fd, const uint8_t *frame, size_t len)
 }
 
 int
+ifio_write_vnet(struct ifio *io, const struct gso_vnet_hdr *vh,
+    const uint8_t *frame, size_t len)
+{
+	struct iovec	iov[2];
+
+	iov[0].iov_base = (void *)(uintptr_t)vh;
+	iov[0].iov_len = GSO_VNET_HDR_LEN;
+	iov[1].iov_base = (void *)(uintptr_t)frame;
+	iov[1].iov_len = len;
+	if (writev(io->rxfd, iov, 2) == -1) {
+		io->tx_errors++;
+		return -1;
+	}
+	return 0;
+}
+
+int
 ifio_write(struct ifio *io, uint8_t *frame, size_t len)
 {
 	struct ifio_conn	*c;
@@ -370,15 +387,8 @@ ifio_write(struct ifio *io, uint8_t *frame, size_t len)
 			static const struct gso_vnet_hdr vh = {
 				.flags = GSO_F_DATA_VALID,
 			};
-			struct iovec iov[2];
 
-			iov[0].iov_base = (void *)(uintptr_t)&vh;
-			iov[0].iov_len = GSO_VNET_HDR_LEN;
-			iov[1].iov_base = frame;
-			iov[1].iov_len = len;
-			if (writev(io->rxfd, iov, 2) == -1)
-				goto drop;
-			return 0;
+			return ifio_write_vnet(io, &vh, frame, len);
 		}
 		break;
 	case IFIO_STDIO:

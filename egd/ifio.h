@@ -75,6 +75,9 @@ int	ifio_read(struct ifio *, int fd, uint8_t *frame, size_t cap,
 	    size_t *len);
 /* Write one frame; 0, or -1 if it was dropped (counted in tx_errors). */
 int	ifio_write(struct ifio *, uint8_t *frame, size_t len);
+/* A TAP with a virtio_net header: a frame with its own header. */
+int	ifio_write_vnet(struct ifio *, const struct gso_vnet_hdr *,
+	    const uint8_t *frame, size_t len);
 /* The connection fd closed: forget it. */
 void	ifio_drop_conn(struct ifio *, int fd);
 

@@ -150,6 +150,65 @@ test_cut(int v6)
 	free(joined);
 }
 
+/* Cut a superframe, then merge its segments back. */
+static void
+test_merge(int v6)
+{
+	struct gso_vnet_hdr	vh, out;
+	struct gso_iter		it;
+	struct gso_merge	m;
+	uint8_t			*f, segs[4][2048], mbuf[70000];
+	size_t			payload = 4001, l4 = v6 ? 54 : 34, n;
+	ssize_t			len[4];
+	const char		*fam = v6 ? "IPv6" : "IPv4";
+	int			k = 0;
+
+	f = calloc(1, l4 + 20 + payload);
+	build(f, v6, payload, 0x18);
+	memset(&vh, 0, sizeof(vh));
+	vh.gso_type = v6 ? GSO_TYPE_TCPV6 : GSO_TYPE_TCPV4;
+	vh.gso_size = 1400;
+	gso_start(&it, &vh, f, l4 + 20 + payload);
+	while (k < 4 && (len[k] = gso_next(&it, segs[k], 2048)) > 0)
+		k++;
+	memset(&m, 0, sizeof(m));
+	m.buf = mbuf;
+	m.cap = sizeof(mbuf);
+	ok(gso_merge_start(&m, segs[0], len[0]) == 1 &&
+	    gso_merge_add(&m, segs[2], len[2]) == 0,
+	    "%s merge: a gap in the sequence is refused", fam);
+	ok(gso_merge_add(&m, segs[1], len[1]) == 1 &&
+	    gso_merge_add(&m, segs[2], len[2]) == 1,
+	    "%s merge: consecutive segments are appended", fam);
+	ok(gso_merge_add(&m, segs[1], len[1]) == 0,
+	    "%s merge: closed after the short last segment", fam);
+	n = gso_merge_finish(&m, &out);
+	ok(n == l4 + 20 + payload && memcmp(mbuf + l4 + 20, f + l4 + 20,
+	    payload) == 0, "%s merge: the payload is whole again", fam);
+	ok(out.gso_type == vh.gso_type && out.gso_size == 1400 &&
+	    out.hdr_len == l4 + 20 && out.csum_start == l4 &&
+	    out.csum_offset == 16 && (out.flags & GSO_F_NEEDS_CSUM),
+	    "%s merge: the virtio_net header describes it", fam);
+	if (v6)
+		ok((size_t)(mbuf[18] << 8 | mbuf[19]) == n - 54,
+		    "IPv6 merge: payload length");
+	else
+		ok((size_t)(mbuf[16] << 8 | mbuf[17]) == n - 14 &&
+		    ref_fold(ref_sum(0, mbuf + 14, 20)) == 0xffff,
+		    "IPv4 merge: total length and header checksum");
+	/* Cutting the merged frame again gives the same segments. */
+	gso_start(&it, &out, mbuf, n);
+	k = 0;
+	while ((len[0] = gso_next(&it, segs[3], 2048)) > 0)
+		k++;
+	ok(k == 3, "%s merge: cut again, three segments", fam);
+
+	segs[0][l4 + 13] = 0x02;	/* SYN */
+	ok(gso_merge_start(&m, segs[0], 100) == 0,
+	    "%s merge: a SYN is not merged", fam);
+	free(f);
+}
+
 int
 main(void)
 {
@@ -161,6 +220,8 @@ main(void)
 
 	test_cut(0);
 	test_cut(1);
+	test_merge(0);
+	test_merge(1);
 
 	/* A UDP/IPv4 frame whose checksum the kernel left to us. */
 	memset(f, 0, sizeof(f));
