@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <event.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +206,21 @@ engine_show_peers(struct proc_chan *pc, uint32_t client)
 		fatal("show peers");
 }
 
+/*
+ * The data path reads an interface until it has nothing more: a
+ * blocking descriptor (a socket, stdin, EG_FD_RX) would stall the
+ * whole engine on the read after the last frame.
+ */
+static void
+engine_iface_nonblock(int fd)
+{
+	int	flags;
+
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		fatal("interface descriptor: O_NONBLOCK");
+}
+
 static void
 engine_watch_fd(struct event *ev, int fd, void (*cb)(int, short, void *))
 {
@@ -244,6 +260,7 @@ engine_iface_fd(struct imsg *imsg)
 	if (imsg->datalen != sizeof(role) || imsg->fd == -1)
 		fatalx("IMSG_EGD_IFACE_FD: bad message");
 	memcpy(&role, imsg->data, sizeof(role));
+	engine_iface_nonblock(imsg->fd);
 	switch (role) {
 	case IFIO_RX:
 	case IFIO_RXTX:
@@ -268,6 +285,7 @@ engine_iface_conn(struct imsg *imsg)
 	if (imsg->datalen != sizeof(dialed) || imsg->fd == -1)
 		fatalx("IMSG_EGD_IFACE_CONN: bad message");
 	memcpy(&dialed, imsg->data, sizeof(dialed));
+	engine_iface_nonblock(imsg->fd);
 	slot = dialed ? 1 : 0;
 	if (eng->io.conns[slot].fd != -1)
 		event_del(&eng->ev_conn[slot]);
