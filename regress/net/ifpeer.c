@@ -11,7 +11,9 @@
  *	  seqpacket-listen, seqpacket-connect
  *   -listen   binds addr (host:port or a path) and answers the last
  *	       sender (datagrams) or the newest accepted connection
- *   -connect  connects to addr, retrying for up to -w seconds (10)
+ *   -connect  connects to addr, retrying for up to -w seconds (10);
+ *	       datagrams are sent to addr unconnected, so that they may
+ *	       come back from any address (egd may send from another)
  *   -b        binds the socket to localaddr first (a unixgram socket
  *	       needs a name, or egd cannot answer it)
  *   -e        exit once stdin is finished and sent, rather than go on
@@ -75,6 +77,7 @@ struct state {
 	int			 listenfd;	/* -1 unless a stream listener */
 	int			 fd;		/* where frames go, -1: none yet */
 	int			 answer_last;	/* datagram listener */
+	int			 fixed_dest;	/* datagrams always to last */
 	int			 eof_on_zero;	/* seqpacket: 0 bytes is EOF */
 	struct sockaddr_storage	 last;
 	socklen_t		 lastlen;
@@ -263,9 +266,13 @@ read_sock(struct state *st, uint8_t *frame)
 	ssize_t	r;
 
 	if (st->delim == D_DGRAM) {
-		st->lastlen = sizeof(st->last);
-		r = recvfrom(st->fd, frame, FRAME_MAX, 0,
-		    (struct sockaddr *)&st->last, &st->lastlen);
+		if (st->fixed_dest)
+			r = recv(st->fd, frame, FRAME_MAX, 0);
+		else {
+			st->lastlen = sizeof(st->last);
+			r = recvfrom(st->fd, frame, FRAME_MAX, 0,
+			    (struct sockaddr *)&st->last, &st->lastlen);
+		}
 		if (r == -1)
 			return errno == EINTR || errno == EAGAIN ||
 			    errno == ECONNREFUSED ? 0 : -1;
@@ -330,6 +337,12 @@ open_socket(const struct mode *m, const char *addr, const char *local,
 				st->answer_last = 1;
 			}
 			return 0;
+		}
+		if (m->type == SOCK_DGRAM) {
+			memcpy(&st->last, &ss, sslen);
+			st->lastlen = sslen;
+			st->answer_last = st->fixed_dest = 1;
+			break;
 		}
 		if (connect(s, (struct sockaddr *)&ss, sslen) == 0)
 			break;

@@ -118,12 +118,12 @@ st_stop() {	# st_stop I: stops node I's egd and waits until it is gone
 	rm -f $ST/pid$1 $ST/s$1.sock
 }
 
-st_show() {	# st_show I: egctl -j show peers of node I
-	"$EGCTL" -j -s $ST/s$1.sock show peers
+st_show() {	# st_show I: egctl -j show peers of node I (a hung engine fails)
+	timeout 10 "$EGCTL" -j -s $ST/s$1.sock show peers
 }
 
 st_reload() {	# st_reload I: egctl reload of node I
-	"$EGCTL" -s $ST/s$1.sock reload >/dev/null
+	timeout 10 "$EGCTL" -s $ST/s$1.sock reload >/dev/null
 }
 
 # Fields of a saved st_show output.
