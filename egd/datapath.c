@@ -64,8 +64,11 @@ datapath_init(size_t maxframe)
 {
 	int	i;
 
-	/* Header room, the frame, padding to 16 and the tag. */
-	eng->bufsize = (ENG_HEADROOM + maxframe + 2 * WG_PAD_MULTIPLE +
+	/*
+	 * Header room, the frame and one byte (to see a longer one: see
+	 * ifio_read()), padding to 16 and the tag.
+	 */
+	eng->bufsize = (ENG_HEADROOM + maxframe + 1 + 2 * WG_PAD_MULTIPLE +
 	    WG_TAG_LEN + 63) & ~(size_t)63;
 	for (i = 0; i < ENG_BATCH; i++) {
 		eng->rxbufs[i] = buf_alloc(eng->bufsize);

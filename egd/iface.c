@@ -137,6 +137,10 @@ iface_open_dgram(const struct edge_conf *conf, struct iface_parent *ip,
 		    unix_family, SOCK_DGRAM, &ip->family)) == -1)
 			return -1;
 	}
+	if (unix_family && ic->send_addr[0] == '\0')
+		log_warnx("Interface: unixgramsock without SendAddr: frames "
+		    "go to the last sender only if it is bound to an abstract "
+		    "name (the engine's chroot hides socket paths)");
 	if (ic->send_addr[0] != '\0') {
 		if (iface_sockaddr(ic->send_addr, unix_family, &ss, &sslen,
 		    err, sizeof(err)) == -1) {

@@ -220,10 +220,19 @@ int
 ifio_read(struct ifio *io, int fd, uint8_t *frame, size_t cap, size_t *len)
 {
 	struct ifio_conn	*c;
+	struct sockaddr_storage	 from;
+	socklen_t		 fromlen;
+	size_t			 rcap;
 	ssize_t			 r;
 
+	/*
+	 * Room for one byte more than a frame may have, so that a longer
+	 * one shows even where read() cannot say it was cut (a datagram
+	 * descriptor behind fd, a TAP whose MTU was raised).
+	 */
 	if (cap > io->maxframe)
 		cap = io->maxframe;
+	rcap = cap == io->maxframe ? cap + 1 : cap;
 	switch (io->kind) {
 	case IFIO_STDIO:
 		if (io->l2mode != L2H_NOCHG)
@@ -233,32 +242,40 @@ ifio_read(struct ifio *io, int fd, uint8_t *frame, size_t cap, size_t *len)
 		if ((c = ifio_conn_byfd(io, fd)) == NULL)
 			return -1;
 		return ifio_read_stream(io, c, frame, cap, len);
-	case IFIO_DGRAM:
-		io->peerlen = sizeof(io->peer);
-		r = recvfrom(fd, frame, cap, MSG_TRUNC,
-		    (struct sockaddr *)&io->peer, &io->peerlen);
-		goto got;
-	case IFIO_SEQPACKET:
-		r = recv(fd, frame, cap, MSG_TRUNC);
-		if (r == 0)
-			return -1;
-		goto got;
 	default:
 		break;
 	}
-	r = read(fd, frame, cap);
-	if (r == 0)
-		return -1;
-got:
-	if (r == -1) {
-		if (errno == EAGAIN || errno == EINTR)
-			return 0;
-		/* A datagram socket survives a bad datagram. */
-		return io->kind == IFIO_DGRAM ? 0 : -1;
-	}
-	if ((size_t)r > cap) {
+	for (;;) {
+		switch (io->kind) {
+		case IFIO_DGRAM:
+			/* The last sender is answered: keep it over a miss. */
+			fromlen = sizeof(from);
+			r = recvfrom(fd, frame, rcap, MSG_TRUNC,
+			    (struct sockaddr *)&from, &fromlen);
+			if (r >= 0 && fromlen > 0 && fromlen <= sizeof(from)) {
+				memcpy(&io->peer, &from, fromlen);
+				io->peerlen = fromlen;
+			}
+			break;
+		case IFIO_SEQPACKET:
+			r = recv(fd, frame, rcap, MSG_TRUNC);
+			break;
+		default:
+			r = read(fd, frame, rcap);
+			break;
+		}
+		if (r == 0 && io->kind != IFIO_DGRAM)
+			return -1;
+		if (r == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			/* A datagram socket survives a bad datagram. */
+			return io->kind == IFIO_DGRAM ? 0 : -1;
+		}
+		if ((size_t)r <= cap)
+			break;
+		/* Too long for the interface: count it, take the next. */
 		io->rx_truncated++;
-		return ifio_read(io, fd, frame, cap, len);
 	}
 	*len = r;
 	return 1;
