@@ -4,7 +4,8 @@
  * socket, delimited as egd/iface.h says for that kind; frames read from
  * the socket are printed as lines of hex.
  *
- * usage: ifpeer [-e] [-r readyfile] [-b localaddr] [-w seconds] mode addr
+ * usage: ifpeer [-e] [-a acceptfile] [-r readyfile] [-b localaddr]
+ *	  [-w seconds] mode addr
  *	  ifpeer [-r readyfile] fd command [arg ...]
  * modes: udp-listen, udp-connect, unixgram-listen, unixgram-connect,
  *	  tcp-listen, tcp-connect, unix-listen, unix-connect,
@@ -15,10 +16,12 @@
  *	       datagrams are sent to addr unconnected, so that they may
  *	       come back from any address (egd may send from another)
  *   -b        binds the socket to localaddr first (a unixgram socket
- *	       needs a name, or egd cannot answer it)
+ *	       needs a name, or egd cannot answer it); a unix address
+ *	       "@name" is in the abstract namespace
  *   -e        exit once stdin is finished and sent, rather than go on
  *	       receiving until killed
  *   -r        created once the socket is bound or connected
+ *   -a        created once a listener has accepted a connection
  *   fd        makes a SOCK_SEQPACKET socketpair and runs command with
  *	       one end in EG_FD_RX and EG_FD_TX (egd's fd interface);
  *	       exits when the command does, and passes SIGTERM on to it
@@ -36,6 +39,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -99,8 +103,8 @@ on_term(int sig)
 static __attribute__((noreturn)) void
 usage(void)
 {
-	fprintf(stderr, "usage: ifpeer [-e] [-r readyfile] [-b localaddr] "
-	    "[-w seconds] mode addr\n"
+	fprintf(stderr, "usage: ifpeer [-e] [-a acceptfile] [-r readyfile] "
+	    "[-b localaddr] [-w seconds] mode addr\n"
 	    "       ifpeer [-r readyfile] fd command [arg ...]\n");
 	exit(2);
 }
@@ -122,6 +126,12 @@ parse_addr(int family, const char *addr, struct sockaddr_storage *ss,
 			errx(2, "%s: bad socket path", addr);
 		strcpy(sun->sun_path, addr);
 		*len = sizeof(*sun);
+		/* "@name": the abstract namespace, which has no files. */
+		if (addr[0] == '@') {
+			sun->sun_path[0] = '\0';
+			*len = offsetof(struct sockaddr_un, sun_path) +
+			    strlen(addr);
+		}
 		return;
 	}
 	if (strlen(addr) >= sizeof(host))
@@ -314,13 +324,13 @@ open_socket(const struct mode *m, const char *addr, const char *local,
 		setsockopt(s, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
 		if (local != NULL) {
 			parse_addr(m->family, local, &ls, &lslen);
-			if (m->family == AF_UNIX)
+			if (m->family == AF_UNIX && local[0] != '@')
 				unlink(local);
 			if (bind(s, (struct sockaddr *)&ls, lslen) == -1)
 				err(1, "bind %s", local);
 		}
 		if (m->listen) {
-			if (m->family == AF_UNIX)
+			if (m->family == AF_UNIX && addr[0] != '@')
 				unlink(addr);
 			else
 				setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one,
@@ -392,14 +402,18 @@ main(int argc, char *argv[])
 	struct pollfd		 pfd[3];
 	struct sigaction	 sa;
 	const char		*readyfile = NULL, *local = NULL;
+	const char		*acceptfile = NULL;
 	uint8_t			*frame;
 	pid_t			 child = -1;
 	size_t			 i;
 	int			 ch, exit_on_eof = 0, wait_sec = 10, n, status;
 	int			 s;
 
-	while ((ch = getopt(argc, argv, "+b:er:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "+a:b:er:w:")) != -1) {
 		switch (ch) {
+		case 'a':
+			acceptfile = optarg;
+			break;
 		case 'b':
 			local = optarg;
 			break;
@@ -475,6 +489,7 @@ main(int argc, char *argv[])
 					close(st.fd);
 				st.fd = s;
 				st.slen = 0;
+				ready(acceptfile);
 			}
 		}
 		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
