@@ -238,6 +238,8 @@ deliver(uint8_t *frame, size_t len, uint16_t src, uint64_t now)
 		return;
 	if (ifio_write(&eng->io, frame, len) == -1)
 		eng->drops[ED_IFACE_WRITE]++;
+	else if (eng->io.kind == IFIO_STREAM)
+		engine_iface_out();
 }
 
 /*

@@ -228,6 +228,40 @@ engine_watch_fd(struct event *ev, int fd, void (*cb)(int, short, void *))
 	event_add(ev, NULL);
 }
 
+static void
+engine_iface_out_stop(int slot)
+{
+	struct event	*ev = &eng->ev_conn_out[slot];
+
+	if (event_initialized(ev) && event_pending(ev, EV_WRITE, NULL))
+		event_del(ev);
+}
+
+static void
+engine_iface_writable(int fd, short event, void *arg)
+{
+	if (ifio_flush(&eng->io, fd))
+		engine_iface_out();
+}
+
+void
+engine_iface_out(void)
+{
+	struct ifio_conn	*c;
+	struct event		*ev;
+	int			 i;
+
+	for (i = 0; i < IFIO_MAXCONN; i++) {
+		c = &eng->io.conns[i];
+		ev = &eng->ev_conn_out[i];
+		if (c->fd == -1 || c->outlen == 0 || (event_initialized(ev) &&
+		    event_pending(ev, EV_WRITE, NULL)))
+			continue;
+		event_set(ev, c->fd, EV_WRITE, engine_iface_writable, NULL);
+		event_add(ev, NULL);
+	}
+}
+
 /* The interface's descriptor `fd' is finished (EOF or error). */
 void
 engine_iface_closed(int fd)
@@ -238,6 +272,7 @@ engine_iface_closed(int fd)
 		if (eng->io.conns[i].fd != fd)
 			continue;
 		event_del(&eng->ev_conn[i]);
+		engine_iface_out_stop(i);
 		dialed = eng->io.conns[i].dialed;
 		ifio_drop_conn(&eng->io, fd);
 		/* The parent dials again, or waits for the next client. */
@@ -289,6 +324,7 @@ engine_iface_conn(struct imsg *imsg)
 	slot = dialed ? 1 : 0;
 	if (eng->io.conns[slot].fd != -1)
 		event_del(&eng->ev_conn[slot]);
+	engine_iface_out_stop(slot);
 	ifio_add_conn(&eng->io, imsg->fd, dialed);
 	engine_watch_fd(&eng->ev_conn[slot], imsg->fd, datapath_iface);
 }

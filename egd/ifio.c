@@ -43,6 +43,7 @@ ifio_free(struct ifio *io)
 		if (io->conns[i].fd != -1)
 			close(io->conns[i].fd);
 		free(io->conns[i].buf);
+		free(io->conns[i].out);
 	}
 	if (io->rxfd != -1)
 		close(io->rxfd);
@@ -63,9 +64,14 @@ ifio_add_conn(struct ifio *io, int fd, int dialed)
 	c->fd = fd;
 	c->dialed = dialed;
 	c->len = 0;
-	if (io->kind == IFIO_STREAM && c->buf == NULL &&
-	    (c->buf = malloc(IFIO_STREAM_BUF)) == NULL)
-		fatal("interface stream buffer");
+	c->outoff = c->outlen = 0;
+	if (io->kind == IFIO_STREAM && (c->buf == NULL || c->out == NULL)) {
+		if ((c->buf == NULL &&
+		    (c->buf = malloc(IFIO_STREAM_BUF)) == NULL) ||
+		    (c->out == NULL &&
+		    (c->out = malloc(IFIO_STREAM_BUF)) == NULL))
+			fatal("interface stream buffer");
+	}
 }
 
 void
@@ -78,6 +84,7 @@ ifio_drop_conn(struct ifio *io, int fd)
 			close(fd);
 			io->conns[i].fd = -1;
 			io->conns[i].len = 0;
+			io->conns[i].outoff = io->conns[i].outlen = 0;
 		}
 	}
 }
@@ -281,27 +288,68 @@ ifio_read(struct ifio *io, int fd, uint8_t *frame, size_t cap, size_t *len)
 	return 1;
 }
 
+/* The rest of a cut frame: 1 if some still waits, 0 if none, -1 on error. */
 static int
-ifio_stream_write(struct ifio *io, int fd, const uint8_t *frame, size_t len)
+ifio_conn_flush(struct ifio_conn *c)
 {
+	ssize_t	r;
+
+	if (c->outlen == 0)
+		return 0;
+	r = send(c->fd, c->out + c->outoff, c->outlen,
+	    MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (r == -1)
+		return errno == EAGAIN || errno == EINTR ? 1 : -1;
+	c->outoff += r;
+	c->outlen -= r;
+	if (c->outlen == 0)
+		c->outoff = 0;
+	return c->outlen > 0;
+}
+
+static int
+ifio_stream_write(struct ifio_conn *c, const uint8_t *frame, size_t len)
+{
+	struct msghdr	mh;
 	struct iovec	iov[2];
 	uint8_t		hdr[2] = { len >> 8, len & 0xff };
+	size_t		sent;
 	ssize_t		r;
 
+	/* Never start a frame before the last one is complete. */
+	if (ifio_conn_flush(c) != 0)
+		return -1;
 	iov[0].iov_base = hdr;
 	iov[0].iov_len = 2;
 	iov[1].iov_base = (void *)(uintptr_t)frame;
 	iov[1].iov_len = len;
-	r = writev(fd, iov, 2);
-	/*
-	 * A partial write would break the framing of every later frame:
-	 * drop the connection rather than send garbage.
-	 */
-	if (r >= 0 && (size_t)r != len + 2) {
-		ifio_drop_conn(io, fd);
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 2;
+	if ((r = sendmsg(c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL)) == -1)
 		return -1;
+	/* A full socket took part of it: keep the rest, to go first. */
+	if ((sent = r) < len + 2) {
+		if (sent < 2) {
+			memcpy(c->out, hdr + sent, 2 - sent);
+			memcpy(c->out + 2 - sent, frame, len);
+		} else
+			memcpy(c->out, frame + sent - 2, len + 2 - sent);
+		c->outoff = 0;
+		c->outlen = len + 2 - sent;
 	}
-	return r == -1 ? -1 : 0;
+	return 0;
+}
+
+int
+ifio_flush(struct ifio *io, int fd)
+{
+	struct ifio_conn	*c;
+
+	if ((c = ifio_conn_byfd(io, fd)) == NULL)
+		return 0;
+	/* An error shows again on the read side, which closes it. */
+	return ifio_conn_flush(c) == 1;
 }
 
 int
@@ -340,7 +388,7 @@ ifio_write(struct ifio *io, uint8_t *frame, size_t len)
 		if (c->fd == -1)
 			goto drop;
 		if (io->kind == IFIO_STREAM) {
-			if (ifio_stream_write(io, c->fd, frame, len) == -1)
+			if (ifio_stream_write(c, frame, len) == -1)
 				goto drop;
 			return 0;
 		}

@@ -30,6 +30,9 @@ struct ifio_conn {
 	int		 dialed;	/* we connected (SendAddr) */
 	uint8_t		*buf;		/* stream reassembly */
 	size_t		 len;
+	uint8_t		*out;		/* stream: the rest of a frame the */
+	size_t		 outoff;	/* socket took only part of; */
+	size_t		 outlen;	/* 0: none waits */
 };
 
 struct ifio {
@@ -64,8 +67,15 @@ void	ifio_add_conn(struct ifio *, int fd, int dialed);
  */
 int	ifio_read(struct ifio *, int fd, uint8_t *frame, size_t cap,
 	    size_t *len);
-/* Write one frame; 0, or -1 if it was dropped (counted in tx_errors). */
+/*
+ * Write one frame; 0, or -1 if it was dropped (counted in tx_errors).
+ * A stream connection may take part of a frame: the rest waits in the
+ * connection (outlen) and goes first, and until it has gone, new frames
+ * are dropped.
+ */
 int	ifio_write(struct ifio *, uint8_t *frame, size_t len);
+/* Send what waits on the connection of fd: 1 if some still does, else 0. */
+int	ifio_flush(struct ifio *, int fd);
 /* The connection fd closed: forget it. */
 void	ifio_drop_conn(struct ifio *, int fd);
 

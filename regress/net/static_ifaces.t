@@ -20,6 +20,7 @@ tohex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
 F1=ffffffffffff02000000000a88b5$(tohex "frame one from A")
 F2=02000000000a02000000000b88b5$(tohex "frame two from B, unicast")
 F3=ffffffffffff02000000000a88b5$(tohex "the frame after the big one")
+F4=ffffffffffff02000000000a88b5$(tohex "the frame after the burst")
 # 1500 bytes: over the default MTU 1404 plus the Ethernet header.
 FBIG=ffffffffffff02000000000a88b5$(head -c 1486 /dev/zero | tr '\0' 'a' |
     od -An -v -tx1 | tr -d ' \n')
@@ -77,6 +78,41 @@ exchange() {
 	    $(st_drop $ST/a.1 "interface frame too long")))
 	ok $([ $got3 -eq 0 ] && ! grep -qxF "$FBIG" $ST/outb && [ $big -eq 1 ]
 	    echo $?) "$1: a 1500-byte frame is counted and dropped ($big), the next one passes"
+	case $1 in
+	tcpsock|unixsock) burst $1 ;;
+	esac
+}
+
+# burst TYPE: B's program stops reading while a burst comes, so its
+# socket fills up and takes only part of some frame.  The stream must
+# stay framed and the connection up: once the program reads again, a
+# frame still arrives, and every frame that arrived is whole.  (Under
+# the burst, any frame may be lost on the way: the marker gets a few
+# tries.)
+burst() {
+	yes "$F1" | head -n 10000 >$ST/burst
+	st_show 2 >$ST/a.2
+	kill -STOP $TOOLB
+	cat $ST/burst >&7
+	sleep 2
+	kill -CONT $TOOLB
+	_n=0
+	while [ "$_n" != "$(wc -l <$ST/outb)" ]; do
+		_n=$(wc -l <$ST/outb)
+		sleep 0.5
+	done
+	for _try in 1 2 3 4 5; do
+		echo "$F4" >&7
+		st_wait_line $ST/outb "$F4" 10 && break
+	done
+	grep -qxF "$F4" $ST/outb
+	_r=$?
+	_bad=$(grep -cvxF -e "$F1" -e "$F3" -e "$F4" $ST/outb)
+	st_show 2 >$ST/b.2
+	_w=$(($(st_drop $ST/b.2 "interface write") -
+	    $(st_drop $ST/a.2 "interface write")))
+	ok $([ $_r -eq 0 ] && [ $_bad -eq 0 ]; echo $?) \
+	    "$1: a burst of 10000 to a stalled reader: $(grep -cxF "$F1" $ST/outb) arrive whole, $_bad broken, $_w dropped at B (counted), the connection lives"
 }
 
 # setup TYPE A-ADDR B-ADDR A-TOOL-MODE B-TOOL-MODE [B-RECVADDR]: both
