@@ -10,7 +10,8 @@
 # Each node's peers are its direct neighbours, the WAN carries only
 # those six links, and every node has the document's NextHopTable.
 # Checks: every ordered pair pings over the overlay; 1 -> 6 crosses 2
-# and 4 and nothing else; a broadcast from 1 reaches every node once;
+# and 4 and nothing else; a broadcast from any node reaches every other
+# node once;
 # a forwarding loop ends after DefaultTTL hops, counted as "ttl expired",
 # and a frame that comes back to its source is counted as "looped".
 . "$(dirname "$0")/../lib/tap.sh"
@@ -129,29 +130,45 @@ ok $([ $(d 4 2 RxPackets) -ge $BURST ] && [ $(d 4 6 TxPackets) -ge $BURST ] &&
     [ $(d 4 6 RxPackets) -ge $BURST ] && [ $(d 4 2 TxPackets) -ge $BURST ]
     echo $?) "node 4 relayed both ways ($(d 4 2 RxPackets) in from 2, $(d 4 6 TxPackets) out to 6)"
 
-# One broadcast datagram from 1 reaches every other node exactly once.
-for i in $(seq 2 $N); do
+# One broadcast datagram from each node reaches every other node
+# exactly once, along the tree rooted at its source.
+for i in $(seq 1 $N); do
 	rm -f $ST/ready.$i
 	netsim_bg $i "$IFPEER" -r $ST/ready.$i udp-listen 0.0.0.0:7777 \
 	    </dev/null >$ST/heard.$i
 	echo $! >$ST/lpid.$i
 done
-for i in $(seq 2 $N); do
+for i in $(seq 1 $N); do
 	netsim_wait_file $ST/ready.$i 5
 done
-MSG=$(printf 'egd broadcast %s' $$ | od -An -tx1 | tr -d ' \n')
-echo "$MSG" | ns_exec 1 "$IFPEER" -e udp-connect 10.77.0.255:7777
-ok $? "node 1 sends one datagram to 10.77.0.255"
+for i in $(seq 1 $N); do st_show $i >$ST/a.$i; done
+msg() {	# msg S: the payload node S broadcasts, as hex
+	printf 'egd broadcast %s from %s' $$ $1 | od -An -tx1 | tr -d ' \n'
+}
+for s in $(seq 1 $N); do
+	echo "$(msg $s)" | ns_exec $s "$IFPEER" -e udp-connect 10.77.0.255:7777
+done
 sleep 1
-for i in $(seq 2 $N); do
+for i in $(seq 1 $N); do
 	kill $(cat $ST/lpid.$i) 2>/dev/null
 	wait $(cat $ST/lpid.$i) 2>/dev/null
-	c=$(grep -cxF "$MSG" $ST/heard.$i)
-	ok $([ "$c" -eq 1 ]; echo $?) "node $i got the broadcast once ($c)"
 done
-st_show 1 >$ST/bc.1
-ok $([ "$(st_drop $ST/bc.1 looped)" -eq 0 ]; echo $?) \
-    "the broadcast did not come back to node 1"
+for s in $(seq 1 $N); do
+	counts=
+	for i in $(seq 1 $N); do
+		[ $i -eq $s ] && continue
+		counts="$counts $i:$(grep -cxF "$(msg $s)" $ST/heard.$i)"
+	done
+	ok $([ "$(echo $counts | tr ' ' '\n' | grep -c ':1$')" -eq $((N - 1)) ]
+	    echo $?) \
+	    "broadcast from $s reached every other node once (node:count$counts)"
+done
+for i in $(seq 1 $N); do st_show $i >$ST/b.$i; done
+lp=0
+for i in $(seq 1 $N); do
+	lp=$((lp + $(st_drop $ST/b.$i looped) - $(st_drop $ST/a.$i looped)))
+done
+ok $([ $lp -eq 0 ]; echo $?) "no broadcast came back to its source ($lp)"
 
 # A loop for destination 6 between 2 and 4 (2 -> 6 via 4, 4 -> 6 via 2),
 # and node 1 sends with DefaultTTL 8: each frame is sent 8 times
