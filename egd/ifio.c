@@ -233,13 +233,13 @@ ifio_read(struct ifio *io, int fd, uint8_t *frame, size_t cap, size_t *len)
 	ssize_t			 r;
 
 	/*
-	 * Room for one byte more than a frame may have, so that a longer
-	 * one shows even where read() cannot say it was cut (a datagram
-	 * descriptor behind fd, a TAP whose MTU was raised).
+	 * Given room for it, read one byte more than a frame may have, so
+	 * that a longer one shows even where read() cannot say it was cut
+	 * (a datagram descriptor behind fd, a TAP whose MTU was raised).
 	 */
+	rcap = cap > io->maxframe ? io->maxframe + 1 : cap;
 	if (cap > io->maxframe)
 		cap = io->maxframe;
-	rcap = cap == io->maxframe ? cap + 1 : cap;
 	switch (io->kind) {
 	case IFIO_STDIO:
 		if (io->l2mode != L2H_NOCHG)

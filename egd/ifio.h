@@ -61,7 +61,9 @@ void	ifio_free(struct ifio *);
 /* A new connection for a stream/seqpacket kind; replaces a previous one. */
 void	ifio_add_conn(struct ifio *, int fd, int dialed);
 /*
- * Read one frame from fd (rxfd or a connection) into frame (cap bytes).
+ * Read one frame from fd (rxfd or a connection) into frame (cap bytes;
+ * give it more than MTU + 14 and a longer frame is counted and skipped
+ * even where the descriptor cannot say it was cut).
  * Returns 1 with *len set, 0 when nothing (more) is ready, -1 when the
  * descriptor is finished (EOF or error: the caller stops polling it).
  */
