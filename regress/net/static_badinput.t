@@ -65,33 +65,44 @@ junk oversize 50 "over mtu" -i 1000 -l 4000
 junk oversize 10 "over mtu" -i 1000 -l 60000
 
 # Initiations from keys node 1 does not know: well formed, so they get
-# as far as the static key.  Slow ones are decrypted (unknown peer);
-# the first of a second after a burst may still meet the load (cookie).
+# as far as the static key.  Node 1 judges its load a second at a time
+# from the second before, which the bursts above filled: one initiation
+# and a pause start a calm second first.
 HSDROPS="wireguard (unknown_peer|cookie_required|ratelimited)"
+ns_exec 3 "$WGJUNK" -c 1 -k "$(cat $ST/p1)" init 10.99.0.1 3000 >/dev/null
+sleep 1.2
 st_show 1 >$ST/a.1
 ns_exec 3 "$WGJUNK" -c 30 -i 50000 -k "$(cat $ST/p1)" init 10.99.0.1 3000 \
     >/dev/null
 sleep 0.3
 st_show 1 >$ST/b.1
-d=$(($(st_drops $ST/b.1 "$HSDROPS") - $(st_drops $ST/a.1 "$HSDROPS")))
 up=$(($(st_drop $ST/b.1 "wireguard unknown_peer") -
     $(st_drop $ST/a.1 "wireguard unknown_peer")))
-ok $([ $d -eq 30 ] && [ $up -ge 20 ]; echo $?) \
-    "30 initiations from unknown keys, all dropped ($d), $up as unknown peer"
+ok $([ $up -eq 30 ]; echo $?) \
+    "30 slow initiations from unknown keys: each decrypted and dropped as unknown peer ($up)"
 
 # A flood of them: node 1 is under load and answers with cookies.
+# Every one is counted: by egd, or by the kernel or the emulator when
+# they had no room for it.
+lost31() {	# datagrams from node 3 the emulator could not deliver to 1
+	netsim stats 3 1 | tr ' ' '\n' |
+	    awk -F= '$1 ~ /^(lost|cut|overflow|txerr)$/ { n += $2 }
+		END { print n + 0 }'
+}
 st_show 1 >$ST/a.1
 rb0=$(udp_rcvbuf_errors)
+ns0=$(lost31)
 sent=$(ns_exec 3 "$WGJUNK" -c 3000 -i 0 -k "$(cat $ST/p1)" init 10.99.0.1 \
     3000 | sed -n 's/^sent=//p')
 sleep 0.5
-rb1=$(udp_rcvbuf_errors)
+rb=$(($(udp_rcvbuf_errors) - rb0))
+ns=$(($(lost31) - ns0))
 st_show 1 >$ST/b.1
 d=$(($(st_drops $ST/b.1 "$HSDROPS") - $(st_drops $ST/a.1 "$HSDROPS")))
 ck=$(($(st_drop $ST/b.1 "wireguard cookie_required") -
     $(st_drop $ST/a.1 "wireguard cookie_required")))
-ok $([ $((d + rb1 - rb0)) -eq "$sent" ] && [ $ck -gt 0 ]; echo $?) \
-    "a flood of $sent initiations: $d counted by egd ($ck answered with a cookie), $((rb1 - rb0)) by the kernel"
+ok $([ $((d + rb + ns)) -eq "$sent" ] && [ $ck -gt 0 ]; echo $?) \
+    "a flood of $sent initiations: $d counted by egd ($ck answered with a cookie), $rb by the kernel, $ns by the emulator"
 
 # Frames over node 1's MTU from node 2, whose MTU is 9000.
 st_show 1 >$ST/a.1
