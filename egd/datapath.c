@@ -66,8 +66,11 @@ datapath_init(size_t maxframe)
 {
 	int	i;
 
-	/* Header room, the frame, padding to 16 and the tag. */
-	eng->bufsize = (ENG_HEADROOM + maxframe + 2 * WG_PAD_MULTIPLE +
+	/*
+	 * Header room, the frame and one byte (to see a longer one: see
+	 * ifio_read()), padding to 16 and the tag.
+	 */
+	eng->bufsize = (ENG_HEADROOM + maxframe + 1 + 2 * WG_PAD_MULTIPLE +
 	    WG_TAG_LEN + 63) & ~(size_t)63;
 	for (i = 0; i < ENG_BATCH; i++) {
 		eng->rxbufs[i] = buf_alloc(eng->bufsize);
@@ -275,6 +278,8 @@ deliver(uint8_t *frame, size_t len, uint16_t src, uint64_t now)
 	}
 	if (ifio_write(&eng->io, frame, len) == -1)
 		eng->drops[ED_IFACE_WRITE]++;
+	else if (eng->io.kind == IFIO_STREAM)
+		engine_iface_out();
 }
 
 /*

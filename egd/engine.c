@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <event.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,11 +250,60 @@ engine_show_peers(struct proc_chan *pc, uint32_t client)
 		fatal("show peers");
 }
 
+/*
+ * The data path reads an interface until it has nothing more: a
+ * blocking descriptor (a socket, stdin, EG_FD_RX) would stall the
+ * whole engine on the read after the last frame.
+ */
+static void
+engine_iface_nonblock(int fd)
+{
+	int	flags;
+
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		fatal("interface descriptor: O_NONBLOCK");
+}
+
 static void
 engine_watch_fd(struct event *ev, int fd, void (*cb)(int, short, void *))
 {
 	event_set(ev, fd, EV_READ | EV_PERSIST, cb, NULL);
 	event_add(ev, NULL);
+}
+
+static void
+engine_iface_out_stop(int slot)
+{
+	struct event	*ev = &eng->ev_conn_out[slot];
+
+	if (event_initialized(ev) && event_pending(ev, EV_WRITE, NULL))
+		event_del(ev);
+}
+
+static void
+engine_iface_writable(int fd, short event, void *arg)
+{
+	if (ifio_flush(&eng->io, fd))
+		engine_iface_out();
+}
+
+void
+engine_iface_out(void)
+{
+	struct ifio_conn	*c;
+	struct event		*ev;
+	int			 i;
+
+	for (i = 0; i < IFIO_MAXCONN; i++) {
+		c = &eng->io.conns[i];
+		ev = &eng->ev_conn_out[i];
+		if (c->fd == -1 || c->outlen == 0 || (event_initialized(ev) &&
+		    event_pending(ev, EV_WRITE, NULL)))
+			continue;
+		event_set(ev, c->fd, EV_WRITE, engine_iface_writable, NULL);
+		event_add(ev, NULL);
+	}
 }
 
 /* The interface's descriptor `fd' is finished (EOF or error). */
@@ -266,6 +316,7 @@ engine_iface_closed(int fd)
 		if (eng->io.conns[i].fd != fd)
 			continue;
 		event_del(&eng->ev_conn[i]);
+		engine_iface_out_stop(i);
 		dialed = eng->io.conns[i].dialed;
 		ifio_drop_conn(&eng->io, fd);
 		/* The parent dials again, or waits for the next client. */
@@ -288,6 +339,7 @@ engine_iface_fd(struct imsg *imsg)
 	if (imsg->datalen != sizeof(role) || imsg->fd == -1)
 		fatalx("IMSG_EGD_IFACE_FD: bad message");
 	memcpy(&role, imsg->data, sizeof(role));
+	engine_iface_nonblock(imsg->fd);
 	switch (role) {
 	case IFIO_RX:
 	case IFIO_RXTX:
@@ -312,9 +364,11 @@ engine_iface_conn(struct imsg *imsg)
 	if (imsg->datalen != sizeof(dialed) || imsg->fd == -1)
 		fatalx("IMSG_EGD_IFACE_CONN: bad message");
 	memcpy(&dialed, imsg->data, sizeof(dialed));
+	engine_iface_nonblock(imsg->fd);
 	slot = dialed ? 1 : 0;
 	if (eng->io.conns[slot].fd != -1)
 		event_del(&eng->ev_conn[slot]);
+	engine_iface_out_stop(slot);
 	ifio_add_conn(&eng->io, imsg->fd, dialed);
 	engine_watch_fd(&eng->ev_conn[slot], imsg->fd, datapath_iface);
 }

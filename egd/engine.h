@@ -127,6 +127,7 @@ struct engine {
 	struct ifio		 io;
 	struct event		 ev_iface;
 	struct event		 ev_conn[IFIO_MAXCONN];
+	struct event		 ev_conn_out[IFIO_MAXCONN];	/* room */
 	int			 iface_ready;
 	struct event		 ev_tick;	/* housekeeping */
 	int			 narrowed;
@@ -171,6 +172,8 @@ void	engine_now(struct wg_time *);
 void	engine_peer_touched(struct epeer *);
 void	engine_rearm_timers(void);
 void	engine_iface_closed(int fd);
+/* Wait for room on the connections that hold the rest of a frame. */
+void	engine_iface_out(void);
 
 /* peer.c */
 int	peers_set(const struct peer_spec *, size_t);

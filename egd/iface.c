@@ -3,6 +3,7 @@
  * see iface.h for how each kind carries frames.
  */
 #include <sys/types.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -136,6 +137,10 @@ iface_open_dgram(const struct edge_conf *conf, struct iface_parent *ip,
 		    unix_family, SOCK_DGRAM, &ip->family)) == -1)
 			return -1;
 	}
+	if (unix_family && ic->send_addr[0] == '\0')
+		log_warnx("Interface: unixgramsock without SendAddr: frames "
+		    "go to the last sender only if it is bound to an abstract "
+		    "name (the engine's chroot hides socket paths)");
 	if (ic->send_addr[0] != '\0') {
 		if (iface_sockaddr(ic->send_addr, unix_family, &ss, &sslen,
 		    err, sizeof(err)) == -1) {
@@ -195,6 +200,33 @@ iface_open_conn(const struct edge_conf *conf, struct iface_parent *ip,
 	return 0;
 }
 
+/*
+ * The engine waits for frames with epoll, which refuses regular files
+ * and /dev/null: say so now rather than never read a frame.
+ */
+static int
+iface_pollable(int fd, const char *what)
+{
+	struct epoll_event	ev;
+	int			ep, rv;
+
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
+		log_warn("epoll_create1");
+		return -1;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	rv = epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+	close(ep);
+	if (rv == -1 && errno == EPERM) {
+		log_warnx("Interface: %s cannot be polled (a regular file or "
+		    "/dev/null?): give it a pipe, FIFO, socket or terminal",
+		    what);
+		return -1;
+	}
+	return 0;
+}
+
 /* EG_FD_RX / EG_FD_TX: descriptors the daemon was started with. */
 static int
 iface_env_fd(const char *var)
@@ -250,7 +282,7 @@ iface_open(const struct edge_conf *conf, struct iface_parent *ip)
 			log_warn("stdio interface");
 			return -1;
 		}
-		return 0;
+		return iface_pollable(ip->rxfd, "standard input");
 	case IFT_UDPSOCK:
 		ip->kind = IFIO_DGRAM;
 		return iface_open_dgram(conf, ip, 0);
@@ -271,7 +303,7 @@ iface_open(const struct edge_conf *conf, struct iface_parent *ip)
 		if ((ip->rxfd = iface_env_fd("EG_FD_RX")) == -1 ||
 		    (ip->txfd = iface_env_fd("EG_FD_TX")) == -1)
 			return -1;
-		return 0;
+		return iface_pollable(ip->rxfd, "EG_FD_RX");
 	case IFT_VPP:
 		log_warnx("Interface.IType vpp is not supported: this build "
 		    "has no libmemif (VPP's memif library is not packaged "

@@ -48,6 +48,7 @@ ifio_free(struct ifio *io)
 		if (io->conns[i].fd != -1)
 			close(io->conns[i].fd);
 		free(io->conns[i].buf);
+		free(io->conns[i].out);
 	}
 	if (io->rxfd != -1)
 		close(io->rxfd);
@@ -69,9 +70,14 @@ ifio_add_conn(struct ifio *io, int fd, int dialed)
 	c->fd = fd;
 	c->dialed = dialed;
 	c->len = 0;
-	if (io->kind == IFIO_STREAM && c->buf == NULL &&
-	    (c->buf = malloc(IFIO_STREAM_BUF)) == NULL)
-		fatal("interface stream buffer");
+	c->outoff = c->outlen = 0;
+	if (io->kind == IFIO_STREAM && (c->buf == NULL || c->out == NULL)) {
+		if ((c->buf == NULL &&
+		    (c->buf = malloc(IFIO_STREAM_BUF)) == NULL) ||
+		    (c->out == NULL &&
+		    (c->out = malloc(IFIO_STREAM_BUF)) == NULL))
+			fatal("interface stream buffer");
+	}
 }
 
 void
@@ -84,6 +90,7 @@ ifio_drop_conn(struct ifio *io, int fd)
 			close(fd);
 			io->conns[i].fd = -1;
 			io->conns[i].len = 0;
+			io->conns[i].outoff = io->conns[i].outlen = 0;
 		}
 	}
 }
@@ -276,8 +283,17 @@ int
 ifio_read(struct ifio *io, int fd, uint8_t *frame, size_t cap, size_t *len)
 {
 	struct ifio_conn	*c;
+	struct sockaddr_storage	 from;
+	socklen_t		 fromlen;
+	size_t			 rcap;
 	ssize_t			 r;
 
+	/*
+	 * Given room for it, read one byte more than a frame may have, so
+	 * that a longer one shows even where read() cannot say it was cut
+	 * (a datagram descriptor behind fd, a TAP whose MTU was raised).
+	 */
+	rcap = cap > io->maxframe ? io->maxframe + 1 : cap;
 	if (cap > io->maxframe)
 		cap = io->maxframe;
 	switch (io->kind) {
@@ -293,58 +309,107 @@ ifio_read(struct ifio *io, int fd, uint8_t *frame, size_t cap, size_t *len)
 		if ((c = ifio_conn_byfd(io, fd)) == NULL)
 			return -1;
 		return ifio_read_stream(io, c, frame, cap, len);
-	case IFIO_DGRAM:
-		io->peerlen = sizeof(io->peer);
-		r = recvfrom(fd, frame, cap, MSG_TRUNC,
-		    (struct sockaddr *)&io->peer, &io->peerlen);
-		goto got;
-	case IFIO_SEQPACKET:
-		r = recv(fd, frame, cap, MSG_TRUNC);
-		if (r == 0)
-			return -1;
-		goto got;
 	default:
 		break;
 	}
-	r = read(fd, frame, cap);
-	if (r == 0)
-		return -1;
-got:
-	if (r == -1) {
-		if (errno == EAGAIN || errno == EINTR)
-			return 0;
-		/* A datagram socket survives a bad datagram. */
-		return io->kind == IFIO_DGRAM ? 0 : -1;
-	}
-	if ((size_t)r > cap) {
+	for (;;) {
+		switch (io->kind) {
+		case IFIO_DGRAM:
+			/* The last sender is answered: keep it over a miss. */
+			fromlen = sizeof(from);
+			r = recvfrom(fd, frame, rcap, MSG_TRUNC,
+			    (struct sockaddr *)&from, &fromlen);
+			if (r >= 0 && fromlen > 0 && fromlen <= sizeof(from)) {
+				memcpy(&io->peer, &from, fromlen);
+				io->peerlen = fromlen;
+			}
+			break;
+		case IFIO_SEQPACKET:
+			r = recv(fd, frame, rcap, MSG_TRUNC);
+			break;
+		default:
+			r = read(fd, frame, rcap);
+			break;
+		}
+		if (r == 0 && io->kind != IFIO_DGRAM)
+			return -1;
+		if (r == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			/* A datagram socket survives a bad datagram. */
+			return io->kind == IFIO_DGRAM ? 0 : -1;
+		}
+		if ((size_t)r <= cap)
+			break;
+		/* Too long for the interface: count it, take the next. */
 		io->rx_truncated++;
-		return ifio_read(io, fd, frame, cap, len);
 	}
 	*len = r;
 	return 1;
 }
 
+/* The rest of a cut frame: 1 if some still waits, 0 if none, -1 on error. */
 static int
-ifio_stream_write(struct ifio *io, int fd, const uint8_t *frame, size_t len)
+ifio_conn_flush(struct ifio_conn *c)
 {
+	ssize_t	r;
+
+	if (c->outlen == 0)
+		return 0;
+	r = send(c->fd, c->out + c->outoff, c->outlen,
+	    MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (r == -1)
+		return errno == EAGAIN || errno == EINTR ? 1 : -1;
+	c->outoff += r;
+	c->outlen -= r;
+	if (c->outlen == 0)
+		c->outoff = 0;
+	return c->outlen > 0;
+}
+
+static int
+ifio_stream_write(struct ifio_conn *c, const uint8_t *frame, size_t len)
+{
+	struct msghdr	mh;
 	struct iovec	iov[2];
 	uint8_t		hdr[2] = { len >> 8, len & 0xff };
+	size_t		sent;
 	ssize_t		r;
 
+	/* Never start a frame before the last one is complete. */
+	if (ifio_conn_flush(c) != 0)
+		return -1;
 	iov[0].iov_base = hdr;
 	iov[0].iov_len = 2;
 	iov[1].iov_base = (void *)(uintptr_t)frame;
 	iov[1].iov_len = len;
-	r = writev(fd, iov, 2);
-	/*
-	 * A partial write would break the framing of every later frame:
-	 * drop the connection rather than send garbage.
-	 */
-	if (r >= 0 && (size_t)r != len + 2) {
-		ifio_drop_conn(io, fd);
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 2;
+	if ((r = sendmsg(c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL)) == -1)
 		return -1;
+	/* A full socket took part of it: keep the rest, to go first. */
+	if ((sent = r) < len + 2) {
+		if (sent < 2) {
+			memcpy(c->out, hdr + sent, 2 - sent);
+			memcpy(c->out + 2 - sent, frame, len);
+		} else
+			memcpy(c->out, frame + sent - 2, len + 2 - sent);
+		c->outoff = 0;
+		c->outlen = len + 2 - sent;
 	}
-	return r == -1 ? -1 : 0;
+	return 0;
+}
+
+int
+ifio_flush(struct ifio *io, int fd)
+{
+	struct ifio_conn	*c;
+
+	if ((c = ifio_conn_byfd(io, fd)) == NULL)
+		return 0;
+	/* An error shows again on the read side, which closes it. */
+	return ifio_conn_flush(c) == 1;
 }
 
 int
@@ -413,7 +478,7 @@ ifio_write(struct ifio *io, uint8_t *frame, size_t len)
 		if (c->fd == -1)
 			goto drop;
 		if (io->kind == IFIO_STREAM) {
-			if (ifio_stream_write(io, c->fd, frame, len) == -1)
+			if (ifio_stream_write(c, frame, len) == -1)
 				goto drop;
 			return 0;
 		}

@@ -31,6 +31,9 @@ struct ifio_conn {
 	int		 dialed;	/* we connected (SendAddr) */
 	uint8_t		*buf;		/* stream reassembly */
 	size_t		 len;
+	uint8_t		*out;		/* stream: the rest of a frame the */
+	size_t		 outoff;	/* socket took only part of; */
+	size_t		 outlen;	/* 0: none waits */
 };
 
 struct ifio {
@@ -67,17 +70,26 @@ void	ifio_free(struct ifio *);
 /* A new connection for a stream/seqpacket kind; replaces a previous one. */
 void	ifio_add_conn(struct ifio *, int fd, int dialed);
 /*
- * Read one frame from fd (rxfd or a connection) into frame (cap bytes).
+ * Read one frame from fd (rxfd or a connection) into frame (cap bytes;
+ * give it more than MTU + 14 and a longer frame is counted and skipped
+ * even where the descriptor cannot say it was cut).
  * Returns 1 with *len set, 0 when nothing (more) is ready, -1 when the
  * descriptor is finished (EOF or error: the caller stops polling it).
  */
 int	ifio_read(struct ifio *, int fd, uint8_t *frame, size_t cap,
 	    size_t *len);
-/* Write one frame; 0, or -1 if it was dropped (counted in tx_errors). */
+/*
+ * Write one frame; 0, or -1 if it was dropped (counted in tx_errors).
+ * A stream connection may take part of a frame: the rest waits in the
+ * connection (outlen) and goes first, and until it has gone, new frames
+ * are dropped.
+ */
 int	ifio_write(struct ifio *, uint8_t *frame, size_t len);
 /* A TAP with a virtio_net header: a frame with its own header. */
 int	ifio_write_vnet(struct ifio *, const struct gso_vnet_hdr *,
 	    const uint8_t *frame, size_t len);
+/* Send what waits on the connection of fd: 1 if some still does, else 0. */
+int	ifio_flush(struct ifio *, int fd);
 /* The connection fd closed: forget it. */
 void	ifio_drop_conn(struct ifio *, int fd);
 

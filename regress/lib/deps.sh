@@ -6,7 +6,7 @@ set -e
 PKGS="gcc make pkg-config perl procps iproute2 \
 	libevent-dev libsodium-dev libb2-dev libyaml-dev libjansson-dev \
 	libbsd-dev libseccomp-dev mandoc \
-	nftables iputils-ping curl iperf3 \
+	nftables iputils-ping curl iperf3 jq \
 	wireguard-go wireguard-tools tinc \
 	clang libclang-rt-14-dev"
 

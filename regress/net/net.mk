@@ -1,0 +1,4 @@
+# Tools of the static-mode tests in regress/net: ifpeer (the far side
+# of egd's socket interfaces) and wgjunk (bad datagrams and handshake
+# floods).  Both are built by the generic $(B)/regress/% rule.
+TOOLS	+= $(B)/regress/net/ifpeer $(B)/regress/net/wgjunk
