@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <syslog.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -169,6 +170,13 @@ setup_conf(const char *extra)
 }
 
 /* Keys, config, the HTTP side's state; no socket yet. */
+static void
+quiet_sink(int pri, const char *line)
+{
+	(void)pri;
+	(void)line;
+}
+
 static __attribute__((unused)) void
 setup(const char *extra)
 {
@@ -180,8 +188,14 @@ setup(const char *extra)
 
 	if (sodium_init() == -1)
 		bail("sodium_init");
-	log_init(1, 0);
-	log_setverbose(getenv("TEST_VERBOSE") != NULL);
+	/* The daemon's log lines would mix with TAP: only on request. */
+	if (getenv("TEST_VERBOSE") != NULL) {
+		log_init(1, 0);
+		log_setverbose(1);
+	} else {
+		log_init(0, LOG_USER);
+		log_setsink(quiet_sink);
+	}
 	base = event_init();
 	crypto_box_keypair(sup_pub, sup_priv);
 	randombytes_buf(seed, sizeof(seed));
