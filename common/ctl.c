@@ -4,11 +4,14 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "ctl.h"
 #include "eg_imsg.h"
+#include "log.h"
 #include "proc.h"
+#include "wg.h"
 
 int
 ctl_result_compose(struct proc_chan *pc, uint32_t peerid, int status,
@@ -44,4 +47,41 @@ ctl_result_decode(const struct imsg *imsg, int *status, const char **msg,
 	*msg = (const char *)imsg->data + sizeof(r);
 	*msglen = r.msglen;
 	return 0;
+}
+
+void
+ctl_counter_compose(struct proc_chan *pc, uint32_t peerid, int kind,
+    const char *name, uint64_t value)
+{
+	struct ctl_counter	cc;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.kind = kind;
+	strlcpy(cc.name, name, sizeof(cc.name));
+	cc.value = value;
+	if (proc_compose(pc, IMSG_CTL_COUNTER, peerid, 0, -1, &cc,
+	    sizeof(cc)) == -1)
+		fatal("counters");
+}
+
+void
+ctl_counters_wg(struct proc_chan *pc, uint32_t peerid, const char *prefix,
+    const struct wg_local *l)
+{
+	struct wg_stat	st[WG_STATS_MAX];
+	char		name[48];
+	size_t		n, i;
+	int		drop;
+
+	if (l == NULL)
+		return;
+	n = wg_local_stats(l, st, WG_STATS_MAX);
+	for (i = 0; i < n; i++) {
+		/* WireGuard names its drop reasons drop_*. */
+		drop = strncmp(st[i].name, "drop_", 5) == 0;
+		snprintf(name, sizeof(name), "%s %s", prefix,
+		    st[i].name + (drop ? 5 : 0));
+		ctl_counter_compose(pc, peerid, drop ? CTLC_DROP :
+		    CTLC_COUNTER, name, st[i].value);
+	}
 }

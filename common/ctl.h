@@ -60,6 +60,15 @@ struct ctl_result {
 struct proc_chan;
 struct imsg;
 
+struct wg_local;
+
+/* An IMSG_CTL_COUNTER for client peerid; fatal if it cannot be queued. */
+void	ctl_counter_compose(struct proc_chan *, uint32_t peerid, int kind,
+	    const char *name, uint64_t value);
+/* WireGuard's counters as "<prefix> <name>", its drop_* as drops. */
+void	ctl_counters_wg(struct proc_chan *, uint32_t peerid,
+	    const char *prefix, const struct wg_local *);
+
 /* IMSG_CTL_RESULT for client peerid, through a channel to control. */
 int	ctl_result_compose(struct proc_chan *, uint32_t peerid, int status,
 	    const char *msg);

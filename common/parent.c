@@ -454,3 +454,54 @@ parent_stop_children(pid_t pids[PROC_MAX], int ms)
 		pids[p] = 0;
 	}
 }
+
+extern char	**environ;
+
+static const struct daemon_desc	*daemon_self;
+
+void
+daemon_run(int argc, char *argv[], const struct daemon_desc *d)
+{
+	struct proc_args	args;
+	enum eg_proc		role;
+
+	daemon_self = d;
+	setproctitle_init(argc, argv, environ);
+	log_init(1, LOG_DAEMON);
+	memset(&args, 0, sizeof(args));
+	args.conffile = d->conffile;
+	args.sockpath = d->sockpath;
+	proc_daemon.name = d->name;
+	proc_daemon.user = d->user;
+	proc_daemon.chroot = EG_CHROOT_DIR;
+	proc_getopt(argc, argv, &args);
+	if (args.role != NULL) {
+		role = proc_role_byname(args.role);
+		d->child_main[role]();
+		exit(0);
+	}
+	parent_main(d->ops, args.conffile, args.sockpath, args.noaction);
+}
+
+void *
+daemon_conf_take(struct reconf_stage *stage, int flags)
+{
+	struct conf_diags	 diags;
+	void			*conf;
+	char			*yaml;
+	size_t			 len, i;
+
+	if ((yaml = reconf_stage_take(stage, &len)) == NULL)
+		fatal("config");
+	memset(&diags, 0, sizeof(diags));
+	conf = daemon_self->parse("(from parent)", yaml, len, &diags, flags);
+	sodium_memzero(yaml, len);
+	free(yaml);
+	if (conf == NULL) {
+		for (i = 0; i < diags.count; i++)
+			log_warnx("%s", diags.items[i].msg);
+		fatalx("config from the parent does not parse");
+	}
+	conf_diags_free(&diags);
+	return conf;
+}

@@ -41,6 +41,28 @@ struct parent_ops {
 	proc_dispatch_cb dispatch[PROC_MAX];
 };
 
+/* What main() of a daemon says about itself. */
+struct daemon_desc {
+	const char		*name;		/* "egd" */
+	const char		*user;		/* of the children */
+	const char		*conffile;	/* defaults */
+	const char		*sockpath;
+	void			 (*child_main[PROC_MAX])(void);
+	const struct parent_ops	*ops;
+	/* parses a config pushed by the parent (conf_parse_*) */
+	void			*(*parse)(const char *name, const char *buf,
+				    size_t len, struct conf_diags *, int flags);
+};
+
+/* main() of a daemon: arguments, then the role asked for. */
+void	daemon_run(int argc, char *argv[], const struct daemon_desc *)
+	    __attribute__((__noreturn__));
+/*
+ * In a child: the config the parent pushed, parsed by the daemon's
+ * parser; fatal if it does not parse (the parent checked it).
+ */
+void	*daemon_conf_take(struct reconf_stage *, int flags);
+
 /* Runs the daemon; never returns.  noaction: print the config (-n). */
 void	parent_main(const struct parent_ops *, const char *conffile,
 	    const char *sockpath, int noaction) __attribute__((__noreturn__));

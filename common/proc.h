@@ -35,6 +35,7 @@ enum eg_proc {
 };
 
 #define PROC_CHAN_FD_BASE	3
+#define EG_CHROOT_DIR		"/var/empty"	/* the children's root */
 
 struct proc_chan;
 typedef void	(*proc_dispatch_cb)(struct proc_chan *, struct imsg *);

@@ -17,8 +17,6 @@
 #include "log.h"
 #include "parent.h"
 
-extern char **environ;
-
 static void *
 supd_load(const char *path, struct conf_diags *diags)
 {
@@ -106,50 +104,35 @@ static const struct parent_ops supd_ops = {
 	.dispatch = { [PROC_CONTROL] = supd_manage },
 };
 
+static void *
+supd_parse(const char *name, const char *buf, size_t len,
+    struct conf_diags *diags, int flags)
+{
+	return conf_parse_super(name, buf, len, diags, flags);
+}
+
 struct super_conf *
 supd_conf_receive(struct reconf_stage *stage, int flags)
 {
-	struct conf_diags	 diags;
-	struct super_conf	*conf;
-	char			*yaml;
-	size_t			 len, i;
-
-	if ((yaml = reconf_stage_take(stage, &len)) == NULL)
-		fatal("config");
-	memset(&diags, 0, sizeof(diags));
-	conf = conf_parse_super("(from parent)", yaml, len, &diags, flags);
-	sodium_memzero(yaml, len);
-	free(yaml);
-	if (conf == NULL) {
-		for (i = 0; i < diags.count; i++)
-			log_warnx("%s", diags.items[i].msg);
-		fatalx("config from the parent does not parse");
-	}
-	conf_diags_free(&diags);
-	return conf;
+	return daemon_conf_take(stage, flags);
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct proc_args	args = { SUPD_CONF, SUPD_SOCKET, NULL, 0 };
+	static const struct daemon_desc desc = {
+		.name = "eg-supd",
+		.user = SUPD_USER,
+		.conffile = SUPD_CONF,
+		.sockpath = SUPD_SOCKET,
+		.child_main = {
+			[PROC_ENGINE] = supd_engine_main,
+			[PROC_ROUTE] = supd_route_main,
+			[PROC_CONTROL] = supd_control_main,
+		},
+		.ops = &supd_ops,
+		.parse = supd_parse,
+	};
 
-	setproctitle_init(argc, argv, environ);
-	log_init(1, LOG_DAEMON);
-	proc_daemon.name = "eg-supd";
-	proc_daemon.user = SUPD_USER;
-	proc_daemon.chroot = EG_CHROOT;
-	proc_getopt(argc, argv, &args);
-
-	if (args.role != NULL) {
-		switch (proc_role_byname(args.role)) {
-		case PROC_ENGINE:
-			supd_engine_main();
-		case PROC_ROUTE:
-			supd_route_main();
-		default:
-			supd_control_main();
-		}
-	}
-	parent_main(&supd_ops, args.conffile, args.sockpath, args.noaction);
+	daemon_run(argc, argv, &desc);
 }

@@ -11,7 +11,6 @@
 #define SUPD_USER		"_egsupd"
 #define SUPD_CONF		"/etc/eg-supd.conf"
 #define SUPD_SOCKET		"/var/run/eg-supd.sock"
-#define EG_CHROOT		"/var/empty"
 
 /* setup.c: the parent's privileged work */
 int	supd_setup(void *conf);

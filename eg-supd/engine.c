@@ -235,28 +235,11 @@ se_configure(struct super_conf *conf)
 }
 
 static void
-se_counter(struct proc_chan *pc, uint32_t client, int kind, const char *name,
-    uint64_t value)
-{
-	struct ctl_counter	cc;
-
-	memset(&cc, 0, sizeof(cc));
-	cc.kind = kind;
-	strlcpy(cc.name, name, sizeof(cc.name));
-	cc.value = value;
-	if (proc_compose(pc, IMSG_CTL_COUNTER, client, 0, -1, &cc,
-	    sizeof(cc)) == -1)
-		fatal("show peers");
-}
-
-static void
 se_show_peers(struct proc_chan *pc, uint32_t client)
 {
 	struct ctl_peer		 cp;
 	struct wg_time		 now;
-	struct wg_stat		 st[WG_STATS_MAX];
-	char			 name[48];
-	size_t			 i, j, n;
+	size_t			 i, j;
 	uint64_t		 hs;
 	int			 af;
 
@@ -302,22 +285,10 @@ se_show_peers(struct proc_chan *pc, uint32_t client)
 			fatal("show peers");
 	}
 	for (i = 0; i < SED_MAX; i++)
-		se_counter(pc, client, CTLC_DROP, se_drop_name(i),
+		ctl_counter_compose(pc, client, CTLC_DROP, se_drop_name(i),
 		    se->drops[i]);
-	for (af = 0; af < SE_NAF; af++) {
-		if (se->local[af] == NULL)
-			continue;
-		n = wg_local_stats(se->local[af], st, WG_STATS_MAX);
-		for (j = 0; j < n; j++) {
-			int drop = strncmp(st[j].name, "drop_", 5) == 0;
-
-			snprintf(name, sizeof(name), "wireguard%s %s",
-			    af == SE_V4 ? "4" : "6", st[j].name +
-			    (drop ? 5 : 0));
-			se_counter(pc, client, drop ? CTLC_DROP : CTLC_COUNTER,
-			    name, st[j].value);
-		}
-	}
+	ctl_counters_wg(pc, client, "wireguard4", se->local[SE_V4]);
+	ctl_counters_wg(pc, client, "wireguard6", se->local[SE_V6]);
 	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
 		fatal("show peers");
 }

@@ -18,8 +18,6 @@
 #include "log.h"
 #include "parent.h"
 
-extern char **environ;
-
 static void *
 egd_load(const char *path, struct conf_diags *diags)
 {
@@ -109,50 +107,35 @@ static const struct parent_ops egd_ops = {
 	    [PROC_CONTROL] = egd_super_dispatch },
 };
 
+static void *
+egd_parse(const char *name, const char *buf, size_t len,
+    struct conf_diags *diags, int flags)
+{
+	return conf_parse_edge(name, buf, len, diags, flags);
+}
+
 struct edge_conf *
 egd_conf_receive(struct reconf_stage *stage, int flags)
 {
-	struct conf_diags	 diags;
-	struct edge_conf	*conf;
-	char			*yaml;
-	size_t			 len, i;
-
-	if ((yaml = reconf_stage_take(stage, &len)) == NULL)
-		fatal("config");
-	memset(&diags, 0, sizeof(diags));
-	conf = conf_parse_edge("(from parent)", yaml, len, &diags, flags);
-	sodium_memzero(yaml, len);
-	free(yaml);
-	if (conf == NULL) {
-		for (i = 0; i < diags.count; i++)
-			log_warnx("%s", diags.items[i].msg);
-		fatalx("config from the parent does not parse");
-	}
-	conf_diags_free(&diags);
-	return conf;
+	return daemon_conf_take(stage, flags);
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct proc_args	args = { EGD_CONF, EGD_SOCKET, NULL, 0 };
+	static const struct daemon_desc desc = {
+		.name = "egd",
+		.user = EGD_USER,
+		.conffile = EGD_CONF,
+		.sockpath = EGD_SOCKET,
+		.child_main = {
+			[PROC_ENGINE] = engine_main,
+			[PROC_ROUTE] = route_main,
+			[PROC_CONTROL] = control_main,
+		},
+		.ops = &egd_ops,
+		.parse = egd_parse,
+	};
 
-	setproctitle_init(argc, argv, environ);
-	log_init(1, LOG_DAEMON);
-	proc_daemon.name = "egd";
-	proc_daemon.user = EGD_USER;
-	proc_daemon.chroot = EG_CHROOT;
-	proc_getopt(argc, argv, &args);
-
-	if (args.role != NULL) {
-		switch (proc_role_byname(args.role)) {
-		case PROC_ENGINE:
-			engine_main();
-		case PROC_ROUTE:
-			route_main();
-		default:
-			control_main();
-		}
-	}
-	parent_main(&egd_ops, args.conffile, args.sockpath, args.noaction);
+	daemon_run(argc, argv, &desc);
 }

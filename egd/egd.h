@@ -14,7 +14,6 @@
 #define EGD_USER		"_egd"
 #define EGD_CONF		"/etc/eg.conf"
 #define EGD_SOCKET		"/var/run/egd.sock"
-#define EG_CHROOT		"/var/empty"
 
 /* setup.c: the parent's privileged work for the engine */
 int	egd_setup(void *conf);

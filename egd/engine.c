@@ -162,29 +162,12 @@ engine_configure(struct edge_conf *conf)
 }
 
 static void
-engine_counter(struct proc_chan *pc, uint32_t client, int kind,
-    const char *name, uint64_t value)
-{
-	struct ctl_counter	cc;
-
-	memset(&cc, 0, sizeof(cc));
-	cc.kind = kind;
-	strlcpy(cc.name, name, sizeof(cc.name));
-	cc.value = value;
-	if (proc_compose(pc, IMSG_CTL_COUNTER, client, 0, -1, &cc,
-	    sizeof(cc)) == -1)
-		fatal("show peers");
-}
-
-static void
 engine_show_peers(struct proc_chan *pc, uint32_t client)
 {
 	struct ctl_peer		 cp;
-	struct wg_stat		 st[WG_STATS_MAX];
-	char			 name[48];
 	struct wg_time		 now;
 	struct epeer		*ep;
-	size_t			 i, n;
+	size_t			 i;
 	uint64_t		 hs;
 
 	engine_now(&now);
@@ -223,29 +206,15 @@ engine_show_peers(struct proc_chan *pc, uint32_t client)
 			fatal("show peers");
 	}
 	for (i = 0; i < ED_MAX; i++)
-		engine_counter(pc, client, CTLC_DROP, eng_drop_name(i),
+		ctl_counter_compose(pc, client, CTLC_DROP, eng_drop_name(i),
 		    eng->drops[i]);
-	engine_counter(pc, client, CTLC_DROP, "interface frame too long",
+	ctl_counter_compose(pc, client, CTLC_DROP, "interface frame too long",
 	    eng->io.rx_truncated);
-	engine_counter(pc, client, CTLC_DROP, "interface superframe refused",
+	ctl_counter_compose(pc, client, CTLC_DROP, "interface superframe refused",
 	    eng->io.rx_gso_refused);
-	engine_counter(pc, client, CTLC_COUNTER, "interface superframes",
+	ctl_counter_compose(pc, client, CTLC_COUNTER, "interface superframes",
 	    eng->io.rx_superframes);
-	n = eng->wg != NULL ? wg_local_stats(eng->wg, st, WG_STATS_MAX) : 0;
-	for (i = 0; i < n; i++) {
-		/* WireGuard names its drop reasons drop_*. */
-		if (strncmp(st[i].name, "drop_", 5) == 0) {
-			snprintf(name, sizeof(name), "wireguard %s",
-			    st[i].name + 5);
-			engine_counter(pc, client, CTLC_DROP, name,
-			    st[i].value);
-		} else {
-			snprintf(name, sizeof(name), "wireguard %s",
-			    st[i].name);
-			engine_counter(pc, client, CTLC_COUNTER, name,
-			    st[i].value);
-		}
-	}
+	ctl_counters_wg(pc, client, "wireguard", eng->wg);
 	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
 		fatal("show peers");
 }
