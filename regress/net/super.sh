@@ -37,6 +37,8 @@ SP_POST=${SP_POST:-1}		# HttpPostInterval
 SP_REPUSH=${SP_REPUSH:-2}	# RePushConfigInterval
 SP_COOL=${SP_COOL:-0.5}		# RecalculateCoolDown
 SP_CHECK=${SP_CHECK:-0.5}	# TimeoutCheckInterval
+SP_RADIUS=${SP_RADIUS:-0}	# DampingFilterRadius
+SP_DAMP=${SP_DAMP:-0.5}		# DampingResistance
 
 # sp_super_conf S "EDGES" [TOP-LEVEL-LINE...]: the supernode's config in
 # $ST/super.conf; it runs in node S.  Each edge I has AdditionalCost
@@ -57,7 +59,7 @@ sp_super_conf() {
 		echo "HttpPostInterval: $SP_POST"
 		echo "PeerAliveTimeout: $SP_ALIVE"
 		echo "SendPingInterval: $SP_PING"
-		echo "DampingFilterRadius: 0"
+		echo "DampingFilterRadius: $SP_RADIUS"
 		echo "LogLevel:"
 		echo "  LogLevel: error"
 		echo "Passwords:"
@@ -72,6 +74,7 @@ sp_super_conf() {
 		echo "  JitterToleranceMultiplier: 1.01"
 		echo "  TimeoutCheckInterval: $SP_CHECK"
 		echo "  RecalculateCoolDown: $SP_COOL"
+		echo "  DampingResistance: $SP_DAMP"
 		echo "UsePSKForInterEdge: true"
 		for _l in "$@"; do
 			echo "$_l"
