@@ -50,6 +50,7 @@ struct apiclient {
 	struct ac_state		 st[OVLMSG_NSTATES];
 	struct egd_localaddrs	 local;
 	struct ovlmsg_pong	 pongs[EDGEAPI_MAX_PONGS]; /* oldest first */
+	double			 pong_void[EDGEAPI_MAX_PONGS]; /* mono s */
 	size_t			 npongs;
 	struct ac_req		*post;
 	double			 post_interval;	/* s */

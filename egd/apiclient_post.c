@@ -4,7 +4,10 @@
  * Pongs measured since the last report that got through.  Pongs wait in
  * a buffer of the newest EDGEAPI_MAX_PONGS; a report carries the newest
  * that fit in EDGEAPI_BODY_MAX, and a report the supernode took
- * releases every Pong it covered.
+ * releases every Pong it covered.  A Pong carries what is left of its
+ * lifetime when it is posted, and one whose lifetime ran out while it
+ * waited is not posted at all: a link cut just after its last Pong
+ * must not live on at the supernode for HttpPostInterval longer.
  */
 #include <sys/types.h>
 
@@ -12,14 +15,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "apiclient_int.h"
 #include "log.h"
+
+static double
+mono_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Removes the first n Pongs of the buffer. */
+static void
+pongs_shift(size_t n)
+{
+	if (n > ac.npongs)
+		n = ac.npongs;
+	memmove(ac.pongs, ac.pongs + n, (ac.npongs - n) *
+	    sizeof(ac.pongs[0]));
+	memmove(ac.pong_void, ac.pong_void + n, (ac.npongs - n) *
+	    sizeof(ac.pong_void[0]));
+	ac.npongs -= n;
+	if (ac.post != NULL)
+		ac.post->upto = ac.post->upto > n ? ac.post->upto - n : 0;
+}
 
 void
 apiclient_pongs(const struct ovlmsg_pong *p, size_t n)
 {
 	size_t	i, drop, bad = 0;
+	double	now = mono_now();
 
 	for (i = 0; i < n; i++) {
 		if (!edgeapi_pong_valid(&p[i])) {
@@ -29,15 +58,11 @@ apiclient_pongs(const struct ovlmsg_pong *p, size_t n)
 		if (ac.npongs == EDGEAPI_MAX_PONGS) {
 			/* Keep the newest: drop the oldest eighth. */
 			drop = EDGEAPI_MAX_PONGS / 8;
-			memmove(ac.pongs, ac.pongs + drop, (ac.npongs - drop) *
-			    sizeof(ac.pongs[0]));
-			ac.npongs -= drop;
-			if (ac.post != NULL)
-				ac.post->upto = ac.post->upto > drop ?
-				    ac.post->upto - drop : 0;
+			pongs_shift(drop);
 			log_cat(LOGC_CONTROL, "EdgeAPI: %zu Pongs not yet "
 			    "reported dropped", drop);
 		}
+		ac.pong_void[ac.npongs] = now + p[i].lifetime_s;
 		ac.pongs[ac.npongs++] = p[i];
 	}
 	if (bad > 0)
@@ -71,9 +96,25 @@ static char *
 build_report(size_t *lenp, size_t *npongs)
 {
 	struct edgeapi_nodeinfo	 ni;
-	size_t			 n = ac.npongs;
+	size_t			 n, i, k;
+	double			 now = mono_now();
 	char			*doc;
 
+	/*
+	 * Pongs are kept oldest first, but lifetimes may differ: drop
+	 * every expired one (none is being posted: no report is out).
+	 */
+	for (i = k = 0; i < ac.npongs; i++) {
+		if (ac.pong_void[i] <= now)
+			continue;
+		ac.pongs[k] = ac.pongs[i];
+		ac.pongs[k].lifetime_s = ac.pong_void[i] - now;
+		ac.pong_void[k++] = ac.pong_void[i];
+	}
+	if (k < ac.npongs)
+		log_cat(LOGC_CONTROL, "EdgeAPI: %zu Pongs expired before they "
+		    "could be reported", ac.npongs - k);
+	ac.npongs = n = k;
 	memset(&ni, 0, sizeof(ni));
 	if (!ac.skip_local_ip)
 		ni.local = ac.local;
@@ -145,11 +186,7 @@ ac_post_done(struct ac_req *r, int status, const uint8_t *body, size_t len)
 	ac.post = NULL;
 	if (status == 200) {
 		/* Released: what the report covered, and anything older. */
-		if (upto > ac.npongs)
-			upto = ac.npongs;
-		memmove(ac.pongs, ac.pongs + upto, (ac.npongs - upto) *
-		    sizeof(ac.pongs[0]));
-		ac.npongs -= upto;
+		pongs_shift(upto);
 	} else
 		log_warnx("EdgeAPI nodeinfo: %s%d; Pongs kept for the next "
 		    "report", status == 0 ? "no answer, " : "HTTP ", status);

@@ -510,9 +510,9 @@ test_client_unreachable(void)
 static void
 test_client_post(void)
 {
-	struct ovlmsg_pong	pongs[3] = {
-		{ 2, 1, 0, 4.25, 70, 10 }, { 3, 1, 0, 2, 70, 10 },
-		{ 3, 1, 0, 1e12, 70, 10 }
+	struct ovlmsg_pong	pongs[4] = {
+		{ 2, 1, 0, 4.25, 70, 10 }, { 3, 1, 0, 1.5, 0.2, 10 },
+		{ 3, 1, 0, 2, 70, 10 }, { 3, 1, 0, 1e12, 70, 10 }
 	};
 	struct egd_localaddrs	la;
 	int			nsample = rec.nsample, done;
@@ -521,8 +521,10 @@ test_client_post(void)
 	edgeapi_endpoint_parse("192.168.1.1:3001", &la.addrs[0]);
 	la.count = 1;
 	apiclient_localaddrs(&la);
-	apiclient_pongs(pongs, 3);
-	ok(apiclient_pending_pongs() == 2, "client keeps the valid Pongs (2)");
+	apiclient_pongs(pongs, 4);
+	ok(apiclient_pending_pongs() == 3, "client keeps the valid Pongs (3)");
+	/* The one of 0.2 s expires before the report goes. */
+	usleep(300000);
 	apiclient_post_now();
 	done = 0;
 	while (!done) {
@@ -533,7 +535,14 @@ test_client_post(void)
 	settle();
 	ok(rec.nsample == nsample + 2 && rec.sample[nsample].src == 2 &&
 	    rec.sample[nsample].latency_ms == 4.25 &&
-	    rec.sample[nsample + 1].src == 3, "client's report reached route");
+	    rec.sample[nsample + 1].src == 3 &&
+	    rec.sample[nsample + 1].latency_ms == 2,
+	    "client's report reached route, without the expired Pong");
+	ok(rec.nsample == nsample + 2 &&
+	    rec.sample[nsample].lifetime_s < 69.8 &&
+	    rec.sample[nsample].lifetime_s > 60,
+	    "a Pong posted late carries what is left of its lifetime (%.2f s)",
+	    rec.sample[nsample].lifetime_s);
 	ok(apiclient_pending_pongs() == 0, "reported Pongs released");
 	apiclient_shutdown();
 }
