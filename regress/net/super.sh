@@ -199,14 +199,14 @@ sp_wait_nh() {
 	return 1
 }
 
-# sp_wait_peers I N [TENTHS]: until edge I knows N peers with a
-# handshake done (20 s by default).
+# sp_wait_peers I N [TENTHS]: until edge I knows N other edges with a
+# handshake done (20 s by default); the supernode does not count.
 sp_wait_peers() {
 	_n=${3:-200}
 	while [ "$_n" -gt 0 ]; do
 		_c=$(st_show "$1" 2>/dev/null |
-		    jq '[.Peers[] | select(.LastHandshake != null)] | length' \
-		    2>/dev/null)
+		    jq '[.Peers[] | select(.LastHandshake != null and
+		    .NodeID < 65530)] | length' 2>/dev/null)
 		[ "${_c:-0}" -ge "$2" ] && return 0
 		sleep 0.1
 		_n=$((_n - 1))
