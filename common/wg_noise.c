@@ -223,8 +223,9 @@ noise_consume_initiation(struct wg_local *l, const struct wg_msg_initiation *m,
 	 * both sessions unconfirmed, and stall until a retry 5 s later.
 	 * Where the two initiations cross (ours is less than a second
 	 * old), the one from the greater public key goes on: the other
-	 * side still answers it as WireGuard does.  Otherwise ours is
-	 * abandoned, as WireGuard does.
+	 * side still answers it as WireGuard does (wg_rx.c sends ours
+	 * again, in case the other side's NAT dropped it).  Otherwise
+	 * ours is abandoned, as WireGuard does.
 	 */
 	if (hs->state == NOISE_CREATED_INITIATION &&
 	    p->p_timers.sent_handshake &&

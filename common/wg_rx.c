@@ -26,6 +26,21 @@ wg_rx_initiation(struct wg_local *l, struct wg_time now, const uint8_t *buf,
 
 	why = noise_consume_initiation(l,
 	    (const struct wg_msg_initiation *)buf, now, &p);
+	if (why == WG_DROP_CROSSING) {
+		/*
+		 * The peer's initiation gives way to ours, but ours may
+		 * never have reached it: between NATs, the first datagram
+		 * each side sends is dropped by the other's NAT, which
+		 * opens only once that side has sent.  Send ours again, the
+		 * same bytes, to where the peer's came from (authenticated:
+		 * its endpoint now).  If the first copy did arrive, the
+		 * peer drops this one as a replay.
+		 */
+		memcpy(res->msg, p->p_init_msg, WG_INITIATION_LEN);
+		res->msg_len = WG_INITIATION_LEN;
+		res->events |= WG_EV_SEND_MSG | WG_EV_ENDPOINT;
+		return wg_rx_drop(l, p, res, why);
+	}
 	if (why != WG_DROP_NONE)
 		return wg_rx_drop(l, p, res, why);
 	wg_count(l, p, WG_C_INITIATION_RECV, 1);

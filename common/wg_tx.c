@@ -50,6 +50,8 @@ wg_send_initiation(struct wg_peer *p, struct wg_time now, int retry,
 		return -1;
 	cookie_maker_add_macs(&p->p_cookie, res->msg, WG_INITIATION_LEN,
 	    now.mono);
+	/* Kept to be sent again where an initiation crosses it. */
+	memcpy(p->p_init_msg, res->msg, WG_INITIATION_LEN);
 	wg_timers_any_authenticated_packet_traversal(p, now.mono);
 	wg_timers_any_authenticated_packet_sent(p);
 	wg_timers_handshake_initiated(p, now.mono);

@@ -57,6 +57,7 @@ struct wg_peer {
 	struct noise_keypairs	 p_kp;
 	struct cookie_maker	 p_cookie;
 	struct wg_timers	 p_timers;
+	uint8_t			 p_init_msg[WG_INITIATION_LEN]; /* last sent */
 	uint64_t		 p_last_handshake;	/* wall ns */
 	struct wg_counters	 p_stats;
 };

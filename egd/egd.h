@@ -23,7 +23,7 @@ void	egd_dispatch_engine(struct proc_chan *, struct imsg *);
 void	egd_reaped(pid_t, int);
 /* supersetup.c: the parent's part in super mode */
 int	egd_super_start(const struct edge_conf *, struct proc_chan *,
-	    int have4, int have6, int port, const char *ifname);
+	    int have4, int have6, int port, const char *ovl_ifname);
 void	egd_super_endpoints(const struct edge_conf *);
 void	egd_super_dispatch(struct proc_chan *, struct imsg *);
 #define parent_conf_edge()	((const struct edge_conf *)parent_conf())

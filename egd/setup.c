@@ -199,7 +199,7 @@ egd_started(void *arg, struct proc_chan chans[PROC_MAX])
 	send_endpoints(conf, 0);
 	if (conf->dynroute.supernode.use_supernode &&
 	    egd_super_start(conf, chans, su.have4, su.have6, su.port,
-	    su.iface.ifname) == -1)
+	    su.iface.kind == IFIO_TAP ? su.iface.ifname : NULL) == -1)
 		fatalx("super mode cannot start");
 	if (proc_compose(&chans[PROC_ENGINE], IMSG_FDS_DONE, 0, 0, -1,
 	    NULL, 0) == -1)

@@ -36,7 +36,7 @@ static struct {
 	struct proc_chan	*chans;
 	int			 have4, have6;
 	int			 port;
-	char			 ifname[32];	/* the overlay's own */
+	char			 ovl_ifname[32];	/* the TAP, or "" */
 	struct event		 ev_local;
 	struct egd_peer		*learned;
 	size_t			 nlearned;
@@ -109,11 +109,12 @@ send_localaddrs(int fd, short event, void *arg)
 			    (i->ifa_flags & IFF_LOOPBACK))
 				continue;
 			/*
-			 * The overlay's own addresses would send a peer's
-			 * WireGuard packets into the tunnel they carry.
+			 * Not the overlay's own addresses: a peer told to
+			 * reach us there would send its WireGuard datagrams
+			 * into its own overlay, each one making another.
 			 */
-			if (ss.ifname[0] != '\0' &&
-			    strcmp(i->ifa_name, ss.ifname) == 0)
+			if (ss.ovl_ifname[0] != '\0' &&
+			    strcmp(i->ifa_name, ss.ovl_ifname) == 0)
 				continue;
 			if (i->ifa_addr->sa_family == AF_INET && ss.have4) {
 				memcpy(s, i->ifa_addr,
@@ -185,7 +186,7 @@ egd_super_endpoints(const struct edge_conf *conf)
 
 int
 egd_super_start(const struct edge_conf *conf, struct proc_chan *chans,
-    int have4, int have6, int port, const char *ifname)
+    int have4, int have6, int port, const char *ovl_ifname)
 {
 	const struct conf_supernode	*sn = &conf->dynroute.supernode;
 	struct egd_apiaddr		 a;
@@ -196,7 +197,8 @@ egd_super_start(const struct edge_conf *conf, struct proc_chan *chans,
 	ss.have4 = have4;
 	ss.have6 = have6;
 	ss.port = port;
-	strlcpy(ss.ifname, ifname, sizeof(ss.ifname));
+	strlcpy(ss.ovl_ifname, ovl_ifname != NULL ? ovl_ifname : "",
+	    sizeof(ss.ovl_ifname));
 	/* The V4 key pair if the supernode has one, as it does. */
 	pub = sn->pubkey_v4.set ? &sn->pubkey_v4 : &sn->pubkey_v6;
 	if (edgeapi_key(key, conf->privkey.key, pub->key,

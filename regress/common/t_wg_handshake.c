@@ -1,6 +1,7 @@
 /*
  * Handshake: fixed vectors, PSK, wrong keys, replayed and flooding
- * initiations, the responder's "next" keypair, crossing initiations.
+ * initiations, the responder's "next" keypair, crossing initiations
+ * (also between NATs, where the first initiation is lost).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -219,7 +220,7 @@ static void
 test_crossing(void)
 {
 	struct pair		pr;
-	struct wg_result	ia, ib, ra, rb, x;
+	struct wg_result	ia, ib, ra, rb, x, again;
 	uint8_t			puba[WG_KEY_LEN], pubb[WG_KEY_LEN];
 	int			a_wins;
 
@@ -230,21 +231,35 @@ test_crossing(void)
 	wg_peer_initiate(pr.pa, pr.now, 0, &ia);
 	wg_peer_initiate(pr.pb, pr.now, 0, &ib);
 	if (a_wins) {
-		ok(pair_deliver_msg(&pr, 0, &ib, &x) == WG_RX_DROP &&
-		    x.drop == WG_DROP_CROSSING,
+		ok(pair_deliver_msg(&pr, 0, &ib, &again) == WG_RX_DROP &&
+		    again.drop == WG_DROP_CROSSING,
 		    "crossing: A (greater key) drops B's initiation");
+		ok(again.msg_len == WG_INITIATION_LEN &&
+		    memcmp(again.msg, ia.msg, WG_INITIATION_LEN) == 0 &&
+		    (again.events & WG_EV_ENDPOINT),
+		    "and sends its own again, to where B's came from");
 		ok(pair_deliver_msg(&pr, 1, &ia, &rb) == WG_RX_HANDSHAKE,
 		    "B consumes A's, abandoning its own");
 		ok(pair_deliver_msg(&pr, 0, &rb, &x) == WG_RX_HANDSHAKE,
 		    "A takes B's response: session up");
+		ok(pair_deliver_msg(&pr, 1, &again, &x) == WG_RX_DROP &&
+		    x.drop == WG_DROP_OLD_TIMESTAMP,
+		    "B drops the second copy as a replay");
 	} else {
-		ok(pair_deliver_msg(&pr, 1, &ia, &x) == WG_RX_DROP &&
-		    x.drop == WG_DROP_CROSSING,
+		ok(pair_deliver_msg(&pr, 1, &ia, &again) == WG_RX_DROP &&
+		    again.drop == WG_DROP_CROSSING,
 		    "crossing: B (greater key) drops A's initiation");
+		ok(again.msg_len == WG_INITIATION_LEN &&
+		    memcmp(again.msg, ib.msg, WG_INITIATION_LEN) == 0 &&
+		    (again.events & WG_EV_ENDPOINT),
+		    "and sends its own again, to where A's came from");
 		ok(pair_deliver_msg(&pr, 0, &ib, &ra) == WG_RX_HANDSHAKE,
 		    "A consumes B's, abandoning its own");
 		ok(pair_deliver_msg(&pr, 1, &ra, &x) == WG_RX_HANDSHAKE,
 		    "B takes A's response: session up");
+		ok(pair_deliver_msg(&pr, 0, &again, &x) == WG_RX_DROP &&
+		    x.drop == WG_DROP_OLD_TIMESTAMP,
+		    "A drops the second copy as a replay");
 	}
 	ok(pair_send(&pr, a_wins, 10, &x) == WG_RX_DATA &&
 	    pair_send(&pr, !a_wins, 10, &x) == WG_RX_DATA,
@@ -266,6 +281,48 @@ test_crossing(void)
 	pair_free(&pr);
 }
 
+/*
+ * Hole punching between two NATs: each side's first datagram is dropped
+ * by the other's NAT, which opens only once its own side has sent.  The
+ * winner's initiation is lost; the loser's crosses it and gets through.
+ * The winner's second copy, sent back to where the loser's came from,
+ * brings the session up at once instead of after a 5 s retry.
+ */
+static void
+test_crossing_nat(void)
+{
+	struct pair		pr;
+	struct wg_result	iw, il, again, r, x;
+	uint8_t			puba[WG_KEY_LEN], pubb[WG_KEY_LEN];
+	int			a_wins;
+
+	pair_init(&pr, NULL, NULL);
+	wg_local_pubkey(pr.a, puba);
+	wg_local_pubkey(pr.b, pubb);
+	a_wins = memcmp(puba, pubb, WG_KEY_LEN) > 0;
+	/* The winner's initiation goes first and is lost. */
+	wg_peer_initiate(a_wins ? pr.pa : pr.pb, pr.now, 0, &iw);
+	pair_advance(&pr, 50 * 1000000ULL);
+	wg_peer_initiate(a_wins ? pr.pb : pr.pa, pr.now, 0, &il);
+	pair_advance(&pr, 10 * 1000000ULL);
+	ok(pair_deliver_msg(&pr, !a_wins, &il, &again) == WG_RX_DROP &&
+	    again.drop == WG_DROP_CROSSING &&
+	    again.msg_len == WG_INITIATION_LEN &&
+	    memcmp(again.msg, iw.msg, WG_INITIATION_LEN) == 0,
+	    "NAT: the winner drops the loser's initiation, sends its own again");
+	pair_advance(&pr, 10 * 1000000ULL);
+	ok(pair_deliver_msg(&pr, a_wins, &again, &r) == WG_RX_HANDSHAKE &&
+	    r.msg_len == WG_RESPONSE_LEN,
+	    "the loser consumes the second copy and answers");
+	ok(pair_deliver_msg(&pr, !a_wins, &r, &x) == WG_RX_HANDSHAKE &&
+	    (x.events & WG_EV_SESSION_INITIATOR),
+	    "the winner has a session, without a retry");
+	ok(pair_send(&pr, a_wins, 10, &x) == WG_RX_DATA &&
+	    pair_send(&pr, !a_wins, 10, &x) == WG_RX_DATA,
+	    "data both ways");
+	pair_free(&pr);
+}
+
 int
 main(void)
 {
@@ -275,5 +332,6 @@ main(void)
 	test_replayed_initiation();
 	test_next_keypair();
 	test_crossing();
+	test_crossing_nat();
 	return tap_done();
 }
