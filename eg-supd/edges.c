@@ -206,6 +206,29 @@ edge_shutdown(struct sedge *e, uint8_t reason, const char *text,
 	edge_send(e, OVL_SERVER_UPDATE, buf, n, now);
 }
 
+/*
+ * Every Register gets at least a keepalive: the edge has nothing else
+ * to tell the supernode is there while nothing changes.
+ */
+static void
+edge_keepalive(struct sedge *e, int af, struct wg_time now)
+{
+	uint8_t			 buf[WG_SEND_BUFLEN(0)];
+	struct wg_result	 res;
+
+	if (e->wg[af] == NULL || e->eplen[af] == 0)
+		return;
+	res.msg_len = 0;
+	if (wg_send(e->wg[af], now, buf, 0, sizeof(buf), &res) == WG_TX_OK) {
+		se_sendmsg(af, &e->ep[af], e->eplen[af], buf, res.wire_len);
+		e->tx_pkts++;
+		e->tx_bytes += res.wire_len;
+	}
+	if (res.msg_len > 0)
+		se_sendmsg(af, &e->ep[af], e->eplen[af], res.msg, res.msg_len);
+	se_touch(e);
+}
+
 static void
 edge_register(struct sedge *e, int af, const uint8_t *p, size_t len,
     struct wg_time now)
@@ -234,6 +257,7 @@ edge_register(struct sedge *e, int af, const uint8_t *p, size_t len,
 	e->last_af = af;
 	memcpy(e->held, reg.hash, sizeof(e->held));
 	edge_push(e, 0, now);
+	edge_keepalive(e, af, now);
 }
 
 static void

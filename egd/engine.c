@@ -184,13 +184,6 @@ engine_show_peers(struct proc_chan *pc, uint32_t client)
 		    ep->last_rx < (uint64_t)(eng->params.peer_alive_timeout *
 		    1e9))
 			cp.flags |= CTLP_ONLINE;
-		/*
-		 * The supernode speaks only when something changed: a
-		 * session, which it must renew with us every two minutes,
-		 * is what says it is there.
-		 */
-		if (super_is_supernode(ep) && wg_peer_has_session(ep->wg, now))
-			cp.flags |= CTLP_ONLINE;
 		if (ep->is_static)
 			cp.flags |= CTLP_STATIC;
 		if (ep->has_psk)

@@ -103,6 +103,8 @@ ok $([ "$(st_pf $ST/p1 2 NextHop)" = 3 ] &&
     [ "$(st_pf $ST/p1 3 NextHop)" = 3 ] &&
     [ "$(st_pf $ST/p1 4 NextHop)" = 3 ]; echo $?) \
     "egctl on edge 1: next hop 3 for peers 2, 3 and 4"
+ok $([ "$(jq -r '.Peers[] | select(.Name == "supernode IPv4") | .Online' \
+    $ST/p1)" = true ]; echo $?) "egctl on edge 1: the supernode is online"
 # What an edge measures is the delay from the peer to itself.
 _l=$(st_pf $ST/p1 3 LatencyMs)
 ok $(fcmp "$_l" ">=" 29.9 && fcmp "$_l" "<=" 32; echo $?) \
