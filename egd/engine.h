@@ -196,6 +196,7 @@ void	super_control(struct epeer *, const struct ovl_hdr *,
 	    const uint8_t *payload, struct wg_time);
 void	super_dispatch_control(struct proc_chan *, struct imsg *);
 int	super_is_supernode(const struct epeer *);
+void	super_session_up(struct epeer *, struct wg_time);
 
 /* datapath.c */
 void	datapath_init(size_t mtu);

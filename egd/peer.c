@@ -126,10 +126,12 @@ peer_handle_result(struct epeer *ep, struct wg_result *res,
 	engine_now(&now);
 	if ((res->events & WG_EV_ENDPOINT) && src != NULL && !ep->is_static)
 		peer_set_endpoint(ep, src, srclen);
-	if (res->events & (WG_EV_SESSION_INITIATOR | WG_EV_SESSION_RESPONDER))
+	if (res->events & (WG_EV_SESSION_INITIATOR | WG_EV_SESSION_RESPONDER)) {
 		log_cat(LOGC_WG, "peer %u: session established (%s)",
 		    ep->node_id, res->events & WG_EV_SESSION_INITIATOR ?
 		    "initiator" : "responder");
+		super_session_up(ep, now);
+	}
 	if (res->events & WG_EV_KEYPAIR_ROTATED)
 		log_cat(LOGC_WG, "peer %u: new keypair", ep->node_id);
 	if (res->events & WG_EV_GAVE_UP) {

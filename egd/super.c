@@ -94,8 +94,9 @@ super_register(struct wg_time now)
 			    NODEID_SUPERNODE, buf, n, now);
 }
 
+/* A Ping carrying our clock to one peer, or to all when ep is NULL. */
 static void
-super_ping(struct wg_time now)
+super_ping(struct epeer *ep, struct wg_time now)
 {
 	struct ovlmsg_ping	ping;
 	uint8_t			buf[64];
@@ -107,10 +108,33 @@ super_ping(struct wg_time now)
 	ping.sent_ns = (int64_t)now.wall;
 	if ((n = ovlmsg_ping_encode(&ping, buf, sizeof(buf))) == -1)
 		fatalx("Ping encoding");
+	if (ep != NULL) {
+		super_send(ep, OVL_PING, ep->node_id, buf, n, now);
+		return;
+	}
 	for (i = 0; i < eng->npeers; i++)
 		if (eng->peers[i]->eplen > 0)
 			super_send(eng->peers[i], OVL_PING,
 			    eng->peers[i]->node_id, buf, n, now);
+}
+
+/*
+ * A session with ep just came up.  super_send() drops the Register or
+ * Ping that started the handshake, so send it again now instead of one
+ * SendPingInterval later: otherwise every edge registered only one
+ * interval after it started (16 s with the default) and measured a new
+ * peer only one interval after it first pinged it.  A Ping gets a fresh
+ * clock, so the handshake's time is not taken for latency.
+ */
+void
+super_session_up(struct epeer *ep, struct wg_time now)
+{
+	if (!eng->super_mode)
+		return;
+	if (super_is_supernode(ep))
+		eng->next_register = now.mono;	/* at the next tick */
+	else if (ep->eplen > 0)
+		super_ping(ep, now);
 }
 
 /* A peer sent us its clock: the difference is the link's latency. */
@@ -265,7 +289,7 @@ super_tick(int fd, short event, void *arg)
 		    interval(eng->params.send_ping_interval);
 	}
 	if (now.mono >= eng->next_ping) {
-		super_ping(now);
+		super_ping(NULL, now);
 		eng->next_ping = now.mono +
 		    interval(eng->params.send_ping_interval);
 	}
