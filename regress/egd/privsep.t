@@ -210,17 +210,11 @@ for role in engine route control; do
 	    "$role violation: no process or socket left"
 done
 
-# eg-supd has the same processes and controls.
-cp $TOP/../shared/testdata/etherguard-go/example_config/super_mode/EgNet_super.yaml \
-    $T/super.conf 2>/dev/null || cat >$T/super.conf <<EOF
-PrivKeyV4: vm2M7cNXbrUFORMiLvlbAxXX0l0yduo5TAJ9vyRTQZE=
-PrivKeyV6: xUJ4yaVl/O//PRS24UFMNXgmeF/rhykroCxdJrljFgE=
-ListenPort: 3456
-Peers:
-- NodeID: 1
-  Name: EgNet001
-  PubKey: lMiu9Qvf9qTo+X539+IxyA3YOleXMVTKtfOVHAnOIic=
-EOF
+# eg-supd has the same processes and controls, on EtherGuard-Go's
+# example supernode config.
+check "EgNet_super.yaml copied" cp \
+    $TOP/regress/testdata/etherguard-go/example_config/super_mode/EgNet_super.yaml \
+    $T/super.conf
 chmod 600 $T/super.conf
 start_daemon $SUPD $T/super.conf $T/supd.sock $T/supd.log
 SP=$DPID
