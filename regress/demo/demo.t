@@ -1,8 +1,11 @@
 #!/bin/sh
 # make demo works: run regress/demo/run.sh as make demo does, and check
-# that it exits 0, that node 1 reached node 4 through node 2 (replies,
-# a round trip of the 1-2-4 path and not of 1-3-4, frames relayed by
-# node 2 on the WAN, the route in egctl), and that it left nothing.
+# that it exits 0; that in static mode node 1 reached node 4 through
+# node 2 (replies, a round trip of the 1-2-4 path and not of 1-3-4,
+# frames relayed by node 2 on the WAN, the route in egctl); that in
+# super mode the four edges registered, the supernode routed 1 -> 4
+# through 2, and edge 1 reached edge 4 that way (round trip, frames,
+# egctl's next hop and measured latency); and that it left nothing.
 . "$(dirname "$0")/../lib/tap.sh"
 need_root
 for b in "$BUILD/egd" "$BUILD/egctl" "$BUILD/regress/netsim/netsim"; do
@@ -35,29 +38,72 @@ wait "$dog"
 ok "$rc" "demo exits 0 (status $rc)"
 [ "$rc" = 0 ] || sed 's/^/# /' "$OUT"
 
+# Each part's lines, so that their checks do not mix.
+STATIC=$(mktemp)
+SUPER=$(mktemp)
+on_exit rm -f "$STATIC" "$SUPER"
+sed -n '/^== Static mode/,/^== /p' "$OUT" >"$STATIC"
+sed -n '/^== Super mode/,/^Demo done/p' "$OUT" >"$SUPER"
+
+# rtt_min LINE: the minimum round trip of a show_ping line.
+rtt_min() {
+	echo "$1" | sed -n 's/.*min\/avg\/max \([0-9.]*\)\/.*/\1/p'
+}
+# between X LO HI: LO <= X < HI
+between() {
+	[ -n "$1" ] && awk -v x="$1" -v lo="$2" -v hi="$3" \
+	    'BEGIN { exit !(x >= lo && x < hi) }'
+}
+
 # "  1 -> 4 relayed by 2 (2 x 25 ms)  3/3 replies, rtt min/avg/max A/B/C ms"
-line=$(grep '1 -> 4 relayed by 2' "$OUT")
+line=$(grep '1 -> 4 relayed by 2' "$STATIC")
 diag "$line"
 replies=$(echo "$line" | sed -n 's/.* \([0-9]\)\/3 replies.*/\1/p')
 [ "${replies:-0}" -ge 1 ]
 ok $? "relayed ping from node 1 to node 4 answered (${replies:-0}/3)"
-min=$(echo "$line" | sed -n 's/.*min\/avg\/max \([0-9.]*\)\/.*/\1/p')
+min=$(rtt_min "$line")
 # Through 2 the round trip is 2 x (10 + 15) ms; through 3 it would be
 # 2 x (30 + 20) ms.
-path_ok=1
-[ -n "$min" ] && awk -v m="$min" 'BEGIN { exit !(m >= 50 && m < 100) }' &&
-    path_ok=0
-ok $path_ok "its round trip is that of the path through node 2 (${min:--} ms)"
+between "$min" 50 100
+ok $? "its round trip is that of the path through node 2 (${min:--} ms)"
 
-wan=$(grep 'WAN frames during the relayed pings' "$OUT")
+wan=$(grep 'WAN frames during the relayed pings' "$STATIC")
 diag "$wan"
 fwd=$(echo "$wan" | sed -n 's/.* 2->4 \([0-9]*\),.*/\1/p')
 [ "${fwd:-0}" -ge 1 ]
 ok $? "node 2 relayed frames to node 4 on the WAN (${fwd:-0})"
 
-sed -n '/egctl show routes (node 1)/,/egctl show peers (node 2)/p' "$OUT" |
+sed -n '/egctl show routes (node 1)/,/egctl show peers (node 2)/p' "$STATIC" |
     grep -Eq '^ +4 +2 '
 ok $? "egctl show routes on node 1: destination 4, next hop 2"
+
+# Super mode.  "  edge 1  edge1  last seen 2026-... +0000 UTC"
+seen=$(grep -Ec '^  edge [1-4]  edge[1-4]  last seen [1-9][0-9]{3}-' "$SUPER")
+ok $([ "$seen" = 4 ]; echo $?) "super: the four edges registered ($seen)"
+grep -Eq '^    1: Edges .* NhTable \{"2":2,"3":3,"4":2\}$' "$SUPER" &&
+    grep -Eq '^    4: Edges .* NhTable \{"1":2,"2":2,"3":3\}$' "$SUPER"
+ok $? "super: the supernode's NhTable sends 1 -> 4 and 4 -> 1 through 2"
+line=$(grep 'edge 1 -> 4 via 2' "$SUPER")
+diag "$line"
+replies=$(echo "$line" | sed -n 's/.* \([0-9]\)\/3 replies.*/\1/p')
+[ "${replies:-0}" -ge 1 ]
+ok $? "super: ping from edge 1 to edge 4 answered (${replies:-0}/3)"
+# Through 2: 2 x (10 + 15) ms; direct 2 x 60, through 3 2 x (30 + 20).
+min=$(rtt_min "$line")
+between "$min" 50 100
+ok $? "super: its round trip is that of the path through edge 2 (${min:--} ms)"
+wan=$(grep 'WAN frames during the pings' "$SUPER")
+diag "$wan"
+fwd=$(echo "$wan" | sed -n 's/.* 2->4 \([0-9]*\),.*/\1/p')
+back=$(echo "$wan" | sed -n 's/.* 2->1 \([0-9]*\);.*/\1/p')
+[ "${fwd:-0}" -ge 3 ] && [ "${back:-0}" -ge 3 ]
+ok $? "super: edge 2 relayed the pings and the replies (${fwd:-0}, ${back:-0})"
+# "    4      edge4   10.99.0.4:3000   1s ago   160 B   128 B   60.170 ms  2"
+peer4=$(sed -n '/egctl show peers (node 1)/,/egctl show routes (node 1)/p' \
+    "$SUPER" | grep -E '^ +4 +edge4 ')
+lat=$(echo "$peer4" | sed -n 's/.* \([0-9.]*\) ms  *2$/\1/p')
+between "$lat" 59 75
+ok $? "super: egctl show peers on edge 1: edge 4 ${lat:-?} ms away, next hop 2"
 
 grep -q '^Demo done' "$OUT"
 ok $? "demo says it is done"

@@ -12,7 +12,7 @@
 # daemon logs); it is also kept when something fails.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$TOP/build
-DEMO_PARTS=${DEMO_PARTS:-static}
+DEMO_PARTS=${DEMO_PARTS:-static super}
 
 # Cleanup commands, run last registered first on any exit; netsim.sh
 # registers its own through this function when it finds it.
@@ -242,6 +242,219 @@ EOF
 	egctl_show 1 show peers
 	egctl_show 1 show routes
 	egctl_show 2 show peers
+	echo
+}
+
+# ---- super mode ----------------------------------------------------
+
+# One-way delays in ms between the edges (both ways); every edge is
+# SUPER_SN_MS from the supernode, node 5.
+SUPER_LINKS="1-2:10 2-4:15 1-3:30 3-4:20 1-4:60 2-3:30"
+SUPER_SN_MS=2
+SUPER_API=http://$(netsim_addr 5):3456/eg_net/eg_api
+SUPER_PW=demo_showstate
+
+# super_conf: the supernode's config.  Short timers, so that the demo
+# converges in seconds: Pings every second, a link gone after 4 s.
+super_conf() {
+	cat <<EOF
+NodeName: super
+PrivKeyV4: $(cat "$DEMO_DIR/key5")
+PrivKeyV6: $(cat "$DEMO_DIR/key6")
+ListenPort: 3456
+API_Prefix: /eg_net/eg_api
+RePushConfigInterval: 2
+HttpPostInterval: 1
+PeerAliveTimeout: 4
+SendPingInterval: 1
+DampingFilterRadius: 0
+Passwords:
+  ShowState: $SUPER_PW
+GraphRecalculateSetting:
+  JitterTolerance: 1
+  JitterToleranceMultiplier: 1.01
+  DampingResistance: 0.5
+  TimeoutCheckInterval: 0.5
+  RecalculateCoolDown: 0.5
+UsePSKForInterEdge: true
+Peers:
+EOF
+	for _i in 1 2 3 4; do
+		cat <<EOF
+- NodeID: $_i
+  Name: edge$_i
+  PubKey: $(cat "$DEMO_DIR/pub$_i")
+  AdditionalCost: 10
+EOF
+	done
+}
+
+# super_edge_conf NODE: an edge's config: no peers, no table, only
+# where the supernode is and its keys.
+super_edge_conf() {
+	cat <<EOF
+Interface:
+  IType: tap
+  Name: eg0
+  MacAddrPrefix: 02:42:00:01
+  IPv4CIDR: 10.56.0.0/24
+NodeID: $1
+NodeName: edge$1
+PrivKey: $(cat "$DEMO_DIR/key$1")
+ListenPort: 3000
+DynamicRoute:
+  SendPingInterval: 1
+  PeerAliveTimeout: 4
+  TimeoutCheckInterval: 0.5
+  ConnNextTry: 1
+  AdditionalCost: 10
+  DampingFilterRadius: 0
+  SuperNode:
+    UseSuperNode: true
+    EndpointV4: $(netsim_addr 5):3456
+    PubKeyV4: $(cat "$DEMO_DIR/pub5")
+    EndpointV6: ""
+    PubKeyV6: $(cat "$DEMO_DIR/pub6")
+    EndpointEdgeAPIUrl: $SUPER_API
+NextHopTable: {}
+Peers: []
+EOF
+}
+
+# super_state: the supernode's state JSON from its Manage API, asked
+# from node 1, in $DEMO_DIR/state.
+super_state() {
+	ns_exec 1 curl -sf -m 5 -H "X-EG-Password: $SUPER_PW" \
+	    "$SUPER_API/manage/super/state" >"$DEMO_DIR/state"
+}
+
+# wait_state JQ-EXPR TENTHS: until the state JSON makes JQ-EXPR true.
+wait_state() {
+	_n=$2
+	while [ "$_n" -gt 0 ]; do
+		super_state 2>/dev/null &&
+		    [ "$(jq -r "$1" "$DEMO_DIR/state" 2>/dev/null)" = true ] &&
+		    return 0
+		sleep 0.2
+		_n=$((_n - 2))
+	done
+	return 1
+}
+
+demo_super() {
+	cat <<'EOF'
+== Super mode: a supernode and four edges, one path relayed
+
+Nodes 1 to 4 are edges (egd), node 5 is the supernode (eg-supd), every
+edge 2 ms from it. One-way delays between the edges, both ways:
+
+             to 2    to 3    to 4
+    from 1   10 ms   30 ms   60 ms
+    from 2           30 ms   15 ms
+    from 3                   20 ms
+
+An edge's config names no peer and no route: only the supernode's
+address, its public keys and its EdgeAPI URL. Each edge registers,
+fetches its peers from the EdgeAPI, pings every other edge each second
+and reports the one-way latencies; the supernode runs Floyd-Warshall
+and pushes next hops. A hop costs its latency plus the AdditionalCost
+(10 ms) of the edge it enters: 1-2-4 costs (10 + 10) + (15 + 10) = 45,
+1-4 direct 60 + 10 = 70, so edge 2 relays between 1 and 4. Each edge
+has a TAP eg0 with 10.56.0.N/24; IPv6 is off on eg0.
+
+EOF
+	for _c in curl jq; do
+		command -v $_c >/dev/null ||
+		    { fail "$_c not installed: run make deps"; return 1; }
+	done
+	[ -x "$BUILD/eg-supd" ] ||
+	    { fail "$BUILD/eg-supd missing: run make"; return 1; }
+	keys 1 2 3 4 5 6 || { fail "wg genkey"; return 1; }
+	(umask 077; super_conf >"$DEMO_DIR/supd.conf") ||
+	    { fail "cannot write the supernode's config"; return 1; }
+	for _i in 1 2 3 4; do
+		(umask 077; super_edge_conf "$_i" >"$DEMO_DIR/egd$_i.conf") ||
+		    { fail "cannot write the config of edge $_i"; return 1; }
+	done
+	netsim_start -n 5 >"$DEMO_DIR/netsim.out" 2>&1 ||
+	    { fail "netsim did not start: $(cat "$DEMO_DIR/netsim.out")"
+	    return 1; }
+	netsim link all all delay "$SUPER_SN_MS" >/dev/null ||
+	    { fail "netsim link"; return 1; }
+	for _l in $SUPER_LINKS; do
+		_a=${_l%%-*}
+		_b=${_l#*-}
+		netsim link "$_a" "${_b%%:*}" delay "${_l#*:}" >/dev/null ||
+		    { fail "netsim link $_l"; return 1; }
+	done
+	echo "WAN up. Starting eg-supd on node 5 and egd on edges 1 to 4" \
+	    "(logs in $DEMO_DIR, kept if anything fails)."
+	_t0=$(date +%s)
+	netsim_bg 5 "$BUILD/eg-supd" -d -u nobody -f "$DEMO_DIR/supd.conf" \
+	    -s "$DEMO_DIR/supd.sock" >"$DEMO_DIR/supd.log" 2>&1 </dev/null
+	EGD_PIDS="5:$!"
+	for _i in 1 2 3 4; do
+		ns_exec "$_i" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 ||
+		    { fail "sysctl in node $_i"; return 1; }
+		egd_start "$_i"
+	done
+	# An edge never heard of was last seen at the zero time, 0001-01-01.
+	if ! wait_state '[.PeerInfo[].LastSeen | strings |
+	    select(startswith("0001-") | not)] | length == 4' 100; then
+		_dead=$(egd_dead)
+		fail "the edges did not all register" \
+		    "${_dead:+(a daemon exited on node(s)$_dead)}"
+		return 1
+	fi
+	echo "Registered (the supernode's PeerInfo), after" \
+	    "$(($(date +%s) - _t0)) s:"
+	jq -r '.PeerInfo | to_entries[] |
+	    "  edge \(.key)  \(.value.Name)  last seen \(.value.LastSeen)"' \
+	    "$DEMO_DIR/state"
+	# Every link measured, and 1 <-> 4 through 2.
+	if ! wait_state '([.Edges[] | length] | add) == 12 and
+	    .NhTable["1"]["4"] == 2 and .NhTable["4"]["1"] == 2' 200; then
+		_dead=$(egd_dead)
+		fail "no route from 1 to 4 through 2 from the supernode" \
+		    "${_dead:+(a daemon exited on node(s)$_dead)}"
+		return 1
+	fi
+	echo "The supernode's state after $(($(date +%s) - _t0)) s: for each" \
+	    "edge, the one-way latencies"
+	echo "measured to the others (Edges, here in ms) and the next hops" \
+	    "(NhTable):"
+	echo "  \$ curl -H 'X-EG-Password: $SUPER_PW'" \
+	    "$SUPER_API/manage/super/state | jq ..."
+	jq -r '.Edges as $e | .NhTable | to_entries[] |
+	    "    \(.key): Edges \($e[.key] | map_values(. * 10000 |
+	    round / 10) | tojson)  NhTable \(.value | tojson)"' \
+	    "$DEMO_DIR/state"
+	# The edges fetch the table the supernode pushes.
+	_n=50
+	while [ "$("$BUILD/egctl" -j -s "$DEMO_DIR/egd1.sock" show peers |
+	    jq '.Peers[] | select(.NodeID == 4) | .NextHop')" != 2 ]; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] ||
+		    { fail "edge 1 did not get the table"; return 1; }
+		sleep 0.2
+	done
+	# The first packet waits for ARP, and maybe for a handshake.
+	wait_ping 1 10.56.0.4 || { fail "edge 1 cannot reach edge 4"; return 1; }
+	netsim clear >/dev/null
+	show_ping 1 10.56.0.4 "edge 1 -> 4 via 2 (2 x 25 ms)" ||
+	    { fail "ping from edge 1 to edge 4"; return 1; }
+	echo "  WAN frames during the pings: 1->2 $(netsim_stat 1 2 delivered)," \
+	    "2->4 $(netsim_stat 2 4 delivered)," \
+	    "4->2 $(netsim_stat 4 2 delivered)," \
+	    "2->1 $(netsim_stat 2 1 delivered); direct 1->4" \
+	    "$(netsim_stat 1 4 delivered), 4->1 $(netsim_stat 4 1 delivered)"
+	echo "  (every link also carries the edges' latency Pings, one a" \
+	    "second each way)"
+	echo
+	egctl_show 1 show peers
+	egctl_show 1 show routes
+	echo "Edge 1 measured about 60 ms from edge 4 (LATENCY), and sends" \
+	    "to it through 2."
 	echo
 }
 
