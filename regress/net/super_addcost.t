@@ -16,6 +16,9 @@ st_noipv6 1 2 3
 netsim link 1 2 delay 1 >/dev/null && netsim link 2 3 delay 2 >/dev/null &&
     netsim link 1 3 delay 4 >/dev/null || { echo "Bail out! netsim"; exit 1; }
 
+# The relayed path wins by 1 ms only: a median of 5 keeps a loaded
+# machine's latency spikes out of the table.
+SP_RADIUS=2
 SP_AC_1=10 SP_AC_2=10 SP_AC_3=10
 sp_super_conf 4 "1 2 3"
 sp_start_super
@@ -68,9 +71,10 @@ ok $(awk -v e="$_e" -v n="$_nh" 'BEGIN { d = n - e - 0.010;
     "Edges_Nh is Edges plus 10 ms (A -> C: $_e s, $_nh s)"
 _d=$(jq '.Dist["1"]["3"]' $ST/state)
 _dn=$(jq '.Dist_noAC["1"]["3"]' $ST/state)
-ok $(awk -v d="$_d" -v n="$_dn" 'BEGIN { exit !(d > 0.0139 &&
-    d < 0.0155 && n > 0.0039 && n < 0.0055) }'; echo $?) \
-    "A -> C costs $_d s with AdditionalCost, $_dn s without"
+ok $(awk -v d="$_d" -v n="$_dn" -v e="$_e" 'BEGIN {
+    exit !(d - n > 0.0095 && d - n < 0.0105 && n - e > -0.0005 &&
+    n - e < 0.0005) }'; echo $?) \
+    "A -> C costs $_d s with AdditionalCost, $_dn s without: the link's latency plus 10 ms"
 edge_hop 1 3 3
 ok $? "egctl on A: C's next hop is C"
 
@@ -90,9 +94,18 @@ timeout 10 "$EGCTL" -s $ST/sS.sock reload >/dev/null
 ok $? "reload eg-supd with AdditionalCost 0"
 sp_wait_table "1 3 2" "3 1 2"
 ok $? "AdditionalCost 0: A -> C and C -> A go through B"
+diag "one-way delays measured (ms): $(jq -r '[.Edges | to_entries[] |
+    .key as $s | .value | to_entries[] |
+    "\($s)->\(.key) \(.value * 100000 | round / 100)"] | join(", ")' \
+    $ST/state)"
+# The sum of the two links, less than the direct one: however loaded
+# the machine, the table must follow the measurements.
 _d=$(jq '.Dist["1"]["3"]' $ST/state)
-ok $(awk -v d="$_d" 'BEGIN { exit !(d > 0.0029 && d < 0.0045) }'; echo $?) \
-    "A -> C costs $_d s"
+_ab=$(jq '.Edges["1"]["2"] + .Edges["2"]["3"]' $ST/state)
+_e=$(jq '.Edges["1"]["3"]' $ST/state)
+ok $(awk -v d="$_d" -v ab="$_ab" -v e="$_e" 'BEGIN {
+    exit !(d - ab > -0.0005 && d - ab < 0.0005 && d < e) }'; echo $?) \
+    "A -> C costs $_d s: A -> B -> C, less than A -> C's $_e s"
 edge_hop 1 3 2
 ok $? "egctl on A: C's next hop is B"
 
