@@ -75,15 +75,29 @@ ok $(cmp -s $ST/want $ST/got; echo $?) \
     "the supernode's table equals egctl solve on the delays"
 diff $ST/want $ST/got | while read -r _l; do diag "$_l"; done
 
-# Each measured delay is the configured one, or at most 2 ms more.
-_bad=
-for _d in $DELAYS; do
-	_p=${_d%%:*}
-	_m=$(jq -r ".Edges[\"${_p%-*}\"][\"${_p#*-}\"] // \"-\"" $ST/state)
-	_ms=$(awk -v s="$_m" 'BEGIN { if (s == "-") print "-";
-	    else printf "%.3f", s * 1000 }')
-	fcmp "$_ms" ">=" "$((${_d#*:} - 1)).9" &&
-	    fcmp "$_ms" "<=" "$((${_d#*:} + 2))" || _bad="$_bad $_p=$_ms"
+# Each measured delay is the configured one, or at most 2 ms more,
+# once the filter has settled: a link's first sample is taken as it is,
+# and on a busy machine it may be late.
+delays_off() {	# the links measured off, in $_bad
+	_bad=
+	sp_state >$ST/lat 2>/dev/null || { _bad=" no state"; return; }
+	for _d in $DELAYS; do
+		_p=${_d%%:*}
+		_m=$(jq -r ".Edges[\"${_p%-*}\"][\"${_p#*-}\"] // \"-\"" \
+		    $ST/lat)
+		_ms=$(awk -v s="$_m" 'BEGIN { if (s == "-") print "-";
+		    else printf "%.3f", s * 1000 }')
+		fcmp "$_ms" ">=" "$((${_d#*:} - 1)).9" &&
+		    fcmp "$_ms" "<=" "$((${_d#*:} + 2))" ||
+		    _bad="$_bad $_p=$_ms"
+	done
+}
+_n=30
+delays_off
+while [ -n "$_bad" ] && [ $_n -gt 0 ]; do
+	sleep 0.5
+	_n=$((_n - 1))
+	delays_off
 done
 ok $([ -z "$_bad" ]; echo $?) \
     "measured one-way delays match the WAN's${_bad:+ (off:$_bad)}"
@@ -106,7 +120,13 @@ ok $([ "$(st_pf $ST/p1 2 NextHop)" = 3 ] &&
 ok $([ "$(jq -r '.Peers[] | select(.Name == "supernode IPv4") | .Online' \
     $ST/p1)" = true ]; echo $?) "egctl on edge 1: the supernode is online"
 # What an edge measures is the delay from the peer to itself.
+_n=30
 _l=$(st_pf $ST/p1 3 LatencyMs)
+until fcmp "$_l" ">=" 29.9 && fcmp "$_l" "<=" 32 || [ $_n -eq 0 ]; do
+	sleep 0.5
+	_n=$((_n - 1))
+	_l=$(st_show 1 | st_pf /dev/stdin 3 LatencyMs)
+done
 ok $(fcmp "$_l" ">=" 29.9 && fcmp "$_l" "<=" 32; echo $?) \
     "egctl on edge 1: latency from 3 is ${_l} ms (30 ms one way)"
 
