@@ -213,3 +213,16 @@ sp_wait_peers() {
 	done
 	return 1
 }
+
+# sp_wait_hop I PEER HOP [TENTHS]: until egctl on edge I shows HOP as
+# PEER's next hop (10 s by default).
+sp_wait_hop() {
+	_n=${4:-100}
+	while [ "$_n" -gt 0 ]; do
+		[ "$(st_show $1 | st_pf /dev/stdin $2 NextHop)" = $3 ] &&
+		    return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}

@@ -50,18 +50,6 @@ sp_wait_table() {
 	done
 	return 1
 }
-# edge_hop I PEER HOP: until egctl on edge I shows HOP as PEER's next hop.
-edge_hop() {
-	_n=100
-	while [ $_n -gt 0 ]; do
-		[ "$(st_show $1 | st_pf /dev/stdin $2 NextHop)" = $3 ] &&
-		    return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	return 1
-}
-
 sp_wait_table "1 3 3" "3 1 1"
 ok $? "AdditionalCost 10: A -> C and C -> A go directly"
 _e=$(jq '.Edges["1"]["3"]' $ST/state)
@@ -75,7 +63,7 @@ ok $(awk -v d="$_d" -v n="$_dn" -v e="$_e" 'BEGIN {
     exit !(d - n > 0.0095 && d - n < 0.0105 && n - e > -0.0005 &&
     n - e < 0.0005) }'; echo $?) \
     "A -> C costs $_d s with AdditionalCost, $_dn s without: the link's latency plus 10 ms"
-edge_hop 1 3 3
+sp_wait_hop 1 3 3
 ok $? "egctl on A: C's next hop is C"
 
 st_show 1 >$ST/a1
@@ -106,7 +94,7 @@ _e=$(jq '.Edges["1"]["3"]' $ST/state)
 ok $(awk -v d="$_d" -v ab="$_ab" -v e="$_e" 'BEGIN {
     exit !(d - ab > -0.0005 && d - ab < 0.0005 && d < e) }'; echo $?) \
     "A -> C costs $_d s: A -> B -> C, less than A -> C's $_e s"
-edge_hop 1 3 2
+sp_wait_hop 1 3 2
 ok $? "egctl on A: C's next hop is B"
 
 st_show 1 >$ST/a1
