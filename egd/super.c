@@ -73,6 +73,33 @@ super_send(struct epeer *ep, uint8_t usage, uint16_t dst, const uint8_t *msg,
 	datapath_send(ep, buf, OVL_HDR_LEN + len, now);
 }
 
+/*
+ * The supernode answers every Register.  Two left unanswered while our
+ * session stands mean it restarted (and lost the session) or went: a
+ * new handshake finds out at once, instead of WireGuard's 15 s rule
+ * for a session that sends and hears nothing.  WireGuard's own rate
+ * limit keeps this to one initiation per 5 s.
+ */
+static void
+super_check_alive(struct epeer *ep, struct wg_time now)
+{
+	struct wg_result	res;
+
+	if (ep->eplen == 0 || ep->last_rx == 0 ||
+	    !wg_peer_has_session(ep->wg, now) ||
+	    now.mono - ep->last_rx <= 2 *
+	    interval(eng->params.send_ping_interval) + SEC)
+		return;
+	memset(&res, 0, sizeof(res));
+	if (wg_peer_initiate(ep->wg, now, 0, &res) == 0 && res.msg_len > 0) {
+		log_cat(LOGC_CONTROL, "%s: no answer to Register for %.0f s, "
+		    "new handshake", ep->name,
+		    (double)(now.mono - ep->last_rx) / SEC);
+		datapath_sendmsg(ep, res.msg, res.msg_len);
+		engine_peer_touched(ep);
+	}
+}
+
 static void
 super_register(struct wg_time now)
 {
@@ -89,9 +116,11 @@ super_register(struct wg_time now)
 		fatalx("Register encoding");
 	/* Over both families, so that the supernode learns both. */
 	for (af = 0; af < 2; af++)
-		if (eng->super[af] != NULL)
+		if (eng->super[af] != NULL) {
+			super_check_alive(eng->super[af], now);
 			super_send(eng->super[af], OVL_REGISTER,
 			    NODEID_SUPERNODE, buf, n, now);
+		}
 }
 
 /* A Ping carrying our clock to one peer, or to all when ep is NULL. */
