@@ -276,7 +276,12 @@ super_control(struct epeer *from, const struct ovl_hdr *h,
 		eng->drops[ED_CONTROL]++;
 }
 
-/* A silent peer tries its next endpoint every ConnNextTry. */
+/*
+ * A silent peer tries its next endpoint every ConnNextTry, with a
+ * handshake of its own: WireGuard's retries come every 5 s whatever
+ * the endpoint, so they would keep hitting the same candidates, and
+ * a NAT opens only to what was sent through it.
+ */
 static void
 super_rotate(struct wg_time now)
 {
@@ -284,9 +289,13 @@ super_rotate(struct wg_time now)
 	uint64_t	next_try = interval(eng->conf->dynroute.conn_next_try);
 	size_t		i;
 
+	/* A handshake a second per peer at most, whatever the config. */
+	if (next_try < SEC)
+		next_try = SEC;
 	for (i = 0; i < eng->npeers; i++) {
 		struct epeer *ep = eng->peers[i];
 		struct sockaddr_storage *c;
+		struct wg_result res;
 
 		if (ep->ncand < 2)
 			continue;
@@ -302,6 +311,12 @@ super_rotate(struct wg_time now)
 		    sizeof(struct sockaddr_in));
 		log_cat(LOGC_INTERNAL, "peer %u: trying endpoint %d of %d",
 		    ep->node_id, ep->curcand + 1, ep->ncand);
+		memset(&res, 0, sizeof(res));
+		if (wg_peer_initiate(ep->wg, now, 1, &res) == 0 &&
+		    res.msg_len > 0) {
+			datapath_sendmsg(ep, res.msg, res.msg_len);
+			engine_peer_touched(ep);
+		}
 	}
 }
 
