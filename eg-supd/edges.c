@@ -99,6 +99,25 @@ edge_set_online(struct sedge *e, int online)
 	edge_report(e);
 }
 
+/* Encrypts len bytes at buf (0: a keepalive) to the edge, and sends. */
+static void
+edge_transmit(struct sedge *e, int af, uint8_t *buf, size_t len, size_t cap,
+    struct wg_time now)
+{
+	struct wg_result	 res;
+
+	res.msg_len = 0;
+	if (wg_send(e->wg[af], now, buf, len, cap, &res) == WG_TX_OK) {
+		se_sendmsg(af, &e->ep[af], e->eplen[af], buf, res.wire_len);
+		e->tx_pkts++;
+		e->tx_bytes += res.wire_len;
+	} else
+		se->drops[SED_NO_SESSION]++;
+	if (res.msg_len > 0)
+		se_sendmsg(af, &e->ep[af], e->eplen[af], res.msg, res.msg_len);
+	se_touch(e);
+}
+
 /*
  * Send a control message to the edge over the session it used last, or
  * the other one.  Without a session it is dropped: Register comes again
@@ -110,7 +129,6 @@ edge_send(struct sedge *e, uint8_t usage, const uint8_t *payload, size_t len,
 {
 	uint8_t			 buf[SE_BUFSIZE];
 	struct ovl_hdr		 h;
-	struct wg_result	 res;
 	int			 af = e->last_af, i;
 
 	if (len > SE_BUFSIZE - WG_SEND_BUFLEN(OVL_HDR_LEN))
@@ -133,17 +151,7 @@ edge_send(struct sedge *e, uint8_t usage, const uint8_t *payload, size_t len,
 	h.len = len;
 	ovl_write(buf + WG_TRANSPORT_HEADER, &h);
 	memcpy(buf + WG_TRANSPORT_HEADER + OVL_HDR_LEN, payload, len);
-	res.msg_len = 0;
-	if (wg_send(e->wg[af], now, buf, OVL_HDR_LEN + len, sizeof(buf),
-	    &res) == WG_TX_OK) {
-		se_sendmsg(af, &e->ep[af], e->eplen[af], buf, res.wire_len);
-		e->tx_pkts++;
-		e->tx_bytes += res.wire_len;
-	} else
-		se->drops[SED_NO_SESSION]++;
-	if (res.msg_len > 0)
-		se_sendmsg(af, &e->ep[af], e->eplen[af], res.msg, res.msg_len);
-	se_touch(e);
+	edge_transmit(e, af, buf, OVL_HDR_LEN + len, sizeof(buf), now);
 }
 
 /* The hash of state s the edge should hold. */
@@ -213,20 +221,10 @@ edge_shutdown(struct sedge *e, uint8_t reason, const char *text,
 static void
 edge_keepalive(struct sedge *e, int af, struct wg_time now)
 {
-	uint8_t			 buf[WG_SEND_BUFLEN(0)];
-	struct wg_result	 res;
+	uint8_t	buf[WG_SEND_BUFLEN(0)];
 
-	if (e->wg[af] == NULL || e->eplen[af] == 0)
-		return;
-	res.msg_len = 0;
-	if (wg_send(e->wg[af], now, buf, 0, sizeof(buf), &res) == WG_TX_OK) {
-		se_sendmsg(af, &e->ep[af], e->eplen[af], buf, res.wire_len);
-		e->tx_pkts++;
-		e->tx_bytes += res.wire_len;
-	}
-	if (res.msg_len > 0)
-		se_sendmsg(af, &e->ep[af], e->eplen[af], res.msg, res.msg_len);
-	se_touch(e);
+	if (e->wg[af] != NULL && e->eplen[af] > 0)
+		edge_transmit(e, af, buf, 0, sizeof(buf), now);
 }
 
 static void

@@ -40,6 +40,24 @@ interval(double s)
 }
 
 /*
+ * A handshake initiation to ep's endpoint (force: even within WireGuard's
+ * 5 s between initiations); 1 if one went out.
+ */
+static int
+super_initiate(struct epeer *ep, struct wg_time now, int force)
+{
+	struct wg_result	res;
+
+	memset(&res, 0, sizeof(res));
+	if (wg_peer_initiate(ep->wg, now, force, &res) == -1 ||
+	    res.msg_len == 0)
+		return 0;
+	datapath_sendmsg(ep, res.msg, res.msg_len);
+	engine_peer_touched(ep);
+	return 1;
+}
+
+/*
  * A control message to one peer or the supernode, sent at once; without
  * a session the handshake starts and the message is not kept (they are
  * all repeated).
@@ -61,12 +79,8 @@ super_send(struct epeer *ep, uint8_t usage, uint16_t dst, const uint8_t *msg,
 	memcpy(buf + ENG_HEADROOM, msg, len);
 	if (!wg_peer_has_session(ep->wg, now)) {
 		/* Start the handshake; do not queue what is repeated. */
-		struct wg_result res;
-
-		memset(&res, 0, sizeof(res));
-		if (ep->eplen > 0 && wg_peer_initiate(ep->wg, now, 0,
-		    &res) == 0 && res.msg_len > 0)
-			datapath_sendmsg(ep, res.msg, res.msg_len);
+		if (ep->eplen > 0)
+			super_initiate(ep, now, 0);
 		engine_peer_touched(ep);
 		return;
 	}
@@ -83,21 +97,15 @@ super_send(struct epeer *ep, uint8_t usage, uint16_t dst, const uint8_t *msg,
 static void
 super_check_alive(struct epeer *ep, struct wg_time now)
 {
-	struct wg_result	res;
-
 	if (ep->eplen == 0 || ep->last_rx == 0 ||
 	    !wg_peer_has_session(ep->wg, now) ||
 	    now.mono - ep->last_rx <= 2 *
 	    interval(eng->params.send_ping_interval) + SEC)
 		return;
-	memset(&res, 0, sizeof(res));
-	if (wg_peer_initiate(ep->wg, now, 0, &res) == 0 && res.msg_len > 0) {
+	if (super_initiate(ep, now, 0))
 		log_cat(LOGC_CONTROL, "%s: no answer to Register for %.0f s, "
 		    "new handshake", ep->name,
 		    (double)(now.mono - ep->last_rx) / SEC);
-		datapath_sendmsg(ep, res.msg, res.msg_len);
-		engine_peer_touched(ep);
-	}
 }
 
 static void
@@ -295,7 +303,6 @@ super_rotate(struct wg_time now)
 	for (i = 0; i < eng->npeers; i++) {
 		struct epeer *ep = eng->peers[i];
 		struct sockaddr_storage *c;
-		struct wg_result res;
 
 		if (ep->ncand < 2)
 			continue;
@@ -311,12 +318,7 @@ super_rotate(struct wg_time now)
 		    sizeof(struct sockaddr_in));
 		log_cat(LOGC_INTERNAL, "peer %u: trying endpoint %d of %d",
 		    ep->node_id, ep->curcand + 1, ep->ncand);
-		memset(&res, 0, sizeof(res));
-		if (wg_peer_initiate(ep->wg, now, 1, &res) == 0 &&
-		    res.msg_len > 0) {
-			datapath_sendmsg(ep, res.msg, res.msg_len);
-			engine_peer_touched(ep);
-		}
+		super_initiate(ep, now, 1);
 	}
 }
 
