@@ -1,11 +1,14 @@
 # EtherGuard suite: egd, eg-supd, egctl.
 #
 # One non-recursive makefile.  Sources are found by directory:
-#   common/*.c            -> build/libcommon.a
-#   egd/*.c               -> build/egd
-#   eg-supd/*.c           -> build/eg-supd
-#   egctl/*.c             -> build/egctl
-#   regress/*/t_*.c       -> build/regress/*/t_*  (one TAP test program each)
+#   common/SUB/*.c        -> build/lib/libeg_SUB.a, one per subsystem
+#   egd/*.c but egd.c     -> build/lib/libegd.a;    egd.c (main) -> build/egd
+#   eg-supd/*.c           -> build/lib/libegsupd.a; eg-supd.c -> build/eg-supd
+#   egctl/*.c             -> build/lib/libegctl.a;  egctl.c -> build/egctl
+#   regress/common/SUB/t_*.c -> build/regress/common/SUB/t_*, linked with
+#                            libeg_SUB.a and the subsystems it builds on
+#   regress/PROG/t_*.c    -> build/regress/PROG/t_*, linked with PROG's
+#                            library (egd, supd, egctl)
 #   regress/*/*.mk        -> extra test tools, each fragment adds to TOOLS
 #   regress/fuzz/fuzz_*.c -> build/fuzz/fuzz_*   (make fuzz, clang libFuzzer)
 # Tests are run by prove: compiled t_* programs and executable regress/*/*.t
@@ -25,7 +28,7 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	   -Wshadow -Wpointer-arith -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wno-unused-parameter -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
-	   -fPIE -Icommon $(PKG_CFLAGS)
+	   -fPIE -Icommon -I. $(PKG_CFLAGS)
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
 LDLIBS	+= $(PKG_LIBS) -lm -lpthread
 
@@ -40,22 +43,41 @@ Q	= @
 E	= @echo
 endif
 
-COMMON_SRCS	:= $(sort $(wildcard common/*.c))
-EGD_SRCS	:= $(sort $(wildcard egd/*.c))
-SUPD_SRCS	:= $(sort $(wildcard eg-supd/*.c))
-EGCTL_SRCS	:= $(sort $(wildcard egctl/*.c))
-COMMON_OBJS	:= $(COMMON_SRCS:%.c=$(B)/obj/%.o)
-EGD_OBJS	:= $(EGD_SRCS:%.c=$(B)/obj/%.o)
-SUPD_OBJS	:= $(SUPD_SRCS:%.c=$(B)/obj/%.o)
-EGCTL_OBJS	:= $(EGCTL_SRCS:%.c=$(B)/obj/%.o)
-LIBCOMMON	= $(B)/libcommon.a
+# The common subsystems, each on the ones after it: a program or test
+# links its own library, then these in this order.
+SUBSYS		= edgeapi wghost route wg overlay proc config util
+DEPS_util	=
+DEPS_config	= util
+DEPS_proc	= config util
+DEPS_overlay	= util
+DEPS_wg		= util
+DEPS_route	= config util
+DEPS_wghost	= wg proc config util
+DEPS_edgeapi	= route overlay config util
+sublib		= $(foreach s,$(1),$(B)/lib/libeg_$(s).a)
+COMMON_LIBS	:= $(call sublib,$(SUBSYS))
 
-# A program is built once its directory has sources.
-PROGS	= $(if $(EGD_SRCS),$(B)/egd) $(if $(SUPD_SRCS),$(B)/eg-supd) \
-	  $(if $(EGCTL_SRCS),$(B)/egctl)
+define subsys_rules
+SRCS_$(1)	:= $$(sort $$(wildcard common/$(1)/*.c))
+$(B)/lib/libeg_$(1).a: $$(SRCS_$(1):%.c=$(B)/obj/%.o)
+endef
+$(foreach s,$(SUBSYS),$(eval $(call subsys_rules,$(s))))
+
+# Each program's library: all its files but the one holding main().
+EGD_SRCS	:= $(filter-out egd/egd.c,$(sort $(wildcard egd/*.c)))
+SUPD_SRCS	:= $(filter-out eg-supd/eg-supd.c,$(sort $(wildcard eg-supd/*.c)))
+EGCTL_SRCS	:= $(filter-out egctl/egctl.c,$(sort $(wildcard egctl/*.c)))
+LIBEGD		= $(B)/lib/libegd.a
+LIBSUPD		= $(B)/lib/libegsupd.a
+LIBEGCTL	= $(B)/lib/libegctl.a
+$(LIBEGD): $(EGD_SRCS:%.c=$(B)/obj/%.o)
+$(LIBSUPD): $(SUPD_SRCS:%.c=$(B)/obj/%.o)
+$(LIBEGCTL): $(EGCTL_SRCS:%.c=$(B)/obj/%.o)
+
+PROGS	= $(B)/egd $(B)/eg-supd $(B)/egctl
 MANS	= $(sort $(wildcard man/*.[1-9]))
 
-UNIT_SRCS	:= $(sort $(wildcard regress/*/t_*.c))
+UNIT_SRCS	:= $(sort $(wildcard regress/*/t_*.c regress/common/*/t_*.c))
 UNIT_TESTS	:= $(UNIT_SRCS:regress/%.c=$(B)/regress/%)
 SCRIPT_TESTS	:= $(sort $(wildcard regress/*/*.t))
 
@@ -75,25 +97,52 @@ $(B)/obj/%.o: %.c
 	$(E) "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(LIBCOMMON): $(COMMON_OBJS)
+$(B)/lib/%.a:
 	@mkdir -p $(@D)
 	@rm -f $@
 	$(E) "  AR      $@"
 	$(Q)$(AR) rcs $@ $^
 
-$(B)/egd: $(EGD_OBJS) $(LIBCOMMON)
+$(B)/egd: $(B)/obj/egd/egd.o $(LIBEGD) $(COMMON_LIBS)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/eg-supd: $(SUPD_OBJS) $(LIBCOMMON)
+$(B)/eg-supd: $(B)/obj/eg-supd/eg-supd.o $(LIBSUPD) $(COMMON_LIBS)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/egctl: $(EGCTL_OBJS) $(LIBCOMMON)
+$(B)/egctl: $(B)/obj/egctl/egctl.o $(LIBEGCTL) $(COMMON_LIBS)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/regress/%: $(B)/obj/regress/%.o $(LIBCOMMON)
+# A unit test of common/SUB links that subsystem and what it builds on.
+define subsys_test_rule
+$(B)/regress/common/$(1)/%: $(B)/obj/regress/common/$(1)/%.o \
+    $$(call sublib,$(1) $$(DEPS_$(1)))
+	@mkdir -p $$(@D)
+	$$(E) "  LD      $$@"
+	$$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach s,$(SUBSYS),$(eval $(call subsys_test_rule,$(s))))
+
+# A program's unit tests link the program's library.
+$(B)/regress/egd/%: $(B)/obj/regress/egd/%.o $(LIBEGD) $(COMMON_LIBS)
+	@mkdir -p $(@D)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/regress/supd/%: $(B)/obj/regress/supd/%.o $(LIBSUPD) $(COMMON_LIBS)
+	@mkdir -p $(@D)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/regress/egctl/%: $(B)/obj/regress/egctl/%.o $(LIBEGCTL) $(COMMON_LIBS)
+	@mkdir -p $(@D)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Test tools (regress/*/*.mk) take what they use from the common libraries.
+$(B)/regress/%: $(B)/obj/regress/%.o $(COMMON_LIBS)
 	@mkdir -p $(@D)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -117,14 +166,32 @@ check-man:
 
 FUZZ_SRCS	:= $(sort $(wildcard regress/fuzz/fuzz_*.c))
 FUZZ_PROGS	:= $(FUZZ_SRCS:regress/fuzz/%.c=$(B)/fuzz/%)
-FUZZ_CFLAGS	= -std=c11 -D_GNU_SOURCE -g -O1 -Icommon $(PKG_CFLAGS) \
+FUZZ_CFLAGS	= -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -I. $(PKG_CFLAGS) \
 		  -fsanitize=fuzzer,address,undefined -DFUZZING
+# What each fuzz target is built with: the sources of the subsystems (or
+# program files) whose parser it feeds, and of what they build on.
+subsrcs		= $(foreach s,$(1),$(SRCS_$(s)))
+FUZZ_WITH_fuzz_config		= $(call subsrcs,config util)
+FUZZ_WITH_fuzz_edgeapi		= $(call subsrcs,edgeapi $(DEPS_edgeapi))
+FUZZ_WITH_fuzz_edgeapi_json	= $(call subsrcs,edgeapi $(DEPS_edgeapi))
+FUZZ_WITH_fuzz_gso		= egd/engine_gso.c $(call subsrcs,util)
+FUZZ_WITH_fuzz_ifio		= egd/engine_gso.c $(call subsrcs,util)
+FUZZ_WITH_fuzz_manage_parse	= eg-supd/control_manage_parse.c \
+				  eg-supd/control_manage_form.c \
+				  $(call subsrcs,edgeapi $(DEPS_edgeapi))
+FUZZ_WITH_fuzz_matrix		= egctl/route_matrix.c \
+				  $(call subsrcs,route $(DEPS_route))
+FUZZ_WITH_fuzz_netsim_ctl	= $(call subsrcs,util)
+FUZZ_WITH_fuzz_overlay		= $(call subsrcs,overlay $(DEPS_overlay))
+FUZZ_WITH_fuzz_ovlmsg		= $(call subsrcs,overlay $(DEPS_overlay))
+FUZZ_WITH_fuzz_wg		= $(call subsrcs,wg $(DEPS_wg))
 
 fuzz: $(FUZZ_PROGS)
 
-$(B)/fuzz/%: regress/fuzz/%.c $(COMMON_SRCS)
+.SECONDEXPANSION:
+$(B)/fuzz/%: regress/fuzz/%.c $$(FUZZ_WITH_%)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(COMMON_SRCS) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_WITH_$*) $(LDLIBS)
 
 bench: all
 	@sh regress/bench/run.sh

@@ -1,6 +1,6 @@
 /*
  * The control process of eg-supd: serves egctl on the control socket
- * (common/ctlsrv.c) and the HTTP EdgeAPI and Manage API (http_*.c) on
+ * (common/proc/ctlsrv.c) and the HTTP EdgeAPI and Manage API (control_http_*.c) on
  * the sockets the parent passes.  This file is the glue between those
  * and the other processes' messages (doc/super-internals.md).
  */
@@ -15,13 +15,13 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "ctl.h"
-#include "ctlsrv.h"
+#include "control_http.h"
 #include "eg-supd.h"
-#include "eg_imsg.h"
-#include "http.h"
-#include "log.h"
-#include "sandbox.h"
+#include "proc/ctl.h"
+#include "proc/ctlsrv.h"
+#include "proc/proc_imsg.h"
+#include "proc/sandbox.h"
+#include "util/log.h"
 
 static struct {
 	struct proc_chan	 chans[PROC_MAX];

@@ -1,31 +1,36 @@
 /*
  * eg-supd, the supernode daemon: declarations shared by its four
- * processes (common/proc.h describes the process graph).
+ * processes (common/proc/proc.h describes the process graph).
  */
 #ifndef EG_SUPD_H
 #define EG_SUPD_H
 
-#include "config.h"
-#include "proc.h"
+#include "config/config.h"
+#include "proc/proc.h"
 
 #define SUPD_USER		"_egsupd"
 #define SUPD_CONF		"/etc/eg-supd.conf"
 #define SUPD_SOCKET		"/var/run/eg-supd.sock"
 
-/* setup.c: the parent's privileged work */
+/* parent_setup.c: the parent's privileged work */
 int	supd_setup(void *conf);
 void	supd_started(void *conf, struct proc_chan chans[PROC_MAX]);
 void	supd_reloaded(void *conf, struct proc_chan chans[PROC_MAX]);
 void	supd_send_keys(const struct super_conf *, struct proc_chan *);
 void	supd_send_endpoints(const struct super_conf *, struct proc_chan *);
 
-/* manage.c: Manage API changes to the config, in the parent */
+/* parent_manage.c: Manage API changes to the config, in the parent */
 void	supd_manage(struct proc_chan *, struct imsg *);
 
 void	supd_engine_main(void) __attribute__((__noreturn__));
 void	supd_route_main(void) __attribute__((__noreturn__));
 void	supd_control_main(void) __attribute__((__noreturn__));
 
+/* parent.c: the daemon's side of the parent (common/proc/parent.c) */
+struct parent_ops;
+extern const struct parent_ops supd_parent_ops;
+void	*supd_parse(const char *name, const char *buf, size_t len,
+	    struct conf_diags *, int flags);
 /* Parse a config pushed by the parent; fatal if it does not parse. */
 struct super_conf *supd_conf_receive(struct reconf_stage *, int flags);
 

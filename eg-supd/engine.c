@@ -2,7 +2,7 @@
  * The engine process of eg-supd: one WireGuard identity per address
  * family (PrivKeyV4 on the IPv4 socket, PrivKeyV6 on the IPv6 one, so
  * that the supernode learns both addresses of every edge: the seed's
- * "V4 V6" section), every edge a peer of both.  edges.c says what the
+ * "V4 V6" section), every edge a peer of both.  engine_edges.c says what the
  * supernode does with them.
  */
 #include <sys/types.h>
@@ -16,13 +16,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "ctl.h"
 #include "eg-supd.h"
-#include "eg_imsg.h"
-#include "log.h"
-#include "sandbox.h"
-#include "sengine.h"
+#include "engine.h"
+#include "proc/ctl.h"
+#include "proc/proc_imsg.h"
+#include "proc/sandbox.h"
+#include "util/addr.h"
+#include "util/log.h"
+#include "wghost/wghost.h"
 
 static struct sengine	 sengine_state;
 struct sengine		*se = &sengine_state;

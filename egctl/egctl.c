@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "eg_imsg.h"
 #include "egctl.h"
-#include "imsg.h"
+#include "proc/imsg.h"
+#include "proc/proc_imsg.h"
 
 #define EGCTL_SOCKET	"/var/run/egd.sock"
 

@@ -4,7 +4,7 @@
 #ifndef EGCTL_H
 #define EGCTL_H
 
-#include "ctl.h"
+#include "proc/ctl.h"
 
 /* One implementation per output format (text, JSON). */
 struct output {

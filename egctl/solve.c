@@ -12,9 +12,9 @@
 
 #include <jansson.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "egctl.h"
-#include "route.h"
+#include "route/route.h"
 #include "route_matrix.h"
 
 #define SOLVE_MAXFILE	(16 * 1024 * 1024)

@@ -1,7 +1,7 @@
 /*
  * The control process of egd: serves egctl on the control socket
- * (common/ctlsrv.c relays each request to the process that knows) and,
- * in super mode, is the EdgeAPI client (apiclient.c).  In static mode
+ * (common/proc/ctlsrv.c relays each request to the process that knows) and,
+ * in super mode, is the EdgeAPI client (control_apiclient.c).  In static mode
  * it narrows its sandbox to SB_CONTROL once the config has come.
  */
 #include <sys/types.h>
@@ -14,13 +14,13 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "apiclient.h"
-#include "ctl.h"
-#include "ctlsrv.h"
-#include "eg_imsg.h"
+#include "control_apiclient.h"
 #include "egd.h"
-#include "log.h"
-#include "sandbox.h"
+#include "proc/ctl.h"
+#include "proc/ctlsrv.h"
+#include "proc/proc_imsg.h"
+#include "proc/sandbox.h"
+#include "util/log.h"
 
 /* Entries of struct conf_nexthop per IMSG_EGD_NH, well under the limit. */
 #define NH_CHUNK	8192
@@ -37,7 +37,7 @@ static struct {
 	int			 have_addr;
 	struct egd_apiaddr	 addr;
 	int			 have_local;
-	struct egd_localaddrs	 local;
+	struct edgeapi_localaddrs	 local;
 } ctl;
 
 static void
@@ -48,7 +48,7 @@ send_or_die(enum eg_proc to, uint32_t type, const void *data, size_t len)
 }
 
 static void
-out_peer(const struct egd_peer *p)
+out_peer(const struct edgeapi_peer *p)
 {
 	send_or_die(PROC_ENGINE, IMSG_EGD_PEER, p, sizeof(*p));
 	send_or_die(PROC_PARENT, IMSG_EGD_PEER, p, sizeof(*p));
@@ -83,7 +83,7 @@ out_nh_done(const uint8_t hash[EDGEAPI_HASH_LEN])
 }
 
 static void
-out_superparams(const struct egd_superparams *sp)
+out_superparams(const struct edgeapi_superparams *sp)
 {
 	send_or_die(PROC_ENGINE, IMSG_EGD_SUPERPARAMS, sp, sizeof(*sp));
 }
@@ -197,7 +197,7 @@ control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 			    "prefix");
 		break;
 	case IMSG_EGD_LOCALADDRS:
-		check_len(pc, imsg, sizeof(struct egd_localaddrs));
+		check_len(pc, imsg, sizeof(struct edgeapi_localaddrs));
 		memcpy(&ctl.local, imsg->data, sizeof(ctl.local));
 		if (ctl.local.count > SUPER_MAX_ENDPOINTS)
 			fatalx("IMSG_EGD_LOCALADDRS: too many addresses");

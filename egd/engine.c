@@ -17,13 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "ctl.h"
-#include "eg_imsg.h"
 #include "egd.h"
 #include "engine.h"
-#include "log.h"
-#include "sandbox.h"
+#include "proc/ctl.h"
+#include "proc/proc_imsg.h"
+#include "proc/sandbox.h"
+#include "util/addr.h"
+#include "util/log.h"
+#include "wghost/wghost.h"
 
 #define ENG_HOUSEKEEPING_SEC	10
 

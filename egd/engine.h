@@ -1,6 +1,6 @@
 /*
  * The engine's state, shared by its files: engine.c (process, messages,
- * timers), peer.c (peers and their sessions), datapath.c (frames between
+ * timers), engine_peer.c (peers and their sessions), engine_datapath.c (frames between
  * the interface and the UDP sockets).
  */
 #ifndef EGD_ENGINE_H
@@ -12,16 +12,16 @@
 #include <event.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "ctl.h"
-#include "fwdtable.h"
-#include "ifio.h"
-#include "l2fib.h"
-#include "overlay.h"
-#include "ovlmsg.h"
-#include "super.h"
-#include "proc.h"
-#include "wg.h"
+#include "config/config.h"
+#include "egd_imsg.h"
+#include "engine_fwdtable.h"
+#include "engine_ifio.h"
+#include "engine_l2fib.h"
+#include "overlay/overlay.h"
+#include "overlay/ovlmsg.h"
+#include "proc/ctl.h"
+#include "proc/proc.h"
+#include "wg/wg.h"
 
 #define ENG_BATCH		64	/* datagrams per recvmmsg/sendmmsg */
 #define ENG_COPIES		(2 * ENG_BATCH)	/* broadcast copies */
@@ -147,18 +147,18 @@ struct engine {
 
 	uint64_t		 drops[ED_MAX];
 
-	/* super mode (super.c) */
+	/* super mode (engine_super.c) */
 	int			 super_mode;
 	uint8_t			 held[OVLMSG_NSTATES][OVLMSG_HASH_LEN];
 	uint8_t			 asked[OVLMSG_NSTATES][OVLMSG_HASH_LEN];
 	uint64_t		 asked_at[OVLMSG_NSTATES];
-	struct egd_superparams	 params;
+	struct edgeapi_superparams	 params;
 	uint64_t		 next_register;
 	uint64_t		 next_ping;
 	uint32_t		 ping_seq;
 	struct ovlmsg_pong	 pongs[64];
 	int			 npongs;
-	struct egd_peer		*newpeers;	/* list being received */
+	struct edgeapi_peer		*newpeers;	/* list being received */
 	size_t			 nnewpeers;
 	struct conf_nhtable	 newnh;		/* table being received */
 	struct conf_nhtable	 nh;		/* the table in use */
@@ -175,7 +175,7 @@ void	engine_iface_closed(int fd);
 /* Wait for room on the connections that hold the rest of a frame. */
 void	engine_iface_out(void);
 
-/* peer.c */
+/* engine_peer.c */
 int	peers_set(const struct peer_spec *, size_t);
 /* The supernode's two peers (IPv4 and IPv6 keys), from the config. */
 void	peers_set_supernode(const struct edge_conf *);
@@ -190,7 +190,7 @@ void	peer_handle_result(struct epeer *, struct wg_result *,
 	    const struct sockaddr *, socklen_t);
 void	peer_tick(int, short, void *);
 
-/* super.c: super mode */
+/* engine_super.c: super mode */
 void	super_start(const struct edge_conf *);
 void	super_control(struct epeer *, const struct ovl_hdr *,
 	    const uint8_t *payload, struct wg_time);
@@ -198,7 +198,7 @@ void	super_dispatch_control(struct proc_chan *, struct imsg *);
 int	super_is_supernode(const struct epeer *);
 void	super_session_up(struct epeer *, struct wg_time);
 
-/* datapath.c */
+/* engine_datapath.c */
 void	datapath_init(size_t mtu);
 void	datapath_free(void);
 void	datapath_udp(int, short, void *);

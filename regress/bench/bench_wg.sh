@@ -1,6 +1,6 @@
 #!/bin/sh
 # WireGuard transport cost: in-place encrypt+decrypt of 1400-byte
-# packets through common/wg.c against raw libsodium on the same buffer,
+# packets through common/wg/ against raw libsodium on the same buffer,
 # in the same run, reported as a ratio.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 echo "== bench_wg: WireGuard transport encrypt+decrypt, one core"

@@ -1,5 +1,5 @@
 /*
- * route_bench: time the route engine's Floyd-Warshall (common/route_fw.c)
+ * route_bench: time the route engine's Floyd-Warshall (common/route/route_fw.c)
  * against the textbook triple loop with next-hop tracking, on the same
  * dense arrays in the same run, for random graphs of several sizes.
  *
@@ -14,7 +14,7 @@
  * runs only its first k iterations and the time is extrapolated (marked
  * with '*'); its results are then not compared.
  *
- * A second table times the whole engine (common/route.c) up to 1024
+ * A second table times the whole engine (common/route/route.c) up to 1024
  * nodes: a full computation with building the weights from the links
  * and comparing the tables, and a poll after one link's latency drops.
  */
@@ -26,9 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "route.h"
-#include "route_fw.h"
-#include "route_fw_kern.h"
+#include "route/route.h"
+#include "route/route_fw.h"
+#include "route/route_fw_kern.h"
 
 #define TB_INF		((int64_t)1 << 61)
 #define TB_FULL_MAX	1024		/* largest n the textbook runs fully */

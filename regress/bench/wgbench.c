@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "wg.h"
-#include "../common/wg_test.h"
+#include "wg/wg.h"
+#include "../common/wg/wg_test.h"
 
 #define PLAIN	1400
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "config/config.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

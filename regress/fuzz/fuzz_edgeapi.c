@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edgeapi.h"
+#include "edgeapi/edgeapi.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

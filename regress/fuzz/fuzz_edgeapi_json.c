@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edgeapi_json.h"
+#include "edgeapi/edgeapi_json.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -25,7 +25,7 @@ same(char *a, size_t alen, char *b, size_t blen)
 static void
 fuzz_peers(const char *d, size_t n)
 {
-	struct egd_peer	*p, *q;
+	struct edgeapi_peer	*p, *q;
 	size_t		 np, nq, alen, blen;
 	char		 err[EDGEAPI_ERR_LEN], *a, *b;
 
@@ -61,7 +61,7 @@ fuzz_nhtable(const char *d, size_t n)
 static void
 fuzz_superparams(const char *d, size_t n)
 {
-	struct egd_superparams	 p, q;
+	struct edgeapi_superparams	 p, q;
 	size_t			 alen, blen;
 	char			 err[EDGEAPI_ERR_LEN], *a, *b;
 

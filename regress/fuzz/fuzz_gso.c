@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gso.h"
+#include "egd/engine_gso.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -1,12 +1,12 @@
 /*
- * libFuzzer target for egd's interface framing (egd/ifio.c, included:
+ * libFuzzer target for egd's interface framing (egd/engine_ifio.c, included:
  * egd's objects are not in the fuzz build): the first byte picks how
  * the interface delimits frames (a stream with length prefixes, stdio
  * lines in kbdbg or noL2, one frame per read), the rest arrives on a
  * socketpair in chunks.  Every frame read must fit the MTU, and writing
  * it back out must not fault.
  */
-#include "../../egd/ifio.c"
+#include "egd/engine_ifio.c"
 
 #include <fcntl.h>
 #include <syslog.h>

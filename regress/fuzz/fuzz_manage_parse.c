@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edgeapi_json.h"
-#include "manage_parse.h"
+#include "edgeapi/edgeapi_json.h"
+#include "eg-supd/control_manage_parse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

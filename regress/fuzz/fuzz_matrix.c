@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for the next-hop calculator's matrix parser
- * (common/route_matrix.c), and for solving what it accepts.
+ * (egctl/route_matrix.c), and for solving what it accepts.
  *
  * Beyond "no crash, no leak": a refused input must say which line, and
  * an accepted one must be sane (NodeIDs ascending and valid, diagonal 0,
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "route.h"
-#include "route_matrix.h"
+#include "route/route.h"
+#include "egctl/route_matrix.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

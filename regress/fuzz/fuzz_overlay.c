@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "overlay.h"
+#include "overlay/overlay.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ovlmsg.h"
+#include "overlay/ovlmsg.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -20,10 +20,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "wg.h"
-#include "wg_cookie.h"
-#include "wg_crypto.h"
-#include "../common/wg_test.h"
+#include "wg/wg.h"
+#include "wg/wg_cookie.h"
+#include "wg/wg_crypto.h"
+#include "../common/wg/wg_test.h"
 
 #define NTEMPLATES	5
 

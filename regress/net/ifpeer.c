@@ -1,7 +1,7 @@
 /*
  * ifpeer: the far side of an egd socket interface, for the interface
  * tests.  Frames come in on stdin as lines of hex and go out on the
- * socket, delimited as egd/iface.h says for that kind; frames read from
+ * socket, delimited as egd/parent_iface.h says for that kind; frames read from
  * the socket are printed as lines of hex.
  *
  * usage: ifpeer [-e] [-a acceptfile] [-r readyfile] [-b localaddr]

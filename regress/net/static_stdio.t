@@ -1,6 +1,6 @@
 #!/bin/sh
 # The stdio interface between two static-mode nodes, in its three
-# L2HeaderMode settings (egd/ifio.h): kbdbg and noL2 carry one frame
+# L2HeaderMode settings (egd/engine_ifio.h): kbdbg and noL2 carry one frame
 # per line of text, nochg the bytes of each read as one frame.  Each
 # egd reads a FIFO the test writes to and writes a file it reads.
 . "$(dirname "$0")/../lib/tap.sh"

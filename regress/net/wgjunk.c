@@ -33,7 +33,7 @@
 
 #include <sodium.h>
 
-#include "wg.h"
+#include "wg/wg.h"
 
 #define JUNK_MAX	65507
 

@@ -24,7 +24,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "util/log.h"
 #include "netsim.h"
 #include "ctl.h"
 

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "util/log.h"
 #include "netsim.h"
 
 #define MACTAB_SIZE	4096		/* power of two */

@@ -15,7 +15,7 @@
 #include <stdnoreturn.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "util/log.h"
 #include "netsim.h"
 #include "ctl.h"
 

@@ -8,6 +8,6 @@ NETSIM_OBJS	:= $(NETSIM_SRCS:%.c=$(B)/obj/%.o)
 
 TOOLS	+= $(B)/regress/netsim/netsim $(B)/regress/netsim/nsprobe
 
-$(B)/regress/netsim/netsim: $(NETSIM_OBJS) $(LIBCOMMON)
+$(B)/regress/netsim/netsim: $(NETSIM_OBJS) $(call sublib,util)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "util/log.h"
 #include "netsim.h"
 
 #define NETNS_DIR	"/run/netns"

@@ -25,11 +25,11 @@
 #include <event2/http.h>
 #include <sodium.h>
 
-#include "../../eg-supd/http.h"
-#include "edgeapi.h"
-#include "edgeapi_json.h"
-#include "log.h"
-#include "../lib/tap.h"
+#include "eg-supd/control_http.h"
+#include "edgeapi/edgeapi.h"
+#include "edgeapi/edgeapi_json.h"
+#include "util/log.h"
+#include "regress/lib/tap.h"
 
 #define PREFIX		"/eg_net/eg_api"
 #define NEDGES		3

@@ -1,12 +1,7 @@
-# The HTTP tests drive eg-supd's HTTP side and egd's EdgeAPI client in
-# one process: they link those files with libcommon (objects before the
-# library, so they cannot use the generic $(B)/regress/% rule).
-HTTP_TEST_SRCS	:= $(sort $(wildcard eg-supd/http_*.c egd/apiclient*.c))
-HTTP_TEST_OBJS	:= $(HTTP_TEST_SRCS:%.c=$(B)/obj/%.o)
-HTTP_TESTS	:= $(B)/regress/supd/t_http_edge $(B)/regress/supd/t_http_manage
-
-$(HTTP_TESTS): $(B)/regress/supd/%: $(B)/obj/regress/supd/%.o \
-    $(HTTP_TEST_OBJS) $(LIBCOMMON)
+# t_http_edge drives eg-supd's EdgeAPI server and egd's EdgeAPI client in
+# one process: it links both programs' libraries.
+$(B)/regress/supd/t_http_edge: $(B)/obj/regress/supd/t_http_edge.o \
+    $(LIBSUPD) $(LIBEGD) $(COMMON_LIBS)
 	@mkdir -p $(@D)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -12,26 +12,26 @@
 #include <signal.h>
 
 #include "http_test.h"
-#include "../../egd/apiclient.h"
-#include "sandbox.h"
+#include "egd/control_apiclient.h"
+#include "proc/sandbox.h"
 
 static int	port;
 
 /* What the client delivered. */
 static struct {
-	struct egd_peer		peers[8];
+	struct edgeapi_peer		peers[8];
 	int			npeers;
 	int			peers_done;
 	uint8_t			peers_hash[32];
 	struct conf_nexthop	nh[64];
 	size_t			nnh;
 	int			nh_done;
-	struct egd_superparams	sp;
+	struct edgeapi_superparams	sp;
 	int			nsp;
 } got;
 
 static void
-got_peer(const struct egd_peer *p)
+got_peer(const struct edgeapi_peer *p)
 {
 	if (got.npeers < 8)
 		got.peers[got.npeers++] = *p;
@@ -60,7 +60,7 @@ got_nh_done(const uint8_t hash[32])
 }
 
 static void
-got_superparams(const struct egd_superparams *sp)
+got_superparams(const struct edgeapi_superparams *sp)
 {
 	got.sp = *sp;
 	got.nsp++;
@@ -199,7 +199,7 @@ test_states(void)
 static void
 test_get_peers(void)
 {
-	struct egd_peer	*ps;
+	struct edgeapi_peer	*ps;
 	struct resp	 r;
 	char		 pathq[256], hex[65], err[EDGEAPI_ERR_LEN], ep[64];
 	char		*doc;
@@ -379,7 +379,7 @@ test_nodeinfo(void)
 static int
 edge1_endpoints(uint16_t asker)
 {
-	struct egd_peer	*ps;
+	struct edgeapi_peer	*ps;
 	struct resp	 r;
 	char		 pathq[256], hex[65], err[EDGEAPI_ERR_LEN], *doc;
 	int64_t		 ts;
@@ -416,7 +416,7 @@ test_client(void)
 {
 	const char		*nh = "{\"NhTable\":{\"1\":{\"2\":2,\"3\":2},"
 	    "\"2\":{\"1\":1}}}";
-	struct egd_localaddrs	 la;
+	struct edgeapi_localaddrs	 la;
 	const uint8_t		*h;
 	uint8_t			 wrong[32];
 	int			 i;
@@ -514,7 +514,7 @@ test_client_post(void)
 		{ 2, 1, 0, 4.25, 70, 10 }, { 3, 1, 0, 1.5, 0.2, 10 },
 		{ 3, 1, 0, 2, 70, 10 }, { 3, 1, 0, 1e12, 70, 10 }
 	};
-	struct egd_localaddrs	la;
+	struct edgeapi_localaddrs	la;
 	int			nsample = rec.nsample, done;
 
 	memset(&la, 0, sizeof(la));

@@ -36,7 +36,7 @@
 
 #include <sodium.h>
 
-#include "wg.h"
+#include "wg/wg.h"
 
 #define MTU_MAX		1500
 #define QUEUE_MAX	128

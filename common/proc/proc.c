@@ -1,0 +1,568 @@
+/*
+ * Process framework: starting children, their channels, the dispatch
+ * loop and config staging.  See proc.h.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "proc.h"
+#include "proc/proc_imsg.h"
+#include "sandbox.h"
+#include "util/log.h"
+
+#define RECONF_CHUNK		(64 * 1024)
+#define RECONF_MAX		(64 * 1024 * 1024)
+
+struct proc_daemon	 proc_daemon;
+
+const char *proc_names[PROC_MAX] = {
+	[PROC_PARENT] = "parent",
+	[PROC_ENGINE] = "engine",
+	[PROC_ROUTE] = "route",
+	[PROC_CONTROL] = "control",
+};
+
+static void __attribute__((__noreturn__))
+proc_usage(void)
+{
+	fprintf(stderr, "usage: %s [-dnv] [-f file] [-s socket] [-u user]\n",
+	    proc_daemon.name);
+	exit(1);
+}
+
+/*
+ * setproctitle() reuses the memory of argv: keep nothing that points
+ * into it.
+ */
+static const char *
+proc_optarg(const char *arg)
+{
+	char	*s;
+
+	if ((s = strdup(arg)) == NULL) {
+		perror("strdup");
+		exit(1);
+	}
+	return s;
+}
+
+void
+proc_getopt(int argc, char *argv[], struct proc_args *args)
+{
+	int	ch;
+
+	while ((ch = getopt(argc, argv, "df:nP:s:u:v")) != -1) {
+		switch (ch) {
+		case 'd':
+			proc_daemon.debug = 1;
+			break;
+		case 'f':
+			args->conffile = proc_optarg(optarg);
+			break;
+		case 'n':
+			args->noaction = 1;
+			break;
+		case 'P':
+			args->role = proc_optarg(optarg);
+			break;
+		case 's':
+			args->sockpath = proc_optarg(optarg);
+			break;
+		case 'u':
+			proc_daemon.user = proc_optarg(optarg);
+			break;
+		case 'v':
+			proc_daemon.verbose++;
+			break;
+		default:
+			proc_usage();
+		}
+	}
+	if (argc != optind)
+		proc_usage();
+	log_setverbose(proc_daemon.verbose);
+	if (args->role != NULL) {
+		log_init(proc_daemon.debug, LOG_DAEMON);
+		if (proc_role_byname(args->role) == PROC_MAX) {
+			fprintf(stderr, "%s: unknown process role %s\n",
+			    proc_daemon.name, args->role);
+			exit(1);
+		}
+	}
+}
+
+enum eg_proc
+proc_role_byname(const char *name)
+{
+	int	i;
+
+	for (i = PROC_ENGINE; i < PROC_MAX; i++)
+		if (strcmp(name, proc_names[i]) == 0)
+			return i;
+	return PROC_MAX;
+}
+
+/* A child's descriptor for its channel to peer: 3, 4, 5, itself skipped. */
+int
+proc_chan_fd(enum eg_proc self, enum eg_proc peer)
+{
+	return PROC_CHAN_FD_BASE + (peer < self ? (int)peer : (int)peer - 1);
+}
+
+static void
+proc_chan_event(int fd, short event, void *arg)
+{
+	struct proc_chan	*pc = arg;
+	struct imsg		 imsg;
+	ssize_t			 n;
+	int			 r;
+
+	if (event & EV_READ) {
+		n = imsgbuf_read(&pc->ibuf);
+		if (n == -1 && errno != EAGAIN) {
+			log_warn("read from %s", proc_names[pc->peer]);
+			goto gone;
+		}
+		if (n == 0)
+			goto gone;
+	}
+	if (event & EV_WRITE) {
+		if (imsgbuf_write(&pc->ibuf) == -1 && errno != EAGAIN) {
+			if (errno != EPIPE)
+				log_warn("write to %s", proc_names[pc->peer]);
+			goto gone;
+		}
+	}
+	for (;;) {
+		r = imsg_get(&pc->ibuf, &imsg);
+		if (r == -1) {
+			log_warn("message from %s", proc_names[pc->peer]);
+			goto gone;
+		}
+		if (r == 0)
+			break;
+		/* The handler owns a passed descriptor. */
+		pc->dispatch(pc, &imsg);
+		imsg_free(&imsg);
+		if (!pc->active)
+			return;
+	}
+	proc_chan_rearm(pc);
+	return;
+
+gone:
+	proc_chan_close(pc);
+	if (pc->closed != NULL)
+		pc->closed(pc);
+}
+
+void
+proc_chan_init(struct proc_chan *pc, int fd, enum eg_proc peer,
+    proc_dispatch_cb dispatch, proc_closed_cb closed)
+{
+	int	flags;
+
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		fatal("channel to %s", proc_names[peer]);
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		fatal("channel to %s", proc_names[peer]);
+	memset(pc, 0, sizeof(*pc));
+	imsgbuf_init(&pc->ibuf, fd);
+	pc->peer = peer;
+	pc->dispatch = dispatch;
+	pc->closed = closed;
+	pc->active = 1;
+	pc->events = EV_READ;
+	event_set(&pc->ev, fd, pc->events | EV_PERSIST, proc_chan_event, pc);
+	event_add(&pc->ev, NULL);
+}
+
+void
+proc_chan_close(struct proc_chan *pc)
+{
+	if (!pc->active)
+		return;
+	event_del(&pc->ev);
+	close(pc->ibuf.fd);
+	imsgbuf_clear(&pc->ibuf);
+	pc->active = 0;
+}
+
+void
+proc_chan_rearm(struct proc_chan *pc)
+{
+	short	events = EV_READ;
+
+	if (!pc->active)
+		return;
+	if (imsgbuf_queued(&pc->ibuf) > 0)
+		events |= EV_WRITE;
+	if (events == pc->events)
+		return;
+	event_del(&pc->ev);
+	pc->events = events;
+	event_set(&pc->ev, pc->ibuf.fd, events | EV_PERSIST, proc_chan_event,
+	    pc);
+	event_add(&pc->ev, NULL);
+}
+
+int
+proc_compose_iov(struct proc_chan *pc, uint32_t type, uint32_t peerid,
+    pid_t pid, int fd, const struct iovec *iov, int iovcnt)
+{
+	if (!pc->active) {
+		if (fd != -1)
+			close(fd);
+		errno = EPIPE;
+		return -1;
+	}
+	if (imsg_compose_iov(&pc->ibuf, type, peerid, pid, fd, iov,
+	    iovcnt) == -1)
+		return -1;
+	proc_chan_rearm(pc);
+	return 0;
+}
+
+int
+proc_compose(struct proc_chan *pc, uint32_t type, uint32_t peerid,
+    pid_t pid, int fd, const void *data, size_t len)
+{
+	struct iovec	iov;
+
+	iov.iov_base = (void *)(uintptr_t)data;
+	iov.iov_len = len;
+	return proc_compose_iov(pc, type, peerid, pid, fd, &iov, len ? 1 : 0);
+}
+
+/* Move fd above the range where the child's channels go. */
+static int
+fd_lift(int fd)
+{
+	int	nfd;
+
+	if ((nfd = fcntl(fd, F_DUPFD, 64)) == -1)
+		fatal("fcntl F_DUPFD");
+	close(fd);
+	return nfd;
+}
+
+static pid_t
+proc_start_child(enum eg_proc role, int fds[PROC_MAX])
+{
+	char	*argv[16];
+	char	 vflag[16];
+	int	 argc = 0, p, target, i;
+	pid_t	 pid;
+
+	switch (pid = fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		break;
+	default:
+		return pid;
+	}
+
+	/* fds[p]: this child's end of its channel to p, already lifted. */
+	for (p = 0; p < PROC_MAX; p++) {
+		if (p == (int)role)
+			continue;
+		target = proc_chan_fd(role, p);
+		if (dup2(fds[p], target) == -1)
+			fatal("dup2");
+	}
+	closefrom(PROC_CHAN_FD_BASE + PROC_MAX - 1);
+
+	argv[argc++] = (char *)proc_daemon.name;
+	argv[argc++] = "-P";
+	argv[argc++] = (char *)proc_names[role];
+	if (proc_daemon.debug)
+		argv[argc++] = "-d";
+	if (proc_daemon.verbose > 0) {
+		vflag[0] = '-';
+		for (i = 0; i < proc_daemon.verbose && i < 8; i++)
+			vflag[i + 1] = 'v';
+		vflag[i + 1] = '\0';
+		argv[argc++] = vflag;
+	}
+	argv[argc++] = "-u";
+	argv[argc++] = (char *)proc_daemon.user;
+	argv[argc] = NULL;
+
+	/* Re-exec for a fresh address space layout per process. */
+	execv("/proc/self/exe", argv);
+	fatal("exec %s %s", proc_daemon.name, proc_names[role]);
+}
+
+void
+proc_start_children(pid_t pids[PROC_MAX], int parent_fds[PROC_MAX])
+{
+	int	pairs[PROC_MAX][PROC_MAX];	/* pairs[a][b]: a's end to b */
+	int	sp[2], a, b, c;
+
+	for (a = 0; a < PROC_MAX; a++)
+		for (b = 0; b < PROC_MAX; b++)
+			pairs[a][b] = -1;
+	for (a = 0; a < PROC_MAX; a++) {
+		for (b = a + 1; b < PROC_MAX; b++) {
+			if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == -1)
+				fatal("socketpair");
+			pairs[a][b] = fd_lift(sp[0]);
+			pairs[b][a] = fd_lift(sp[1]);
+		}
+	}
+
+	pids[PROC_PARENT] = getpid();
+	for (c = PROC_ENGINE; c < PROC_MAX; c++) {
+		int	fds[PROC_MAX];
+
+		for (b = 0; b < PROC_MAX; b++)
+			fds[b] = pairs[c][b];
+		pids[c] = proc_start_child(c, fds);
+		/* The child's ends are its own now. */
+		for (b = 0; b < PROC_MAX; b++)
+			if (pairs[c][b] != -1) {
+				close(pairs[c][b]);
+				pairs[c][b] = -1;
+			}
+	}
+	for (b = 0; b < PROC_MAX; b++)
+		parent_fds[b] = pairs[PROC_PARENT][b];
+}
+
+void
+proc_child_fds(enum eg_proc self, int fds[PROC_MAX])
+{
+	struct stat	st;
+	int		p;
+
+	for (p = 0; p < PROC_MAX; p++) {
+		fds[p] = -1;
+		if (p == (int)self)
+			continue;
+		fds[p] = proc_chan_fd(self, p);
+		if (fstat(fds[p], &st) == -1 || !S_ISSOCK(st.st_mode))
+			fatalx("%s: channel to %s missing: the -P flag is "
+			    "for the daemon's own use", proc_names[self],
+			    proc_names[p]);
+	}
+}
+
+static struct event	 proc_ev_sigterm, proc_ev_sigint;
+static struct event	 proc_ev_sighup, proc_ev_sigpipe;
+
+static void
+proc_child_signal(int sig, short event, void *arg)
+{
+	switch (sig) {
+	case SIGTERM:
+		event_loopexit(NULL);
+		break;
+	default:
+		/*
+		 * SIGHUP and SIGINT (^C in the foreground reaches the whole
+		 * process group) are the parent's: it reloads, or stops us
+		 * with SIGTERM, and knows we did not die.
+		 */
+		break;
+	}
+}
+
+static void
+proc_child_chan_closed(struct proc_chan *pc)
+{
+	/*
+	 * The parent gone means the daemon is going down.  A sibling gone
+	 * is reported by the parent, which saw why it died and stops the
+	 * rest of us.
+	 */
+	if (pc->peer == PROC_PARENT) {
+		log_debug("parent closed the channel, exiting");
+		exit(0);
+	}
+	log_debug("channel to %s closed", proc_names[pc->peer]);
+}
+
+void
+proc_child_start(enum eg_proc self, int policy,
+    struct proc_chan chans[PROC_MAX], const proc_dispatch_cb dispatch[PROC_MAX])
+{
+	int	fds[PROC_MAX], p;
+
+	log_procinit(proc_names[self]);
+	proc_child_fds(self, fds);
+
+	event_init();
+	signal_set(&proc_ev_sigterm, SIGTERM, proc_child_signal, NULL);
+	signal_set(&proc_ev_sigint, SIGINT, proc_child_signal, NULL);
+	signal_set(&proc_ev_sighup, SIGHUP, proc_child_signal, NULL);
+	signal_set(&proc_ev_sigpipe, SIGPIPE, proc_child_signal, NULL);
+	signal_add(&proc_ev_sigterm, NULL);
+	signal_add(&proc_ev_sigint, NULL);
+	signal_add(&proc_ev_sighup, NULL);
+	signal_add(&proc_ev_sigpipe, NULL);
+
+	/*
+	 * What would open files later, inside the chroot: jansson's hash
+	 * seed (/dev/urandom) and the time zone (/etc/localtime).
+	 */
+	json_object_seed(0);
+	tzset();
+	sandbox_enter(proc_daemon.user, proc_daemon.chroot, proc_names[self],
+	    policy);
+	sandbox_test_violation(proc_names[self]);
+
+	for (p = 0; p < PROC_MAX; p++) {
+		if (p == (int)self) {
+			memset(&chans[p], 0, sizeof(chans[p]));
+			continue;
+		}
+		proc_chan_init(&chans[p], fds[p], p, dispatch[p],
+		    proc_child_chan_closed);
+	}
+	if (!proc_daemon.debug)
+		proc_log_to_parent(&chans[PROC_PARENT]);
+}
+
+void
+proc_unexpected(struct proc_chan *pc, struct imsg *imsg)
+{
+	fatalx("unexpected message type %u from %s", imsg->hdr.type,
+	    proc_names[pc->peer]);
+}
+
+int
+proc_send_conf(struct proc_chan *pc, const char *yaml, size_t len)
+{
+	size_t	off, n;
+
+	for (off = 0; off < len; off += n) {
+		n = len - off;
+		if (n > RECONF_CHUNK)
+			n = RECONF_CHUNK;
+		if (proc_compose(pc, IMSG_RECONF_CONF, 0, 0, -1, yaml + off,
+		    n) == -1)
+			return -1;
+	}
+	return proc_compose(pc, IMSG_RECONF_DONE, 0, 0, -1, NULL, 0);
+}
+
+int
+reconf_stage_add(struct reconf_stage *st, const void *data, size_t len)
+{
+	char	*p;
+	size_t	 cap;
+
+	if (len > RECONF_MAX || st->len + len + 1 > RECONF_MAX) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (st->len + len + 1 > st->cap) {
+		cap = st->cap ? st->cap : RECONF_CHUNK;
+		while (cap < st->len + len + 1)
+			cap *= 2;
+		if ((p = realloc(st->buf, cap)) == NULL)
+			return -1;
+		st->buf = p;
+		st->cap = cap;
+	}
+	memcpy(st->buf + st->len, data, len);
+	st->len += len;
+	st->buf[st->len] = '\0';
+	return 0;
+}
+
+int
+reconf_stage_imsg(struct reconf_stage *st, struct imsg *imsg)
+{
+	if (imsg->hdr.type == IMSG_RECONF_DONE)
+		return 1;
+	if (reconf_stage_add(st, imsg->data, imsg->datalen) == -1)
+		fatal("config from the parent");
+	return 0;
+}
+
+char *
+reconf_stage_take(struct reconf_stage *st, size_t *lenp)
+{
+	char	*p = st->buf;
+
+	if (p == NULL && (p = strdup("")) == NULL)
+		return NULL;
+	*lenp = st->len;
+	memset(st, 0, sizeof(*st));
+	return p;
+}
+
+static struct proc_chan	*log_chan;
+
+struct proc_log_hdr {
+	int32_t		pri;
+};
+
+static void
+proc_log_sink(int pri, const char *msg)
+{
+	struct proc_log_hdr	h;
+	struct iovec		iov[2];
+
+	h.pri = pri;
+	iov[0].iov_base = &h;
+	iov[0].iov_len = sizeof(h);
+	iov[1].iov_base = (void *)(uintptr_t)msg;
+	iov[1].iov_len = strlen(msg);
+	if (log_chan == NULL || !log_chan->active)
+		return;
+	if (imsg_compose_iov(&log_chan->ibuf, IMSG_LOG, 0, 0, -1, iov, 2) ==
+	    -1)
+		return;
+	/* A dying process must get its last words out before exit. */
+	if (pri <= LOG_CRIT)
+		imsgbuf_flush(&log_chan->ibuf);
+	else {
+		(void)imsgbuf_write(&log_chan->ibuf);
+		proc_chan_rearm(log_chan);
+	}
+}
+
+void
+proc_log_to_parent(struct proc_chan *pc)
+{
+	log_chan = pc;
+	log_setsink(proc_log_sink);
+}
+
+void
+proc_log_from_child(struct imsg *imsg)
+{
+	struct proc_log_hdr	h;
+	char			msg[2048];
+	size_t			n;
+
+	if (imsg->datalen < sizeof(h))
+		fatalx("IMSG_LOG: short message");
+	memcpy(&h, imsg->data, sizeof(h));
+	n = imsg->datalen - sizeof(h);
+	if (n >= sizeof(msg))
+		n = sizeof(msg) - 1;
+	memcpy(msg, (char *)imsg->data + sizeof(h), n);
+	msg[n] = '\0';
+	if (h.pri < LOG_EMERG || h.pri > LOG_DEBUG)
+		h.pri = LOG_ERR;
+	log_raw(h.pri, msg);
+}

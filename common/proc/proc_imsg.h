@@ -1,0 +1,52 @@
+/*
+ * The message types every daemon shares: IMSG_CTL_* travel between egctl
+ * and a daemon's control process (and are relayed inside the daemon);
+ * the framework's own carry logs, configs and descriptors.  Each daemon
+ * numbers its private types from IMSG_PROC_LAST in its own header
+ * (egd/egd_imsg.h, eg-supd/supd_imsg.h).  Payload structs of the control
+ * protocol are in ctl.h.
+ */
+#ifndef EG_PROC_IMSG_H
+#define EG_PROC_IMSG_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdint.h>
+
+enum proc_imsg_type {
+	IMSG_NONE,
+
+	/* egctl <-> control, relayed to the process that knows */
+	IMSG_CTL_SHOW_PEERS,
+	IMSG_CTL_SHOW_ROUTES,
+	IMSG_CTL_RELOAD,
+	IMSG_CTL_PEER,			/* struct ctl_peer */
+	IMSG_CTL_ROUTE,			/* struct ctl_route */
+	IMSG_CTL_RESULT,		/* struct ctl_result + message text */
+	IMSG_CTL_COUNTER,		/* struct ctl_counter */
+	IMSG_CTL_END,
+	IMSG_CTL_LAST,
+
+	/* process framework */
+	IMSG_LOG = 100,			/* int priority + text, child -> parent */
+	IMSG_RECONF_CONF,		/* a chunk of the config, as YAML */
+	IMSG_RECONF_DONE,		/* last chunk sent: commit the config */
+	IMSG_CONTROLFD,			/* parent -> control: listening socket */
+	IMSG_ENDPOINT,			/* parent -> engine: peer_endpoint */
+	IMSG_FDS_DONE,			/* parent -> engine: descriptors passed */
+
+	/* the daemons' own types start here (egd_imsg.h, supd_imsg.h) */
+	IMSG_PROC_LAST = 200
+};
+
+/* IMSG_ENDPOINT: where a peer is, as the parent resolved it. */
+struct peer_endpoint {
+	uint16_t		node_id;
+	uint8_t			force;	/* also for a peer that roamed */
+	uint8_t			reserved;
+	uint32_t		sslen;
+	struct sockaddr_storage	ss;
+};
+
+#endif /* EG_PROC_IMSG_H */

@@ -1,0 +1,410 @@
+/*
+ * The HTTP servers of eg-supd's control process: evhttp on the listening
+ * sockets the parent passes (one server per role: EdgeAPI, Manage API, or
+ * both on a shared port), request routing under API_Prefix, limits, and
+ * replies.  Clients are anyone on the network: every bad request gets a
+ * 4xx and a one-line reason, and the number of open connections is
+ * bounded (accepting pauses at HTTP_MAX_CONNS).
+ *
+ * libevent 2.1 has no connection limit and no hook when a server
+ * connection opens, so: the bufferevent callback counts each new
+ * connection and keeps a reference to its bufferevent; a deferred pass
+ * then finds the connection through the bufferevent's callback argument
+ * and sets a close callback that counts it out (or, if evhttp has freed
+ * it already, which clears the callbacks, counts it out at once).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <event.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/bufferevent.h>
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+
+#include "control_http.h"
+#include "control_manage_parse.h"
+#include "util/addr.h"
+#include "util/log.h"
+
+#define HTTP_ROLES	(SUPD_HTTP_BOTH + 1)
+
+struct http_listener {
+	struct evhttp_bound_socket	*bound;
+	struct http_listener		*next;
+};
+
+static struct {
+	struct evhttp		*http[HTTP_ROLES];
+	struct http_listener	*listeners;
+	int			 nconns;
+	int			 paused;	/* accepting stopped */
+	struct bufferevent	*fresh[HTTP_MAX_CONNS + 1];
+	int			 nfresh;
+	struct event		 ev_fresh;
+	struct event		 ev_resume;
+	int			 ev_ready;
+	char			 prefix[512];
+} srv;
+
+static void	http_request(struct evhttp_request *, void *);
+
+int64_t
+http_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *
+http_prefix(void)
+{
+	const struct super_conf	*conf = hstate_getconf();
+	const char		*p;
+	size_t			 len;
+
+	if (conf == NULL)
+		return NULL;
+	p = conf->api_prefix != NULL ? conf->api_prefix : "";
+	/* "eg_net/api/" and "/eg_net/api" name the same routes. */
+	while (*p == '/')
+		p++;
+	len = strlen(p);
+	while (len > 0 && p[len - 1] == '/')
+		len--;
+	if (len == 0)
+		srv.prefix[0] = '\0';
+	else
+		snprintf(srv.prefix, sizeof(srv.prefix), "/%.*s", (int)len,
+		    p);
+	return srv.prefix;
+}
+
+int
+http_conns(void)
+{
+	return srv.nconns;
+}
+
+static void
+listeners_enable(int on)
+{
+	struct http_listener	*l;
+	struct evconnlistener	*lev;
+
+	for (l = srv.listeners; l != NULL; l = l->next) {
+		lev = evhttp_bound_socket_get_listener(l->bound);
+		if (on)
+			evconnlistener_enable(lev);
+		else
+			evconnlistener_disable(lev);
+	}
+	srv.paused = !on;
+}
+
+static void
+conns_changed(void)
+{
+	if (srv.nconns >= HTTP_MAX_CONNS && !srv.paused) {
+		log_warnx("HTTP: %d connections open, not accepting more "
+		    "for now", srv.nconns);
+		listeners_enable(0);
+	} else if (srv.nconns < HTTP_MAX_CONNS && srv.paused &&
+	    !evtimer_pending(&srv.ev_resume, NULL))
+		listeners_enable(1);
+}
+
+static void
+conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	srv.nconns--;
+	conns_changed();
+}
+
+/* The deferred pass: see the comment at the top. */
+static void
+fresh_cb(int fd, short ev, void *arg)
+{
+	bufferevent_event_cb	 eventcb;
+	void			*cbarg;
+	int			 i;
+
+	for (i = 0; i < srv.nfresh; i++) {
+		bufferevent_getcb(srv.fresh[i], NULL, NULL, &eventcb, &cbarg);
+		if (eventcb == NULL || cbarg == NULL)
+			srv.nconns--;	/* freed already */
+		else
+			evhttp_connection_set_closecb(cbarg, conn_closed,
+			    NULL);
+		bufferevent_decref(srv.fresh[i]);
+	}
+	srv.nfresh = 0;
+	conns_changed();
+}
+
+static struct bufferevent *
+new_conn_bev(struct event_base *base, void *arg)
+{
+	struct bufferevent	*bev;
+	struct timeval		 tv = { 0, 0 };
+
+	if ((bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) ==
+	    NULL)
+		return NULL;	/* evhttp tries its own, which fails too */
+	if (srv.nfresh == HTTP_MAX_CONNS + 1) {
+		/* Cannot happen: accepting pauses first.  Be safe. */
+		bufferevent_free(bev);
+		return NULL;
+	}
+	bufferevent_incref(bev);
+	srv.fresh[srv.nfresh++] = bev;
+	srv.nconns++;
+	if (srv.nconns >= HTTP_MAX_CONNS && !srv.paused)
+		conns_changed();
+	if (!evtimer_pending(&srv.ev_fresh, NULL))
+		evtimer_add(&srv.ev_fresh, &tv);
+	return bev;
+}
+
+static void
+resume_cb(int fd, short ev, void *arg)
+{
+	conns_changed();
+}
+
+/* accept() failed, typically EMFILE: stop for a second, not spin. */
+static void
+accept_error(struct evconnlistener *lev, void *arg)
+{
+	struct timeval	tv = { 1, 0 };
+
+	log_warn("HTTP accept");
+	listeners_enable(0);
+	evtimer_add(&srv.ev_resume, &tv);
+}
+
+static struct evhttp *
+server_new(struct event_base *base, int which)
+{
+	struct evhttp	*h;
+
+	if ((h = evhttp_new(base)) == NULL)
+		fatalx("evhttp_new");
+	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+	evhttp_set_max_body_size(h, EDGEAPI_BODY_MAX);
+	evhttp_set_max_headers_size(h, HTTP_MAX_HEADERS);
+	evhttp_set_timeout(h, HTTP_TIMEOUT_S);
+	/* Read the rest of a body too large, so that the client sees 413. */
+	evhttp_set_flags(h, EVHTTP_SERVER_LINGERING_CLOSE);
+	evhttp_set_default_content_type(h, "text/plain; charset=utf-8");
+	evhttp_set_bevcb(h, new_conn_bev, NULL);
+	evhttp_set_gencb(h, http_request, (void *)(intptr_t)which);
+	return h;
+}
+
+int
+http_listen(int fd, int which)
+{
+	struct http_listener	*l;
+	struct event_base	*base;
+	struct event		 probe;
+
+	if (which < SUPD_HTTP_EDGE || which > SUPD_HTTP_BOTH)
+		return -1;
+	if (!srv.ev_ready) {
+		evtimer_set(&srv.ev_fresh, fresh_cb, NULL);
+		evtimer_set(&srv.ev_resume, resume_cb, NULL);
+		srv.ev_ready = 1;
+	}
+	/* The base event_init() made: the legacy API's current base. */
+	evtimer_set(&probe, resume_cb, NULL);
+	base = event_get_base(&probe);
+	if (srv.http[which] == NULL)
+		srv.http[which] = server_new(base, which);
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		fatal("HTTP listener");
+	if ((l->bound = evhttp_accept_socket_with_handle(srv.http[which],
+	    fd)) == NULL) {
+		free(l);
+		return -1;
+	}
+	evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(
+	    l->bound), accept_error);
+	if (srv.paused)
+		evconnlistener_disable(evhttp_bound_socket_get_listener(
+		    l->bound));
+	l->next = srv.listeners;
+	srv.listeners = l;
+	return 0;
+}
+
+void
+http_shutdown(void)
+{
+	struct http_listener	*l;
+	int			 i;
+
+	http_manage_shutdown();
+	if (srv.ev_ready) {
+		fresh_cb(-1, 0, NULL);
+		evtimer_del(&srv.ev_fresh);
+		evtimer_del(&srv.ev_resume);
+	}
+	while ((l = srv.listeners) != NULL) {
+		srv.listeners = l->next;
+		free(l);
+	}
+	/* evhttp_free closes the listeners and the connections. */
+	for (i = 0; i < HTTP_ROLES; i++)
+		if (srv.http[i] != NULL)
+			evhttp_free(srv.http[i]);
+	memset(&srv, 0, sizeof(srv));
+}
+
+static const char *
+status_reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 413:
+		return "Payload Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
+	case 504:
+		return "Gateway Timeout";
+	default:
+		return status < 400 ? "OK" : "Error";
+	}
+}
+
+static void
+access_log(struct evhttp_request *req, int status)
+{
+	struct evhttp_connection	*evcon;
+	const char			*uri = evhttp_request_get_uri(req);
+	char				*host = NULL;
+	ev_uint16_t			 port = 0;
+	size_t				 plen;
+
+	if ((evcon = evhttp_request_get_connection(req)) != NULL)
+		evhttp_connection_get_peer(evcon, &host, &port);
+	/* The query may hold a password: the path only. */
+	plen = uri != NULL ? strcspn(uri, "?") : 0;
+	log_debug("HTTP %s port %u: %s %.*s: %d", host != NULL ? host : "?",
+	    port, evhttp_request_get_command(req) == EVHTTP_REQ_POST ?
+	    "POST" : "GET", (int)(plen > 200 ? 200 : plen), uri != NULL ? uri :
+	    "", status);
+}
+
+void
+http_data(struct evhttp_request *req, int status, const char *ctype,
+    const void *data, size_t len)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	struct evbuffer		*buf;
+
+	access_log(req, status);
+	if (ctype != NULL)
+		evhttp_add_header(h, "Content-Type", ctype);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	if ((buf = evbuffer_new()) == NULL ||
+	    evbuffer_add(buf, data, len) == -1) {
+		if (buf != NULL)
+			evbuffer_free(buf);
+		evhttp_send_error(req, 500, NULL);
+		return;
+	}
+	evhttp_send_reply(req, status, status_reason(status), buf);
+	evbuffer_free(buf);
+}
+
+void
+http_text(struct evhttp_request *req, int status, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 line[512];
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	line[n] = '\0';
+	http_data(req, status, "text/plain; charset=utf-8", line, (size_t)n);
+}
+
+const uint8_t *
+http_body(struct evhttp_request *req, size_t *lenp)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
+
+	*lenp = in != NULL ? evbuffer_get_length(in) : 0;
+	if (*lenp == 0)
+		return NULL;
+	return evbuffer_pullup(in, -1);
+}
+
+static void
+http_request(struct evhttp_request *req, void *arg)
+{
+	int		 which = (int)(intptr_t)arg, call;
+	const char	*uri = evhttp_request_get_uri(req), *prefix, *q;
+	char		 path[1024];
+	size_t		 plen, len;
+
+	if ((prefix = http_prefix()) == NULL) {
+		http_text(req, 503, "starting: no config yet");
+		return;
+	}
+	if (uri == NULL || uri[0] != '/') {
+		http_text(req, 400, "request target: not an absolute path");
+		return;
+	}
+	len = strcspn(uri, "?");
+	q = uri[len] == '?' ? uri + len + 1 : "";
+	plen = strlen(prefix);
+	if (len >= sizeof(path) || len < plen || strncmp(uri, prefix, plen) !=
+	    0 || (uri[plen] != '/' && uri[plen] != '?' && uri[plen] != '\0')) {
+		http_text(req, 404, "no such path");
+		return;
+	}
+	memcpy(path, uri + plen, len - plen);
+	path[len - plen] = '\0';
+	if ((which & SUPD_HTTP_EDGE) && strncmp(path, "/edge/", 6) == 0)
+		http_edge(req, path, q);
+	else if ((which & SUPD_HTTP_MANAGE) &&
+	    (call = manage_call_bypath(path)) != -1)
+		http_manage(req, call, q);
+	else
+		http_text(req, 404, "no such path");
+}

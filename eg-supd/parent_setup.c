@@ -1,0 +1,243 @@
+/*
+ * What eg-supd's parent does with its privileges: the UDP sockets (one
+ * per address family, each with its own WireGuard key in the engine),
+ * the HTTP listening sockets, the EdgeAPI keys and the inter-edge PSK
+ * seed (both need the private keys, which control never sees).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "edgeapi/edgeapi.h"
+#include "eg-supd.h"
+#include "proc/proc_imsg.h"
+#include "proc/udpsock.h"
+#include "supd_imsg.h"
+#include "util/addr.h"
+#include "util/log.h"
+
+static struct {
+	int	udp4, udp6;
+	int	have4, have6;
+	int	http_edge, http_manage;	/* -1 if none */
+	int	http_both;		/* one socket serves both APIs */
+} ss = { .udp4 = -1, .udp6 = -1, .http_edge = -1, .http_manage = -1 };
+
+/* "3456" -> 3456; -1 if it is not a port. */
+static int
+port_num(const char *s)
+{
+	char	*end;
+	long	 p;
+
+	if (*s == '\0')
+		return -1;
+	p = strtol(s, &end, 10);
+	if (*end != '\0' || p <= 0 || p > 65535)
+		return -1;
+	return (int)p;
+}
+
+/*
+ * A TCP socket for HTTP: dual-stack unless IPv6 is disabled, on the
+ * listen addresses of DisabledAf when given.
+ */
+static int
+http_socket(const struct super_conf *conf, int port)
+{
+	const struct conf_disabled_af	*da = &conf->disabled_af;
+	struct sockaddr_in6		 sin6;
+	struct sockaddr_in		 sin;
+	int				 s, one = 1, zero = 0;
+
+	if (!da->ipv6 && (da->ipv4 || da->listen_ipv4[0] == '\0')) {
+		memset(&sin6, 0, sizeof(sin6));
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_port = htons(port);
+		if (da->listen_ipv6[0] != '\0' &&
+		    inet_pton(AF_INET6, da->listen_ipv6, &sin6.sin6_addr) != 1)
+			return -1;
+		if ((s = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0)) != -1) {
+			setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one,
+			    sizeof(one));
+			/* Both families on one socket, unless IPv4 is off. */
+			setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY,
+			    da->ipv4 ? &one : &zero, sizeof(one));
+			if (bind(s, (struct sockaddr *)&sin6,
+			    sizeof(sin6)) == 0 && listen(s, 64) == 0)
+				return s;
+			close(s);
+		}
+		if (da->ipv4)
+			return -1;
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	if (da->listen_ipv4[0] != '\0' &&
+	    inet_pton(AF_INET, da->listen_ipv4, &sin.sin_addr) != 1)
+		return -1;
+	if ((s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		return -1;
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(s, 64) == -1) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+int
+supd_setup(void *arg)
+{
+	const struct super_conf	*conf = arg;
+	int			 pe, pm;
+
+	if (udp_open_pair(conf->listen_port, &conf->disabled_af, conf->fwmark,
+	    &ss.udp4, &ss.udp6) == -1)
+		return -1;
+	ss.have4 = ss.udp4 != -1;
+	ss.have6 = ss.udp6 != -1;
+	if ((pe = port_num(conf->listen_port_edge_api)) == -1) {
+		log_warnx("ListenPort_EdgeAPI %s: not a port",
+		    conf->listen_port_edge_api);
+		return -1;
+	}
+	if ((pm = port_num(conf->listen_port_manage_api)) == -1) {
+		log_warnx("ListenPort_ManageAPI %s: not a port",
+		    conf->listen_port_manage_api);
+		return -1;
+	}
+	if ((ss.http_edge = http_socket(conf, pe)) == -1) {
+		log_warn("EdgeAPI: TCP port %d", pe);
+		return -1;
+	}
+	if (pm == pe)
+		ss.http_both = 1;
+	else if ((ss.http_manage = http_socket(conf, pm)) == -1) {
+		log_warn("Manage API: TCP port %d", pm);
+		return -1;
+	}
+	log_info("UDP port %d, EdgeAPI on TCP port %d, Manage API on TCP "
+	    "port %d", conf->listen_port, pe, pm);
+	return 0;
+}
+
+static void
+pass_fd(struct proc_chan *pc, int type, int fd, int arg)
+{
+	if (proc_compose(pc, type, 0, 0, fd, &arg, sizeof(arg)) == -1)
+		fatal("descriptor to %s", proc_names[pc->peer]);
+}
+
+/* The private key edges' EdgeAPI keys are made with: V4 if there is one. */
+static const uint8_t *
+api_privkey(const struct super_conf *conf)
+{
+	return conf->privkey_v4.set ? conf->privkey_v4.key :
+	    conf->privkey_v6.key;
+}
+
+/* Every edge's EdgeAPI key, and the seed of the inter-edge PSKs. */
+void
+supd_send_keys(const struct super_conf *conf, struct proc_chan *ctl)
+{
+	struct supd_apikey	 k;
+	uint8_t			 seed[32];
+	const uint8_t		*priv = api_privkey(conf);
+	size_t			 i;
+
+	for (i = 0; i < conf->npeers; i++) {
+		const struct conf_super_peer *p = &conf->peers[i];
+
+		memset(&k, 0, sizeof(k));
+		k.node_id = p->node_id;
+		if (edgeapi_key(k.key, priv, p->pubkey.key,
+		    p->psk.set ? p->psk.key : NULL) == -1) {
+			log_warnx("edge %u: unusable public key", p->node_id);
+			continue;
+		}
+		if (proc_compose(ctl, IMSG_SUPD_APIKEY, 0, 0, -1, &k,
+		    sizeof(k)) == -1)
+			fatal("EdgeAPI keys");
+		sodium_memzero(&k, sizeof(k));
+	}
+	/* From the private key: pair PSKs stay the same across restarts. */
+	crypto_generichash(seed, sizeof(seed),
+	    (const uint8_t *)"EtherGuard inter-edge PSK seed", 30, priv, 32);
+	if (proc_compose(ctl, IMSG_SUPD_PSKSEED, 0, 0, -1, seed,
+	    sizeof(seed)) == -1)
+		fatal("PSK seed");
+	sodium_memzero(seed, sizeof(seed));
+}
+
+/* Edges with an EndPoint in the config: the supernode calls them. */
+void
+supd_send_endpoints(const struct super_conf *conf, struct proc_chan *eng)
+{
+	struct peer_endpoint	e;
+	socklen_t		len;
+	size_t			i;
+
+	for (i = 0; i < conf->npeers; i++) {
+		const struct conf_super_peer *p = &conf->peers[i];
+
+		if (p->endpoint[0] == '\0')
+			continue;
+		memset(&e, 0, sizeof(e));
+		if (endpoint_resolve(p->endpoint, 4, ss.have4, ss.have6, &e.ss,
+		    &len) == -1)
+			continue;
+		e.node_id = p->node_id;
+		e.sslen = len;
+		proc_compose(eng, IMSG_ENDPOINT, 0, 0, -1, &e, sizeof(e));
+	}
+}
+
+void
+supd_started(void *arg, struct proc_chan chans[PROC_MAX])
+{
+	const struct super_conf	*conf = arg;
+
+	if (ss.udp4 != -1)
+		pass_fd(&chans[PROC_ENGINE], IMSG_SUPD_UDP, ss.udp4, AF_INET);
+	if (ss.udp6 != -1)
+		pass_fd(&chans[PROC_ENGINE], IMSG_SUPD_UDP, ss.udp6, AF_INET6);
+	ss.udp4 = ss.udp6 = -1;
+	if (ss.http_both)
+		pass_fd(&chans[PROC_CONTROL], IMSG_SUPD_HTTPFD, ss.http_edge,
+		    SUPD_HTTP_BOTH);
+	else {
+		pass_fd(&chans[PROC_CONTROL], IMSG_SUPD_HTTPFD, ss.http_edge,
+		    SUPD_HTTP_EDGE);
+		pass_fd(&chans[PROC_CONTROL], IMSG_SUPD_HTTPFD,
+		    ss.http_manage, SUPD_HTTP_MANAGE);
+	}
+	ss.http_edge = ss.http_manage = -1;
+	supd_send_keys(conf, &chans[PROC_CONTROL]);
+	supd_send_endpoints(conf, &chans[PROC_ENGINE]);
+	if (proc_compose(&chans[PROC_ENGINE], IMSG_FDS_DONE, 0, 0, -1,
+	    NULL, 0) == -1)
+		fatal("engine");
+}
+
+void
+supd_reloaded(void *arg, struct proc_chan chans[PROC_MAX])
+{
+	supd_send_keys(arg, &chans[PROC_CONTROL]);
+	supd_send_endpoints(arg, &chans[PROC_ENGINE]);
+}

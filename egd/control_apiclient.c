@@ -1,0 +1,475 @@
+/*
+ * The EdgeAPI client: see control_apiclient.h.  One keep-alive connection to the
+ * supernode's numeric address (no resolver: the control process's
+ * sandbox has no files and no DNS); every request carries X-EG-Auth with
+ * a timestamp that only grows, and every answer is opened with the key
+ * and checked before anything goes to the other processes.  A fetch that
+ * fails is retried after 1 s, 2 s, 4 s ... 30 s, at once when a FETCH
+ * names a newer state.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <sodium.h>
+
+#include "control_apiclient_int.h"
+#include "util/log.h"
+
+struct apiclient	ac;
+
+static const char *const state_path[OVLMSG_NSTATES] = {
+	[OVLMSG_PEERS] = "/edge/peerinfo",
+	[OVLMSG_NHTABLE] = "/edge/nhtable",
+	[OVLMSG_SUPERPARAMS] = "/edge/superparams",
+};
+
+static void	fetch_start(int);
+static void	retry_cb(int, short, void *);
+
+void
+apiclient_init(struct event_base *base, const struct apiclient_out *out)
+{
+	int	i;
+
+	memset(&ac, 0, sizeof(ac));
+	ac.base = base;
+	ac.out = *out;
+	ac.post_interval = APICLIENT_POST_DEFAULT;
+	for (i = 0; i < OVLMSG_NSTATES; i++)
+		event_assign(&ac.st[i].ev_retry, base, -1, 0, retry_cb,
+		    (void *)(intptr_t)i);
+	event_assign(&ac.ev_post, base, -1, 0, ac_post_cb, NULL);
+	ac.ready = 1;
+}
+
+int
+ac_can_talk(void)
+{
+	return ac.ready && ac.have_conf && ac.have_key && ac.have_addr &&
+	    ac.conn != NULL;
+}
+
+void
+ac_req_free(struct ac_req *r)
+{
+	if (r != NULL) {
+		sodium_memzero(r, sizeof(*r));
+		free(r);
+	}
+}
+
+/* Starts what waited for the client to be able to talk. */
+static void
+kick(void)
+{
+	int	i;
+
+	if (!ac_can_talk())
+		return;
+	for (i = 0; i < OVLMSG_NSTATES; i++)
+		if (ac.st[i].inflight == NULL && ac.st[i].want_set &&
+		    (!ac.st[i].have_set || memcmp(ac.st[i].want,
+		    ac.st[i].have, EDGEAPI_HASH_LEN) != 0) &&
+		    !evtimer_pending(&ac.st[i].ev_retry, NULL))
+			fetch_start(i);
+	if (ac.post == NULL && !evtimer_pending(&ac.ev_post, NULL))
+		ac_post_schedule(APICLIENT_FIRST_POST);
+}
+
+void
+apiclient_conf(uint16_t node_id, int skip_local_ip)
+{
+	ac.node_id = node_id;
+	ac.skip_local_ip = skip_local_ip;
+	ac.have_conf = 1;
+	kick();
+}
+
+void
+apiclient_key(const uint8_t key[EDGEAPI_KEY_LEN])
+{
+	memcpy(ac.key, key, sizeof(ac.key));
+	ac.have_key = 1;
+	kick();
+}
+
+/* Requests die with their connection: their states start over. */
+static void
+drop_connection(void)
+{
+	int	i;
+
+	if (ac.conn == NULL)
+		return;
+	evhttp_connection_free(ac.conn);
+	ac.conn = NULL;
+	for (i = 0; i < OVLMSG_NSTATES; i++) {
+		ac_req_free(ac.st[i].inflight);
+		ac.st[i].inflight = NULL;
+	}
+	ac_post_abort();
+}
+
+int
+apiclient_addr(const struct egd_apiaddr *a)
+{
+	char		 host[INET6_ADDRSTRLEN];
+	const void	*ip;
+	uint16_t	 port;
+	size_t		 plen;
+	int		 i;
+
+	if (memchr(a->host, '\0', sizeof(a->host)) == NULL ||
+	    memchr(a->prefix, '\0', sizeof(a->prefix)) == NULL ||
+	    a->host[0] == '\0' || strpbrk(a->host, "\r\n") != NULL ||
+	    (a->prefix[0] != '\0' && a->prefix[0] != '/') ||
+	    strpbrk(a->prefix, "?# \r\n") != NULL)
+		return -1;
+	switch (a->ss.ss_family) {
+	case AF_INET:
+		ip = &((const struct sockaddr_in *)&a->ss)->sin_addr;
+		port = ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
+		break;
+	case AF_INET6:
+		ip = &((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
+		port = ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
+		break;
+	default:
+		return -1;
+	}
+	if (port == 0 || inet_ntop(a->ss.ss_family, ip, host,
+	    sizeof(host)) == NULL)
+		return -1;
+	if (ac.have_addr && memcmp(a, &ac.addr, sizeof(*a)) == 0)
+		return 0;
+	drop_connection();
+	ac.addr = *a;
+	/* "/p/" and "/p" are the same prefix. */
+	plen = strlen(ac.addr.prefix);
+	while (plen > 0 && ac.addr.prefix[plen - 1] == '/')
+		ac.addr.prefix[--plen] = '\0';
+	if ((ac.conn = evhttp_connection_base_new(ac.base, NULL, host,
+	    port)) == NULL)
+		fatalx("evhttp_connection_base_new");
+	evhttp_connection_set_timeout(ac.conn, APICLIENT_TIMEOUT_S);
+	evhttp_connection_set_retries(ac.conn, 0);
+	evhttp_connection_set_max_body_size(ac.conn, EDGEAPI_DOC_MAX +
+	    EDGEAPI_SEAL_OVERHEAD);
+	evhttp_connection_set_max_headers_size(ac.conn, 16384);
+	ac.have_addr = 1;
+	log_info("EdgeAPI at %s port %u (Host %s, prefix \"%s\")", host, port,
+	    ac.addr.host, ac.addr.prefix);
+	/* Start over: nothing is in flight any more. */
+	for (i = 0; i < OVLMSG_NSTATES; i++)
+		evtimer_del(&ac.st[i].ev_retry);
+	kick();
+	return 0;
+}
+
+void
+apiclient_localaddrs(const struct edgeapi_localaddrs *la)
+{
+	size_t	i;
+
+	memset(&ac.local, 0, sizeof(ac.local));
+	for (i = 0; i < la->count && i < SUPER_MAX_ENDPOINTS; i++)
+		if (edgeapi_endpoint_usable(&la->addrs[i]))
+			ac.local.addrs[ac.local.count++] = la->addrs[i];
+}
+
+static int64_t
+next_ts(void)
+{
+	struct timespec	ts;
+	int64_t		now;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	/* Strictly increasing: the supernode refuses a repeat. */
+	if (now <= ac.last_ts)
+		now = ac.last_ts + 1;
+	ac.last_ts = now;
+	return now;
+}
+
+static void	response_cb(struct evhttp_request *, void *);
+
+struct ac_req *
+ac_send(int kind, const char *pathq, const uint8_t *body, size_t blen)
+{
+	struct evhttp_request	*req;
+	struct evkeyvalq	*h;
+	struct ac_req		*r;
+	char			 auth[128];
+	int			 n;
+
+	if (!ac_can_talk() || (r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->kind = kind;
+	n = snprintf(r->pathq, sizeof(r->pathq), "%s%s", ac.addr.prefix,
+	    pathq);
+	r->ts_ms = next_ts();
+	if (n < 0 || (size_t)n >= sizeof(r->pathq) ||
+	    edgeapi_auth_header(auth, sizeof(auth), ac.key, ac.node_id,
+	    body != NULL ? "POST" : "GET", r->pathq, r->ts_ms, body,
+	    blen) == -1 || (req = evhttp_request_new(response_cb, r)) ==
+	    NULL) {
+		ac_req_free(r);
+		return NULL;
+	}
+	h = evhttp_request_get_output_headers(req);
+	evhttp_add_header(h, "Host", ac.addr.host);
+	evhttp_add_header(h, EDGEAPI_AUTH_HEADER, auth);
+	if (body != NULL) {
+		evhttp_add_header(h, "Content-Type", "application/json");
+		evbuffer_add(evhttp_request_get_output_buffer(req), body,
+		    blen);
+	}
+	if (evhttp_make_request(ac.conn, req, body != NULL ?
+	    EVHTTP_REQ_POST : EVHTTP_REQ_GET, r->pathq) == -1) {
+		/* evhttp_make_request() freed req. */
+		ac_req_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void
+fetch_failed(int i, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Logs why, then retries: at once for a newer state, else later. */
+static void
+fetch_failed(int i, const char *fmt, ...)
+{
+	struct ac_state	*st = &ac.st[i];
+	struct timeval	 tv = { 0, 0 };
+	va_list		 ap;
+	char		 why[256];
+	int		 newer;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	newer = st->inflight != NULL && memcmp(st->want, st->inflight->hash,
+	    EDGEAPI_HASH_LEN) != 0;
+	ac_req_free(st->inflight);
+	st->inflight = NULL;
+	if (newer) {
+		st->backoff_s = 0;
+		log_info("EdgeAPI %s: %s; fetching the newer state",
+		    state_path[i], why);
+	} else {
+		st->backoff_s = st->backoff_s == 0 ? APICLIENT_BACKOFF_MIN :
+		    st->backoff_s * 2;
+		if (st->backoff_s > APICLIENT_BACKOFF_MAX)
+			st->backoff_s = APICLIENT_BACKOFF_MAX;
+		tv.tv_sec = st->backoff_s;
+		log_warnx("EdgeAPI %s: %s; retrying in %d s", state_path[i],
+		    why, st->backoff_s);
+	}
+	evtimer_add(&st->ev_retry, &tv);
+}
+
+static void
+retry_cb(int fd, short ev, void *arg)
+{
+	int	i = (int)(intptr_t)arg;
+
+	if (ac.st[i].inflight == NULL && ac_can_talk())
+		fetch_start(i);
+}
+
+static void
+fetch_start(int i)
+{
+	struct ac_state	*st = &ac.st[i];
+	struct ac_req	*r;
+	char		 hex[2 * EDGEAPI_HASH_LEN + 1], pathq[256];
+
+	evtimer_del(&st->ev_retry);
+	edgeapi_hash_hex(hex, st->want);
+	snprintf(pathq, sizeof(pathq), "%s?NodeID=%u&State=%s",
+	    state_path[i], ac.node_id, hex);
+	if ((r = ac_send(i, pathq, NULL, 0)) == NULL) {
+		st->inflight = NULL;
+		fetch_failed(i, "cannot send the request");
+		return;
+	}
+	memcpy(r->hash, st->want, sizeof(r->hash));
+	st->inflight = r;
+}
+
+int
+apiclient_fetch(const struct egd_fetch *f)
+{
+	static const uint8_t	 zero[EDGEAPI_HASH_LEN];
+	struct ac_state		*st;
+
+	if (f->state >= OVLMSG_NSTATES)
+		return -1;
+	st = &ac.st[f->state];
+	if (memcmp(f->hash, zero, sizeof(zero)) == 0)
+		return 0;		/* the supernode has none yet */
+	if (st->want_set && memcmp(f->hash, st->want, sizeof(st->want)) ==
+	    0 && (st->inflight != NULL || evtimer_pending(&st->ev_retry,
+	    NULL)))
+		return 0;		/* a repeat: let the backoff run */
+	memcpy(st->want, f->hash, sizeof(st->want));
+	st->want_set = 1;
+	if (st->have_set && memcmp(st->have, st->want, sizeof(st->have)) ==
+	    0)
+		return 0;
+	st->backoff_s = 0;
+	if (st->inflight == NULL && ac_can_talk())
+		fetch_start(f->state);
+	return 0;
+}
+
+/* Opens, parses and delivers a fetched state; NULL or why not. */
+static const char *
+deliver(int i, const uint8_t *hash, const char *doc, size_t len, char *err,
+    size_t errlen)
+{
+	struct edgeapi_peer		*peers;
+	struct conf_nexthop	*nh;
+	struct edgeapi_superparams	 sp;
+	size_t			 n, k;
+
+	switch (i) {
+	case OVLMSG_PEERS:
+		if (edgeapi_peers_parse(doc, len, &peers, &n, err, errlen) ==
+		    -1)
+			return err;
+		for (k = 0; k < n; k++)
+			if (peers[k].node_id != ac.node_id &&
+			    ac.out.peer != NULL)
+				ac.out.peer(&peers[k]);
+		sodium_memzero(peers, n * sizeof(*peers));
+		free(peers);
+		if (ac.out.peers_done != NULL)
+			ac.out.peers_done(hash);
+		break;
+	case OVLMSG_NHTABLE:
+		if (edgeapi_nhtable_parse(doc, len, &nh, &n, err, errlen) ==
+		    -1)
+			return err;
+		if (ac.out.nh != NULL)
+			ac.out.nh(nh, n);
+		free(nh);
+		if (ac.out.nh_done != NULL)
+			ac.out.nh_done(hash);
+		break;
+	default:
+		memset(&sp, 0, sizeof(sp));
+		if (edgeapi_superparams_parse(doc, len, &sp, err, errlen) ==
+		    -1)
+			return err;
+		memcpy(sp.hash, hash, sizeof(sp.hash));
+		if (sp.http_post_interval != ac.post_interval) {
+			ac.post_interval = sp.http_post_interval;
+			if (ac.post == NULL)
+				ac_post_schedule(ac.post_interval);
+		}
+		if (ac.out.superparams != NULL)
+			ac.out.superparams(&sp);
+		break;
+	}
+	return NULL;
+}
+
+static void
+fetch_done(struct ac_req *r, int status, const uint8_t *body, size_t len)
+{
+	int		 i = r->kind;
+	struct ac_state	*st = &ac.st[i];
+	char		 err[EDGEAPI_ERR_LEN], line[128];
+	const char	*why;
+	uint8_t		*plain;
+	size_t		 plen, k;
+
+	if (status == 0) {
+		fetch_failed(r->kind, "no answer from the supernode");
+		return;
+	}
+	if (status != 200) {
+		/* The reason is one line of text: log its start. */
+		for (k = 0; k < len && k < sizeof(line) - 1 &&
+		    body[k] >= 0x20 && body[k] < 0x7f; k++)
+			line[k] = (char)body[k];
+		line[k] = '\0';
+		fetch_failed(r->kind, "HTTP %d: %s", status, line);
+		return;
+	}
+	if (len < EDGEAPI_SEAL_OVERHEAD || (plain = malloc(len)) == NULL) {
+		fetch_failed(r->kind, "answer too short to be sealed");
+		return;
+	}
+	plen = len - EDGEAPI_SEAL_OVERHEAD;
+	if (edgeapi_open(plain, ac.key, r->pathq, r->ts_ms, body, len) ==
+	    -1) {
+		free(plain);
+		fetch_failed(r->kind, "answer not sealed with our key");
+		return;
+	}
+	why = deliver(r->kind, r->hash, (const char *)plain, plen, err,
+	    sizeof(err));
+	sodium_memzero(plain, plen);
+	free(plain);
+	if (why != NULL) {
+		fetch_failed(r->kind, "bad document: %s", why);
+		return;
+	}
+	memcpy(st->have, r->hash, sizeof(st->have));
+	st->have_set = 1;
+	st->backoff_s = 0;
+	ac_req_free(st->inflight);	/* r */
+	st->inflight = NULL;
+	log_debug("EdgeAPI %s: fetched", state_path[i]);
+	if (memcmp(st->want, st->have, sizeof(st->want)) != 0)
+		fetch_start(i);
+}
+
+static void
+response_cb(struct evhttp_request *req, void *arg)
+{
+	struct ac_req	*r = arg;
+	struct evbuffer	*in;
+	const uint8_t	*body = NULL;
+	size_t		 len = 0;
+	int		 status = 0;
+
+	if (req != NULL && (status = evhttp_request_get_response_code(req)) !=
+	    0 && (in = evhttp_request_get_input_buffer(req)) != NULL &&
+	    (len = evbuffer_get_length(in)) > 0)
+		body = evbuffer_pullup(in, -1);
+	if (r->kind == AC_POST)
+		ac_post_done(r, status, body, len);
+	else
+		fetch_done(r, status, body, len);
+}
+
+void
+apiclient_shutdown(void)
+{
+	int	i;
+
+	if (!ac.ready)
+		return;
+	drop_connection();
+	for (i = 0; i < OVLMSG_NSTATES; i++)
+		evtimer_del(&ac.st[i].ev_retry);
+	evtimer_del(&ac.ev_post);
+	sodium_memzero(&ac, sizeof(ac));
+}

@@ -1,0 +1,55 @@
+/*
+ * egd's own message types and their payloads, between its four
+ * processes (common/proc/proc_imsg.h has the framework's and IMSG_CTL_*;
+ * doc/architecture.md says who sends which to whom).  The EdgeAPI
+ * documents that also travel here are in common/edgeapi/edgeapi_json.h.
+ */
+#ifndef EGD_IMSG_H
+#define EGD_IMSG_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdint.h>
+
+#include "edgeapi/edgeapi_json.h"
+#include "overlay/ovlmsg.h"
+#include "proc/proc_imsg.h"
+
+enum egd_imsg_type {
+	IMSG_EGD_UDP = IMSG_PROC_LAST,	/* parent -> engine: UDP socket, family */
+	IMSG_EGD_IFACE,			/* parent -> engine: struct ifio_info */
+	IMSG_EGD_IFACE_FD,		/* parent -> engine: descriptor, role */
+	IMSG_EGD_IFACE_CONN,		/* parent -> engine: connection, dialed */
+	IMSG_EGD_IFACE_DOWN,		/* engine -> parent: connection closed */
+	/* super mode: see doc/super-internals.md */
+	IMSG_EGD_APIKEY,		/* parent -> control: EdgeAPI key */
+	IMSG_EGD_APIADDR,		/* parent -> control: egd_apiaddr */
+	IMSG_EGD_LOCALADDRS,		/* parent -> control: edgeapi_localaddrs */
+	IMSG_EGD_FETCH,			/* engine -> control: egd_fetch */
+	IMSG_EGD_PEER,			/* control -> parent, engine */
+	IMSG_EGD_PEERS_DONE,
+	IMSG_EGD_NH,			/* control -> route, engine */
+	IMSG_EGD_NH_DONE,
+	IMSG_EGD_SUPERPARAMS,		/* control -> engine: superparams */
+	IMSG_EGD_PONGS,			/* engine -> control: Pongs to post */
+	IMSG_EGD_SHUTDOWN		/* engine -> parent: deleted by the
+					   supernode */
+};
+
+/* IMSG_EGD_APIADDR: where the EdgeAPI is, resolved by the parent. */
+struct egd_apiaddr {
+	struct sockaddr_storage	ss;		/* address and port */
+	char			host[256];	/* Host: header */
+	char			prefix[256];	/* path before /edge/... */
+};
+
+/* IMSG_EGD_FETCH: the supernode has a newer state than this edge. */
+struct egd_fetch {
+	uint16_t	state;		/* enum ovlmsg_state */
+	uint16_t	reserved;
+	uint32_t	reserved2;
+	uint8_t		hash[OVLMSG_HASH_LEN];
+};
+
+#endif /* EGD_IMSG_H */

@@ -1,0 +1,340 @@
+/*
+ * What egd's parent does for super mode: the EdgeAPI key (it needs the
+ * private key, which control never sees), the EdgeAPI address (control
+ * cannot resolve names in its sandbox), the node's local addresses for
+ * the state report, the supernode's endpoints, learned peers written
+ * back (SaveNewPeers), and stopping when the supernode says so.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <event.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "edgeapi/edgeapi.h"
+#include "egd.h"
+#include "egd_imsg.h"
+#include "proc/ctl.h"
+#include "proc/proc_imsg.h"
+#include "util/addr.h"
+#include "util/log.h"
+
+#define LOCALADDRS_EVERY	60	/* s: addresses of a host change */
+
+static struct {
+	struct proc_chan	*chans;
+	int			 have4, have6;
+	int			 port;
+	char			 ovl_ifname[32];	/* the TAP, or "" */
+	struct event		 ev_local;
+	struct edgeapi_peer		*learned;
+	size_t			 nlearned;
+} ss;
+
+/*
+ * "http://host[:port]/prefix": the address to connect to, the Host
+ * header and the path prefix.  https is refused: put a TLS proxy in
+ * front of the supernode and let the edges talk http to it locally, or
+ * use http over the network (answers are sealed and requests signed).
+ */
+static int
+api_url(const char *url, struct egd_apiaddr *a, int have4, int have6)
+{
+	char		 hostport[256], *slash;
+	const char	*rest;
+	socklen_t	 len;
+
+	memset(a, 0, sizeof(*a));
+	if (strncasecmp(url, "http://", 7) != 0) {
+		log_warnx("EndpointEdgeAPIUrl %s: only http:// is supported",
+		    url);
+		return -1;
+	}
+	rest = url + 7;
+	if ((slash = strchr(rest, '/')) != NULL) {
+		if ((size_t)(slash - rest) >= sizeof(hostport))
+			return -1;
+		memcpy(hostport, rest, slash - rest);
+		hostport[slash - rest] = '\0';
+		strlcpy(a->prefix, slash, sizeof(a->prefix));
+		/* No trailing slash: paths are prefix + "/edge/...". */
+		len = strlen(a->prefix);
+		while (len > 0 && a->prefix[len - 1] == '/')
+			a->prefix[--len] = '\0';
+	} else
+		strlcpy(hostport, rest, sizeof(hostport));
+	strlcpy(a->host, hostport, sizeof(a->host));
+	/* Without a port, the default one. */
+	if (strrchr(hostport, ':') == NULL ||
+	    (hostport[0] == '[' && hostport[strlen(hostport) - 1] == ']'))
+		strlcat(hostport, ":80", sizeof(hostport));
+	if (endpoint_resolve(hostport, 4, have4 || !have6, have6, &a->ss,
+	    &len) == -1) {
+		log_warnx("EndpointEdgeAPIUrl %s: cannot resolve", url);
+		return -1;
+	}
+	return 0;
+}
+
+/* The addresses of this host that peers on the same network can use. */
+static void
+send_localaddrs(int fd, short event, void *arg)
+{
+	const struct edge_conf		*conf = parent_conf_edge();
+	const struct conf_supernode	*sn = &conf->dynroute.supernode;
+	struct edgeapi_localaddrs		 la;
+	struct ifaddrs			*ifa, *i;
+	struct timeval			 tv = { LOCALADDRS_EVERY, 0 };
+	socklen_t			 len;
+	size_t				 k;
+
+	memset(&la, 0, sizeof(la));
+	if (!sn->skip_local_ip && getifaddrs(&ifa) == 0) {
+		for (i = ifa; i != NULL && la.count < SUPER_MAX_ENDPOINTS;
+		    i = i->ifa_next) {
+			struct sockaddr_storage *s = &la.addrs[la.count];
+
+			if (i->ifa_addr == NULL || (i->ifa_flags & IFF_UP) == 0 ||
+			    (i->ifa_flags & IFF_LOOPBACK))
+				continue;
+			/*
+			 * Not the overlay's own addresses: a peer told to
+			 * reach us there would send its WireGuard datagrams
+			 * into its own overlay, each one making another.
+			 */
+			if (ss.ovl_ifname[0] != '\0' &&
+			    strcmp(i->ifa_name, ss.ovl_ifname) == 0)
+				continue;
+			if (i->ifa_addr->sa_family == AF_INET && ss.have4) {
+				memcpy(s, i->ifa_addr,
+				    sizeof(struct sockaddr_in));
+				((struct sockaddr_in *)s)->sin_port =
+				    htons(ss.port);
+			} else if (i->ifa_addr->sa_family == AF_INET6 &&
+			    ss.have6) {
+				struct sockaddr_in6 *s6 =
+				    (struct sockaddr_in6 *)i->ifa_addr;
+
+				if (IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr))
+					continue;
+				memcpy(s, s6, sizeof(*s6));
+				((struct sockaddr_in6 *)s)->sin6_port =
+				    htons(ss.port);
+			} else
+				continue;
+			la.count++;
+		}
+		freeifaddrs(ifa);
+	}
+	for (k = 0; !sn->skip_local_ip && k < sn->additional_local_ip.count &&
+	    la.count < SUPER_MAX_ENDPOINTS; k++) {
+		const char	*a = sn->additional_local_ip.items[k];
+		struct in6_addr	 a6;
+		char		 buf[300];
+
+		/* An address alone gets this node's port. */
+		if (inet_pton(AF_INET, a, &a6) == 1)
+			snprintf(buf, sizeof(buf), "%s:%d", a, ss.port);
+		else if (inet_pton(AF_INET6, a, &a6) == 1)
+			snprintf(buf, sizeof(buf), "[%s]:%d", a, ss.port);
+		else
+			strlcpy(buf, a, sizeof(buf));
+		if (endpoint_resolve(buf, 4, ss.have4, ss.have6,
+		    &la.addrs[la.count], &len) == 0)
+			la.count++;
+	}
+	proc_compose(&ss.chans[PROC_CONTROL], IMSG_EGD_LOCALADDRS, 0, 0, -1,
+	    &la, sizeof(la));
+	evtimer_add(&ss.ev_local, &tv);
+}
+
+/* The supernode's endpoints, one session per family. */
+void
+egd_super_endpoints(const struct edge_conf *conf)
+{
+	const struct conf_supernode	*sn = &conf->dynroute.supernode;
+	struct peer_endpoint		 e;
+	socklen_t			 len;
+
+	memset(&e, 0, sizeof(e));
+	e.node_id = NODEID_SUPERNODE;
+	e.force = 1;
+	if (sn->endpoint_v4[0] != '\0' && ss.have4 &&
+	    endpoint_resolve(sn->endpoint_v4, 4, 1, 0, &e.ss, &len) == 0) {
+		e.sslen = len;
+		proc_compose(&ss.chans[PROC_ENGINE], IMSG_ENDPOINT, 0, 0, -1,
+		    &e, sizeof(e));
+	}
+	if (sn->endpoint_v6[0] != '\0' && ss.have6 &&
+	    endpoint_resolve(sn->endpoint_v6, 6, 0, 1, &e.ss, &len) == 0) {
+		e.sslen = len;
+		proc_compose(&ss.chans[PROC_ENGINE], IMSG_ENDPOINT, 0, 0, -1,
+		    &e, sizeof(e));
+	}
+}
+
+int
+egd_super_start(const struct edge_conf *conf, struct proc_chan *chans,
+    int have4, int have6, int port, const char *ovl_ifname)
+{
+	const struct conf_supernode	*sn = &conf->dynroute.supernode;
+	struct egd_apiaddr		 a;
+	uint8_t				 key[EDGEAPI_KEY_LEN];
+	const struct conf_key		*pub;
+
+	ss.chans = chans;
+	ss.have4 = have4;
+	ss.have6 = have6;
+	ss.port = port;
+	strlcpy(ss.ovl_ifname, ovl_ifname != NULL ? ovl_ifname : "",
+	    sizeof(ss.ovl_ifname));
+	/* The V4 key pair if the supernode has one, as it does. */
+	pub = sn->pubkey_v4.set ? &sn->pubkey_v4 : &sn->pubkey_v6;
+	if (edgeapi_key(key, conf->privkey.key, pub->key,
+	    sn->psk.set ? sn->psk.key : NULL) == -1) {
+		log_warnx("SuperNode.PubKeyV4/V6: unusable key");
+		return -1;
+	}
+	proc_compose(&chans[PROC_CONTROL], IMSG_EGD_APIKEY, 0, 0, -1, key,
+	    sizeof(key));
+	sodium_memzero(key, sizeof(key));
+	if (api_url(sn->edge_api_url, &a, have4, have6) == -1)
+		return -1;
+	proc_compose(&chans[PROC_CONTROL], IMSG_EGD_APIADDR, 0, 0, -1, &a,
+	    sizeof(a));
+	egd_super_endpoints(conf);
+	evtimer_set(&ss.ev_local, send_localaddrs, NULL);
+	send_localaddrs(-1, 0, NULL);
+	return 0;
+}
+
+/*
+ * SaveNewPeers: the config file gets the peers the supernode listed, so
+ * that a restart without the supernode still knows them.
+ */
+static void
+save_peers(const uint8_t *hash)
+{
+	const struct edge_conf	*cur = parent_conf_edge();
+	struct conf_diags	 d;
+	struct edge_conf	*c;
+	char			*yaml, tmp[PATH_MAX], ep[CTL_ENDPOINT_LEN];
+	size_t			 len, i, off;
+	ssize_t			 n;
+	int			 fd;
+
+	if (!cur->dynroute.save_new_peers)
+		goto done;
+	if ((yaml = conf_dump_edge(cur, CONF_PRINT_SECRETS, &len)) == NULL)
+		goto done;
+	memset(&d, 0, sizeof(d));
+	c = conf_parse_edge(cur->path, yaml, len, &d, 0);
+	sodium_memzero(yaml, len);
+	free(yaml);
+	conf_diags_free(&d);
+	if (c == NULL)
+		goto done;
+	for (i = 0; i < c->npeers; i++)
+		free(c->peers[i].endpoint);
+	free(c->peers);
+	if ((c->peers = calloc(ss.nlearned + 1, sizeof(*c->peers))) == NULL)
+		fatal("peers");
+	for (i = 0; i < ss.nlearned; i++) {
+		struct edgeapi_peer *p = &ss.learned[i];
+		struct conf_edge_peer *cp = &c->peers[i];
+
+		cp->node_id = p->node_id;
+		memcpy(cp->pubkey.key, p->pubkey, 32);
+		cp->pubkey.set = 1;
+		if (p->has_psk) {
+			memcpy(cp->psk.key, p->psk, 32);
+			cp->psk.set = 1;
+		}
+		ep[0] = '\0';
+		if (p->nendpoints > 0)
+			sockaddr_str((struct sockaddr *)&p->endpoints[0], ep,
+			    sizeof(ep));
+		if ((cp->endpoint = strdup(ep)) == NULL)
+			fatal("peers");
+		c->npeers = i + 1;
+	}
+	c->npeers = ss.nlearned;
+	if ((yaml = conf_dump_edge(c, CONF_PRINT_SECRETS, &len)) == NULL) {
+		conf_free_edge(c);
+		goto done;
+	}
+	conf_free_edge(c);
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", cur->path) >=
+	    (int)sizeof(tmp) || (fd = mkstemp(tmp)) == -1) {
+		log_warn("SaveNewPeers: %s", cur->path);
+		goto freeyaml;
+	}
+	for (off = 0; off < len; off += n)
+		if ((n = write(fd, yaml + off, len - off)) <= 0)
+			break;
+	if (off != len || fchmod(fd, 0600) == -1 || fsync(fd) == -1 ||
+	    close(fd) == -1 || rename(tmp, cur->path) == -1) {
+		log_warn("SaveNewPeers: %s", cur->path);
+		unlink(tmp);
+	} else
+		log_info("SaveNewPeers: %zu peers written to %s", ss.nlearned,
+		    cur->path);
+freeyaml:
+	sodium_memzero(yaml, len);
+	free(yaml);
+done:
+	(void)hash;
+	sodium_memzero(ss.learned, ss.nlearned * sizeof(*ss.learned));
+	free(ss.learned);
+	ss.learned = NULL;
+	ss.nlearned = 0;
+}
+
+void
+egd_super_dispatch(struct proc_chan *pc, struct imsg *imsg)
+{
+	struct edgeapi_peer	*p;
+	char		 text[OVLMSG_REASON_MAX + 1];
+	size_t		 n;
+
+	switch (imsg->hdr.type) {
+	case IMSG_EGD_PEER:
+		if (imsg->datalen != sizeof(*p) || ss.nlearned >= 65536)
+			fatalx("IMSG_EGD_PEER: bad message");
+		if ((p = reallocarray(ss.learned, ss.nlearned + 1,
+		    sizeof(*p))) == NULL)
+			fatal("peers");
+		ss.learned = p;
+		memcpy(&p[ss.nlearned], imsg->data, sizeof(*p));
+		if (p[ss.nlearned].nendpoints > SUPER_MAX_ENDPOINTS)
+			fatalx("IMSG_EGD_PEER: bad endpoint count");
+		ss.nlearned++;
+		break;
+	case IMSG_EGD_PEERS_DONE:
+		if (imsg->datalen != OVLMSG_HASH_LEN)
+			fatalx("IMSG_EGD_PEERS_DONE: bad length");
+		save_peers(imsg->data);
+		break;
+	case IMSG_EGD_SHUTDOWN:
+		n = imsg->datalen < sizeof(text) - 1 ? imsg->datalen :
+		    sizeof(text) - 1;
+		memcpy(text, imsg->data, n);
+		text[n] = '\0';
+		log_warnx("stopping: the supernode says: %s",
+		    n ? text : "no reason given");
+		parent_shutdown(0);
+	default:
+		proc_unexpected(pc, imsg);
+	}
+}

@@ -1,0 +1,144 @@
+/*
+ * The route engine process of egd: it owns the next-hop table.  In
+ * static mode that is the config's NextHopTable.
+ */
+#include <sys/types.h>
+
+#include <event.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "egd.h"
+#include "proc/ctl.h"
+#include "proc/proc_imsg.h"
+#include "proc/sandbox.h"
+#include "util/log.h"
+
+static struct {
+	struct proc_chan	 chans[PROC_MAX];
+	struct reconf_stage	 stage;
+	struct edge_conf	*conf;
+	/* super mode: the table from the supernode, and one coming in */
+	struct conf_nhtable	 super;
+	struct conf_nhtable	 incoming;
+} rte;
+
+/* The table in use: the config's, or in super mode the supernode's. */
+static const struct conf_nhtable *
+route_table(void)
+{
+	if (rte.conf != NULL && rte.conf->dynroute.supernode.use_supernode)
+		return &rte.super;
+	return rte.conf != NULL ? &rte.conf->nhtable : NULL;
+}
+
+/* The whole table, or only this node's row. */
+static void
+route_show(struct proc_chan *pc, uint32_t client, int all)
+{
+	const struct conf_nhtable	*nh;
+	struct ctl_route		 r;
+	size_t				 i;
+
+	nh = route_table();
+	for (i = 0; nh != NULL && i < nh->count; i++) {
+		if (!all && nh->entries[i].src != rte.conf->node_id)
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.src = nh->entries[i].src;
+		r.dst = nh->entries[i].dst;
+		r.nexthop = nh->entries[i].nexthop;
+		r.dist_ms = NAN;
+		if (proc_compose(pc, IMSG_CTL_ROUTE, client, 0, -1, &r,
+		    sizeof(r)) == -1)
+			fatal("show routes");
+	}
+	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
+		fatal("show routes");
+}
+
+static void
+route_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
+{
+	switch (imsg->hdr.type) {
+	case IMSG_RECONF_CONF:
+	case IMSG_RECONF_DONE:
+		if (!reconf_stage_imsg(&rte.stage, imsg))
+			break;
+		if (rte.conf != NULL)
+			conf_free_edge(rte.conf);
+		rte.conf = egd_conf_receive(&rte.stage, CONF_PARSE_NO_SECRETS);
+		log_setcats(conf_log_categories(&rte.conf->loglevel));
+		break;
+	default:
+		proc_unexpected(pc, imsg);
+	}
+}
+
+static int
+cmp_nh(const void *a, const void *b)
+{
+	const struct conf_nexthop	*x = a, *y = b;
+
+	if (x->src != y->src)
+		return x->src < y->src ? -1 : 1;
+	return (x->dst > y->dst) - (x->dst < y->dst);
+}
+
+static void
+route_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
+{
+	struct conf_nexthop	*e;
+	uint8_t			 all;
+	size_t			 n;
+
+	switch (imsg->hdr.type) {
+	case IMSG_EGD_NH:
+		if (imsg->datalen % sizeof(*e) != 0)
+			fatalx("IMSG_EGD_NH: bad length");
+		n = imsg->datalen / sizeof(*e);
+		if (rte.incoming.count + n > 65536 * 16)
+			fatalx("IMSG_EGD_NH: too many entries");
+		if ((e = reallocarray(rte.incoming.entries,
+		    rte.incoming.count + n, sizeof(*e))) == NULL)
+			fatal("next-hop table");
+		memcpy(e + rte.incoming.count, imsg->data, imsg->datalen);
+		rte.incoming.entries = e;
+		rte.incoming.count += n;
+		break;
+	case IMSG_EGD_NH_DONE:
+		qsort(rte.incoming.entries, rte.incoming.count,
+		    sizeof(*rte.incoming.entries), cmp_nh);
+		free(rte.super.entries);
+		rte.super = rte.incoming;
+		memset(&rte.incoming, 0, sizeof(rte.incoming));
+		break;
+	case IMSG_CTL_SHOW_ROUTES:
+		if (imsg->datalen != sizeof(all))
+			fatalx("IMSG_CTL_SHOW_ROUTES: bad length");
+		memcpy(&all, imsg->data, sizeof(all));
+		route_show(pc, imsg->hdr.peerid, all);
+		break;
+	default:
+		proc_unexpected(pc, imsg);
+	}
+}
+
+void
+route_main(void)
+{
+	static const proc_dispatch_cb dispatch[PROC_MAX] = {
+		[PROC_PARENT] = route_dispatch_parent,
+		[PROC_ENGINE] = proc_unexpected,
+		[PROC_CONTROL] = route_dispatch_control,
+	};
+
+	proc_child_start(PROC_ROUTE, SB_ROUTE, rte.chans, dispatch);
+	event_dispatch();
+	free(rte.super.entries);
+	free(rte.incoming.entries);
+	if (rte.conf != NULL)
+		conf_free_edge(rte.conf);
+	exit(0);
+}

@@ -1,0 +1,106 @@
+/*
+ * EdgeAPI security: both sides derive the same key, requests verify only
+ * untampered, sealed answers open only for their request.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "edgeapi/edgeapi.h"
+#include "regress/lib/tap.h"
+
+int
+main(void)
+{
+	uint8_t	edge_priv[32], edge_pub[32], sup_priv[32], sup_pub[32];
+	uint8_t	k1[32], k2[32], k3[32], psk[32], mac[32], h[32], h2[32];
+	uint8_t	sealed[64 + EDGEAPI_SEAL_OVERHEAD], plain[64], seed[32];
+	uint8_t	p1[32], p2[32], p3[32];
+	char	hdr[128], hex[65];
+	const char *body = "{\"LocalV4\":[]}";
+	uint16_t id;
+	int64_t	ts;
+
+	if (sodium_init() == -1)
+		return 1;
+	crypto_box_keypair(edge_pub, edge_priv);
+	crypto_box_keypair(sup_pub, sup_priv);
+	randombytes_buf(psk, sizeof(psk));
+	ok(edgeapi_key(k1, edge_priv, sup_pub, psk) == 0 &&
+	    edgeapi_key(k2, sup_priv, edge_pub, psk) == 0 &&
+	    memcmp(k1, k2, 32) == 0, "edge and supernode derive the same key");
+	edgeapi_key(k3, sup_priv, edge_pub, NULL);
+	ok(memcmp(k1, k3, 32) != 0, "the PSK changes the key");
+	memset(k3, 0, sizeof(k3));
+	ok(edgeapi_key(k2, sup_priv, k3, NULL) == -1,
+	    "an all-zero public key is refused");
+
+	ok(edgeapi_auth_header(hdr, sizeof(hdr), k1, 7, "POST",
+	    "/p/edge/post/nodeinfo?NodeID=7", 1700000000123LL,
+	    (const uint8_t *)body, strlen(body)) == 0, "header: %s", hdr);
+	ok(edgeapi_auth_parse(hdr, &id, &ts, mac) == 0 && id == 7 &&
+	    ts == 1700000000123LL, "header parses");
+	ok(edgeapi_verify(k1, mac, "POST", "/p/edge/post/nodeinfo?NodeID=7",
+	    ts, (const uint8_t *)body, strlen(body)) == 0, "MAC verifies");
+	ok(edgeapi_verify(k1, mac, "GET", "/p/edge/post/nodeinfo?NodeID=7",
+	    ts, (const uint8_t *)body, strlen(body)) == -1,
+	    "other method fails");
+	ok(edgeapi_verify(k1, mac, "POST", "/p/edge/post/nodeinfo?NodeID=8",
+	    ts, (const uint8_t *)body, strlen(body)) == -1,
+	    "other path fails");
+	ok(edgeapi_verify(k1, mac, "POST", "/p/edge/post/nodeinfo?NodeID=7",
+	    ts + 1, (const uint8_t *)body, strlen(body)) == -1,
+	    "other timestamp fails");
+	ok(edgeapi_verify(k1, mac, "POST", "/p/edge/post/nodeinfo?NodeID=7",
+	    ts, (const uint8_t *)body, strlen(body) - 1) == -1,
+	    "other body fails");
+	ok(edgeapi_verify(k3, mac, "POST", "/p/edge/post/nodeinfo?NodeID=7",
+	    ts, (const uint8_t *)body, strlen(body)) == -1,
+	    "other key fails");
+	ok(edgeapi_auth_parse("v1 7 123", &id, &ts, mac) == -1 &&
+	    edgeapi_auth_parse("v2 7 123 AAAA", &id, &ts, mac) == -1 &&
+	    edgeapi_auth_parse("v1 70000 123 "
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", &id, &ts, mac) == -1 &&
+	    edgeapi_auth_parse("v1 7 -5 "
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", &id, &ts, mac) == -1 &&
+	    edgeapi_auth_parse("v1 7 5 "
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= x", &id, &ts, mac) ==
+	    -1 && edgeapi_auth_parse("", &id, &ts, mac) == -1,
+	    "malformed headers are refused");
+
+	edgeapi_seal(sealed, k1, "/p/edge/nhtable?NodeID=7&State=00", 42,
+	    (const uint8_t *)"{\"NhTable\":{}}", 14);
+	ok(edgeapi_open(plain, k2 /* derived on the other side */ ,
+	    "/p/edge/nhtable?NodeID=7&State=00", 42, sealed,
+	    14 + EDGEAPI_SEAL_OVERHEAD) == 0 &&
+	    memcmp(plain, "{\"NhTable\":{}}", 14) == 0 ? 1 : 0,
+	    "sealed answer opens");
+	ok(edgeapi_open(plain, k1, "/p/edge/nhtable?NodeID=7&State=00", 43,
+	    sealed, 14 + EDGEAPI_SEAL_OVERHEAD) == -1,
+	    "not for another request time");
+	ok(edgeapi_open(plain, k1, "/p/edge/peerinfo?NodeID=7&State=00", 42,
+	    sealed, 14 + EDGEAPI_SEAL_OVERHEAD) == -1,
+	    "not for another path");
+	sealed[30] ^= 1;
+	ok(edgeapi_open(plain, k1, "/p/edge/nhtable?NodeID=7&State=00", 42,
+	    sealed, 14 + EDGEAPI_SEAL_OVERHEAD) == -1, "tampering detected");
+	ok(edgeapi_open(plain, k1, "/x", 42, sealed, 10) == -1,
+	    "too short refused");
+
+	edgeapi_state_hash(h, "abc", 3);
+	edgeapi_hash_hex(hex, h);
+	ok(strlen(hex) == 64 && edgeapi_hash_unhex(h2, hex) == 0 &&
+	    memcmp(h, h2, 32) == 0, "hash hex round trip");
+	ok(edgeapi_hash_unhex(h2, "00") == -1 &&
+	    edgeapi_hash_unhex(h2, "zz00000000000000000000000000000000000000"
+	    "000000000000000000000000") == -1, "bad hex refused");
+
+	randombytes_buf(seed, sizeof(seed));
+	edgeapi_pair_psk(p1, seed, 3, 9);
+	edgeapi_pair_psk(p2, seed, 9, 3);
+	edgeapi_pair_psk(p3, seed, 3, 10);
+	ok(memcmp(p1, p2, 32) == 0 && memcmp(p1, p3, 32) != 0,
+	    "pair PSK is the same both ways and differs per pair");
+	return tap_done();
+}
