@@ -25,9 +25,12 @@
 /* Entries of struct conf_nexthop per IMSG_EGD_NH, well under the limit. */
 #define NH_CHUNK	8192
 
+static int	control_check(const void *, char *, size_t);
+static void	control_conf(void *);
+
 static struct {
 	struct proc_chan	 chans[PROC_MAX];
-	struct reconf_stage	 stage;
+	struct reconf_child	 reconf;
 	struct edge_conf	*conf;
 	int			 super;		/* the EdgeAPI client runs */
 	int			 narrowed;	/* SB_CONTROL: no client */
@@ -38,7 +41,10 @@ static struct {
 	struct egd_apiaddr	 addr;
 	int			 have_local;
 	struct edgeapi_localaddrs	 local;
-} ctl;
+} ctl = {
+	.reconf = { .self = PROC_CONTROL, .flags = CONF_PARSE_NO_SECRETS,
+	    .check = control_check, .commit = control_conf },
+};
 
 static void
 send_or_die(enum eg_proc to, uint32_t type, const void *data, size_t len)
@@ -108,8 +114,28 @@ client_off(struct imsg *imsg)
 	return 1;
 }
 
+/*
+ * Once control gave up TCP (static mode), nothing can give it back: a
+ * reload into super mode needs a new process.
+ */
+static int
+control_check(const void *arg, char *why, size_t len)
+{
+	const struct edge_conf	*conf = arg;
+
+	if (conf->dynroute.supernode.use_supernode && ctl.narrowed) {
+		snprintf(why, len, "DynamicRoute.SuperNode.UseSuperNode: egd "
+		    "started in static mode cannot switch to super mode "
+		    "(its control process gave up network access); restart "
+		    "egd");
+		return -1;
+	}
+	return 0;
+}
+
+/* A new config: the EdgeAPI client starts or stops with super mode. */
 static void
-control_conf(void)
+control_conf(void *arg)
 {
 	static const struct apiclient_out out = {
 		.peer = out_peer,
@@ -118,14 +144,13 @@ control_conf(void)
 		.nh_done = out_nh_done,
 		.superparams = out_superparams,
 	};
-	struct event	probe;
-	int		want = ctl.conf->dynroute.supernode.use_supernode;
+	struct event	 probe;
+	struct edge_conf *conf = arg;
+	int		 want = conf->dynroute.supernode.use_supernode;
 
-	if (want && ctl.narrowed) {
-		log_warnx("UseSuperNode turned on by a reload: restart egd to "
-		    "use the EdgeAPI");
-		return;
-	}
+	if (ctl.conf != NULL)
+		conf_free_edge(ctl.conf);
+	ctl.conf = conf;
 	if (!want) {
 		if (ctl.super) {
 			apiclient_shutdown();
@@ -160,17 +185,9 @@ control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
 	struct egd_apiaddr	a;
 
+	if (reconf_child_dispatch(&ctl.reconf, pc, imsg))
+		return;
 	switch (imsg->hdr.type) {
-	case IMSG_RECONF_CONF:
-	case IMSG_RECONF_DONE:
-		if (!reconf_stage_imsg(&ctl.stage, imsg))
-			break;
-		if (ctl.conf != NULL)
-			conf_free_edge(ctl.conf);
-		ctl.conf = egd_conf_receive(&ctl.stage, CONF_PARSE_NO_SECRETS);
-		log_setcats(conf_log_categories(&ctl.conf->loglevel));
-		control_conf();
-		break;
 	case IMSG_CONTROLFD:
 		if (imsg->fd == -1)
 			fatalx("IMSG_CONTROLFD without a descriptor");
