@@ -104,6 +104,7 @@ parent_reload(reconf_done_cb done, void *arg)
 	void			*conf;
 	size_t			 i;
 
+	log_info("reloading %s", par.conffile);
 	conf = parent_load(&diags);
 	for (i = 0; i < diags.count; i++)
 		log_warnx("%s", diags.items[i].msg);
@@ -210,7 +211,7 @@ parent_sig(int sig, short event, void *arg)
 		/* NOTREACHED */
 	case SIGHUP:
 		/* parent_reconf() logs how it ends. */
-		log_info("SIGHUP: reloading %s", par.conffile);
+		log_info("SIGHUP");
 		parent_reload(NULL, NULL);
 		break;
 	case SIGCHLD:

@@ -1,7 +1,8 @@
 /*
  * The parent process both daemons share.  It keeps root: reads the
- * config, starts the three children (proc.h), pushes the config to them,
- * serves reloads (SIGHUP, egctl reload), and takes the whole daemon down
+ * config, starts the three children (proc.h), gives them the config as
+ * one transaction (parent_reconf()), serves reloads (SIGHUP, egctl
+ * reload) the same way, and takes the whole daemon down
  * when any process dies or on SIGTERM.  What differs between egd and
  * eg-supd comes in through struct parent_ops.
  */

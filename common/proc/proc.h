@@ -3,7 +3,8 @@
  * engine, route engine, control), children started by fork+exec of the
  * daemon's own binary with a role flag, an imsg channel between every
  * pair of processes, one dispatch loop for all channels, and the config
- * pushed from the parent as YAML chunks committed on IMSG_RECONF_DONE.
+ * pushed from the parent as YAML chunks that every child stages, then
+ * commits when the parent says all could (parent_reconf.c).
  *
  * Channel graph (each line one socketpair):
  *

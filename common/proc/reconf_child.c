@@ -18,7 +18,7 @@
 /*
  * EG_TEST_RECONF_REFUSE=role: that child refuses every config but the
  * first, so that regress can see a reload fail in one process while the
- * others staged it (regress/egd/privsep.t, regress/net/static_reload.t).
+ * others staged it (regress/net/static_reload.t).
  */
 static int
 reconf_test_refuse(struct reconf_child *rc, char *why, size_t len)

@@ -165,6 +165,31 @@ ok $([ "$(st_pf $ST/s.5 2 PersistentKeepalive)" = 2 ] &&
     grep -Eq '^1 +3 +1 ' $ST/r.2; echo $?) \
     "egctl shows both: keepalive $(st_pf $ST/s.5 2 PersistentKeepalive), $(grep -E '^1 +3 ' $ST/r.2)"
 
+# ---- one reload at a time ----------------------------------------------
+
+# With the engine stopped, a reload waits for its answer; a second one
+# meanwhile is refused, and the first ends once the engine goes on.
+conf 1 10.99.0.102:3000 4
+eng=$(st_engine 1)
+c=$(log_count 1 "parent: reloading")
+kill -STOP $eng
+timeout 20 "$EGCTL" -s $ST/s1.sock reload >$ST/first 2>&1 &
+first=$!
+wait_log 1 "parent: reloading" $c
+ok $? "a reload is under way, the engine stopped"
+reload 1
+ok $([ $? = 1 ] && [ "$(cat $ST/answer)" = "egctl: reload in progress: config not reloaded (the running one stays)" ]
+    echo $?) "a second reload meanwhile: $(cat $ST/answer)"
+ok $(! grep -q . $ST/first; echo $?) "the first one has no answer yet"
+kill -CONT $eng
+wait $first
+rc=$?
+ok $([ $rc = 0 ] && [ "$(cat $ST/first)" = "config reloaded" ]; echo $?) \
+    "the first one ends when the engine goes on: $(cat $ST/first)"
+st_show 1 >$ST/s.7
+ok $([ "$(st_pf $ST/s.7 2 PersistentKeepalive)" = 4 ]; echo $?) \
+    "and it applied (PersistentKeepalive $(st_pf $ST/s.7 2 PersistentKeepalive))"
+
 # ---- a child refuses: control cannot enter super mode -----------------
 
 routes 1 >$ST/r.3
@@ -184,10 +209,10 @@ ok $([ $rc = 1 ] && grep -q "^egctl: control refused it: DynamicRoute.SuperNode.
     $ST/answer; echo $?) "UseSuperNode on is refused by control: $(cat $ST/answer)"
 st_show 1 >$ST/s.6
 routes 1 >$ST/r.4
-ok $([ "$(st_pf $ST/s.6 2 PersistentKeepalive)" = 2 ] &&
+ok $([ "$(st_pf $ST/s.6 2 PersistentKeepalive)" = 4 ] &&
     [ "$(jq '[.Peers[] | select(.NodeID == 65533)] | length' $ST/s.6)" = 0 ] &&
     cmp -s $ST/r.3 $ST/r.4; echo $?) \
-    "the engine kept the old config (keepalive 2, no supernode), and the route engine its table"
+    "the engine kept the old config (keepalive 4, no supernode), and the route engine its table"
 ping_bg 1 10.77.0.2 10
 ping_count
 ok $([ "$n" = 10 ]; echo $?) "static mode goes on: $n of 10 answered"

@@ -94,6 +94,13 @@ wait_jq 1 "($SUPER_ON) | not" 150
 ok $? "edge 1 has the supernode offline (it has another key now)"
 ok $([ "$(jq '[.Peers[] | select(.NodeID == 4)] | length' $ST/show.1)" = 0 ]
     echo $?) "edge 1 has not heard of edge 4"
+# Its state reports (every HttpPostInterval) are signed with the old key.
+t=100
+while ! grep -q 'EdgeAPI .*HTTP 401' $ST/log1 && [ $t -gt 0 ]; do
+	sleep 0.1
+	t=$((t - 1))
+done
+ok $([ $t -gt 0 ]; echo $?) "edge 1's EdgeAPI requests are refused (HTTP 401)"
 for i in 1 2; do
 	sed -i "s|^    PubKeyV4: .*|    PubKeyV4: $(cat $ST/sp4b)|" $ST/n$i.conf
 done
@@ -113,8 +120,6 @@ wait_jq 1 "$SUPER_ON" 150 && wait_jq 2 "$SUPER_ON" 150
 ok $? "both edges have the supernode online again"
 wait_jq 1 '[.Peers[] | select(.NodeID == 4)] | length == 1' 150
 ok $? "edge 1 fetched the new peer list (edge 4 in it) with the new EdgeAPI key"
-ok $(grep -q 'EdgeAPI .*HTTP 401' $ST/log1; echo $?) \
-    "before the reload edge 1's EdgeAPI requests were refused (HTTP 401)"
 
 # ---- UseSuperNode off --------------------------------------------------
 
