@@ -26,6 +26,7 @@ int	egd_super_start(const struct edge_conf *, struct proc_chan *,
 	    int have4, int have6, int port, const char *ovl_ifname);
 void	egd_super_endpoints(const struct edge_conf *);
 void	egd_super_dispatch(struct proc_chan *, struct imsg *);
+void	egd_super_shutdown(struct imsg *) __attribute__((__noreturn__));
 #define parent_conf_edge()	((const struct edge_conf *)parent_conf())
 
 /* engine.c */

@@ -301,12 +301,30 @@ done:
 	ss.nlearned = 0;
 }
 
+/*
+ * The engine heard the supernode tell this edge to stop.  A clean exit:
+ * the supernode meant it, and a service manager should not restart us.
+ */
+void
+egd_super_shutdown(struct imsg *imsg)
+{
+	char	text[OVLMSG_REASON_MAX + 1];
+	size_t	n;
+
+	n = imsg->datalen < sizeof(text) - 1 ? imsg->datalen :
+	    sizeof(text) - 1;
+	memcpy(text, imsg->data, n);
+	text[n] = '\0';
+	log_warnx("stopping: the supernode says: %s",
+	    n ? text : "no reason given");
+	parent_shutdown(0);
+}
+
+/* What control learned from the EdgeAPI, and its connection requests. */
 void
 egd_super_dispatch(struct proc_chan *pc, struct imsg *imsg)
 {
 	struct edgeapi_peer	*p;
-	char		 text[OVLMSG_REASON_MAX + 1];
-	size_t		 n;
 
 	switch (imsg->hdr.type) {
 	case IMSG_EGD_PEER:
@@ -326,14 +344,6 @@ egd_super_dispatch(struct proc_chan *pc, struct imsg *imsg)
 			fatalx("IMSG_EGD_PEERS_DONE: bad length");
 		save_peers(imsg->data);
 		break;
-	case IMSG_EGD_SHUTDOWN:
-		n = imsg->datalen < sizeof(text) - 1 ? imsg->datalen :
-		    sizeof(text) - 1;
-		memcpy(text, imsg->data, n);
-		text[n] = '\0';
-		log_warnx("stopping: the supernode says: %s",
-		    n ? text : "no reason given");
-		parent_shutdown(0);
 	default:
 		proc_unexpected(pc, imsg);
 	}
