@@ -34,8 +34,10 @@ enum egd_imsg_type {
 	IMSG_EGD_NH_DONE,
 	IMSG_EGD_SUPERPARAMS,		/* control -> engine: superparams */
 	IMSG_EGD_PONGS,			/* engine -> control: Pongs to post */
-	IMSG_EGD_SHUTDOWN		/* engine -> parent: deleted by the
+	IMSG_EGD_SHUTDOWN,		/* engine -> parent: deleted by the
 					   supernode */
+	IMSG_EGD_APICONN_REQ,		/* control -> parent: dial the EdgeAPI */
+	IMSG_EGD_APICONN		/* parent -> control: socket or errno */
 };
 
 struct imsgacl;

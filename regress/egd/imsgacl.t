@@ -73,6 +73,9 @@ grep -q "unknown type" $T/log.$_n
 ok $? "egd: an unknown type is called one"
 refused egd $T/edge.conf engine parent IMSG_CTL_RELOAD IMSG_CTL_RELOAD
 refused egd $T/edge.conf engine control IMSG_EGD_APIKEY IMSG_EGD_APIKEY
+refused egd $T/edge.conf route parent IMSG_EGD_APICONN_REQ \
+    IMSG_EGD_APICONN_REQ
+refused egd $T/edge.conf engine control IMSG_EGD_APICONN IMSG_EGD_APICONN
 
 refused eg-supd $T/super.conf control parent IMSG_SUPD_UDP IMSG_SUPD_UDP
 refused eg-supd $T/super.conf engine parent IMSG_SUPD_MANAGE IMSG_SUPD_MANAGE

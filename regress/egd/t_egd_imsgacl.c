@@ -14,7 +14,7 @@ main(void)
 {
 	const char	*s;
 
-	acl_table_checks(&egd_imsgacl, IMSG_PROC_LAST, IMSG_EGD_SHUTDOWN);
+	acl_table_checks(&egd_imsgacl, IMSG_PROC_LAST, IMSG_EGD_APICONN);
 	s = acl_dirs(&egd_imsgacl, IMSG_EGD_SHUTDOWN);
 	ok(strcmp(s, "engine>parent") == 0, "IMSG_EGD_SHUTDOWN: from the "
 	    "engine only, not control (%s)", s);
@@ -24,6 +24,10 @@ main(void)
 	s = acl_dirs(&egd_imsgacl, IMSG_EGD_NH);
 	ok(strcmp(s, "control>engine control>route") == 0,
 	    "IMSG_EGD_NH: %s", s);
+	s = acl_dirs(&egd_imsgacl, IMSG_EGD_APICONN);
+	ok(strcmp(s, "parent>control") == 0, "IMSG_EGD_APICONN: %s", s);
+	s = acl_dirs(&egd_imsgacl, IMSG_EGD_APICONN_REQ);
+	ok(strcmp(s, "control>parent") == 0, "IMSG_EGD_APICONN_REQ: %s", s);
 	s = acl_dirs(&egd_imsgacl, IMSG_EGD_IFACE_CONN);
 	ok(strcmp(s, "parent>engine") == 0, "IMSG_EGD_IFACE_CONN: %s", s);
 	return tap_done();
