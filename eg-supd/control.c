@@ -107,8 +107,8 @@ control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 			conf_free_super(old);
 		break;
 	case IMSG_CONTROLFD:
-		if (imsg->fd == -1)
-			fatalx("IMSG_CONTROLFD without a descriptor");
+		if (imsg->fd == -1 || imsg->datalen != 0)
+			fatalx("IMSG_CONTROLFD: bad message");
 		ctlsrv_init(imsg->fd, ctlsrv_request);
 		break;
 	case IMSG_CTL_RESULT:

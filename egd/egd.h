@@ -26,6 +26,10 @@ int	egd_super_start(const struct edge_conf *, struct proc_chan *,
 	    int have4, int have6, int port, const char *ovl_ifname);
 void	egd_super_endpoints(const struct edge_conf *);
 void	egd_super_dispatch(struct proc_chan *, struct imsg *);
+void	egd_super_shutdown(struct imsg *) __attribute__((__noreturn__));
+/* parent_apidial.c: dials the EdgeAPI for control */
+void	egd_apidial_init(struct proc_chan *, const struct sockaddr_storage *);
+void	egd_apidial_request(struct imsg *);
 #define parent_conf_edge()	((const struct edge_conf *)parent_conf())
 
 /* engine.c */

@@ -1,7 +1,8 @@
 /*
  * What egd's parent does for super mode: the EdgeAPI key (it needs the
  * private key, which control never sees), the EdgeAPI address (control
- * cannot resolve names in its sandbox), the node's local addresses for
+ * cannot resolve names in its sandbox) and the connections to it
+ * (parent_apidial.c: control cannot dial), the node's local addresses for
  * the state report, the supernode's endpoints, learned peers written
  * back (SaveNewPeers), and stopping when the supernode says so.
  */
@@ -213,6 +214,7 @@ egd_super_start(const struct edge_conf *conf, struct proc_chan *chans,
 		return -1;
 	proc_compose(&chans[PROC_CONTROL], IMSG_EGD_APIADDR, 0, 0, -1, &a,
 	    sizeof(a));
+	egd_apidial_init(&chans[PROC_CONTROL], &a.ss);
 	egd_super_endpoints(conf);
 	evtimer_set(&ss.ev_local, send_localaddrs, NULL);
 	send_localaddrs(-1, 0, NULL);
@@ -301,12 +303,30 @@ done:
 	ss.nlearned = 0;
 }
 
+/*
+ * The engine heard the supernode tell this edge to stop.  A clean exit:
+ * the supernode meant it, and a service manager should not restart us.
+ */
+void
+egd_super_shutdown(struct imsg *imsg)
+{
+	char	text[OVLMSG_REASON_MAX + 1];
+	size_t	n;
+
+	n = imsg->datalen < sizeof(text) - 1 ? imsg->datalen :
+	    sizeof(text) - 1;
+	memcpy(text, imsg->data, n);
+	text[n] = '\0';
+	log_warnx("stopping: the supernode says: %s",
+	    n ? text : "no reason given");
+	parent_shutdown(0);
+}
+
+/* What control learned from the EdgeAPI, and its connection requests. */
 void
 egd_super_dispatch(struct proc_chan *pc, struct imsg *imsg)
 {
 	struct edgeapi_peer	*p;
-	char		 text[OVLMSG_REASON_MAX + 1];
-	size_t		 n;
 
 	switch (imsg->hdr.type) {
 	case IMSG_EGD_PEER:
@@ -326,14 +346,9 @@ egd_super_dispatch(struct proc_chan *pc, struct imsg *imsg)
 			fatalx("IMSG_EGD_PEERS_DONE: bad length");
 		save_peers(imsg->data);
 		break;
-	case IMSG_EGD_SHUTDOWN:
-		n = imsg->datalen < sizeof(text) - 1 ? imsg->datalen :
-		    sizeof(text) - 1;
-		memcpy(text, imsg->data, n);
-		text[n] = '\0';
-		log_warnx("stopping: the supernode says: %s",
-		    n ? text : "no reason given");
-		parent_shutdown(0);
+	case IMSG_EGD_APICONN_REQ:
+		egd_apidial_request(imsg);
+		break;
 	default:
 		proc_unexpected(pc, imsg);
 	}

@@ -237,8 +237,15 @@ parent_shutdown(int failed)
 		unlink(par.sockpath);
 	if (par.conf != NULL)
 		par.ops->free(par.conf);
-	log_info("%s", failed ? "stopped after a process died" : "stopped");
+	log_info("%s", failed ? "stopped after a failure" : "stopped");
 	exit(failed ? 1 : 0);
+}
+
+/* A child sent what it may not: the framework logged it. */
+static void
+parent_refused(void)
+{
+	parent_shutdown(1);
 }
 
 void
@@ -251,6 +258,8 @@ parent_main(const struct parent_ops *ops, const char *conffile,
 
 	par.ops = ops;
 	par.conffile = conffile;
+	proc_daemon.self = PROC_PARENT;
+	proc_daemon.refused = parent_refused;
 	par.conf = parent_load(&diags);
 	conf_diags_print(stderr, &diags);
 	if (par.conf == NULL) {
@@ -474,6 +483,7 @@ daemon_run(int argc, char *argv[], const struct daemon_desc *d)
 	proc_daemon.name = d->name;
 	proc_daemon.user = d->user;
 	proc_daemon.chroot = EG_CHROOT_DIR;
+	proc_daemon.acl = d->imsgacl;
 	proc_getopt(argc, argv, &args);
 	if (args.role != NULL) {
 		role = proc_role_byname(args.role);

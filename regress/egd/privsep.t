@@ -210,6 +210,24 @@ for role in engine route control; do
 	    "$role violation: no process or socket left"
 done
 
+# In super mode control talks HTTP on sockets the parent dialed for it:
+# its policy has no TCP socket() and no connect() for its whole life.
+sed -e 's/IType: .*/IType: dummy/' -e 's/^ListenPort: .*/ListenPort: 0/' \
+    $TOP/regress/testdata/etherguard-go/example_config/super_mode/EgNet_edge001.yaml \
+    >$T/super-edge.conf
+chmod 600 $T/super-edge.conf
+for call in tcp connect; do
+	start_daemon $EGD $T/super-edge.conf $T/s-$call.sock $T/s-$call.log \
+	    EG_TEST_SANDBOX_VIOLATION=control:$call
+	P=$DPID
+	wait $P 2>/dev/null
+	rc=$?
+	ok $([ $rc -eq 1 ] && grep -q "calling.*$call\|calling socket(AF_INET, SOCK_STREAM)" \
+	    $T/s-$call.log; echo $?) "super mode, control's $call: egd exits with status 1 (got $rc)"
+	ok $(grep -q "control process killed by signal 31.*sandbox violation" \
+	    $T/s-$call.log; echo $?) "super mode: control may not $call"
+done
+
 # eg-supd has the same processes and controls, on EtherGuard-Go's
 # example supernode config.
 check "EgNet_super.yaml copied" cp \
