@@ -223,10 +223,10 @@ ok $([ $looped -eq $LOOPN ] && [ $(d 2 1 TxPackets) -eq $LOOPN ]; echo $?) \
     "node 1 drops its own $LOOPN frames as looped ($looped; 2->1 $(d 2 1 TxPackets))"
 
 for i in $(seq 1 $N); do
-	if grep -q 'fatal\|killed by signal' $ST/log$i; then
-		diag "node $i: $(cat $ST/log$i)"
-		ok 1 "node $i log has no fatal error"
-	fi
+	why=$(st_healthy $i)
+	rc=$?
+	ok $rc "node $i log has no fatal error, no death ($why)"
+	[ $rc -eq 0 ] || diag "node $i: $(cat $ST/log$i)"
 done
 netsim_stop
 ok $? "nothing left behind"

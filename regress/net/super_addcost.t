@@ -105,7 +105,8 @@ ok $([ $(delta 2 TxPackets) -ge 50 ] && [ $(delta 3 TxPackets) -lt 15 ]
     echo $?) "A sends to B: $(delta 2 TxPackets), to C: $(delta 3 TxPackets)"
 
 for _i in 1 2 3 S; do
-	kill -0 $(cat $ST/pid$_i) 2>/dev/null || diag "daemon $_i exited"
+	why=$(st_healthy $_i)
+	ok $? "daemon $_i: still running, no fatal error in its log ($why)"
 	st_stop $_i
 done
 netsim_stop

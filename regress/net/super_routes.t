@@ -212,7 +212,8 @@ ok $([ $(delta 3 TxPackets 1) -ge 50 ]; echo $?) \
     "edge 1 relays through 3 again: $(delta 3 TxPackets 1) packets"
 
 for _i in 1 2 3 4 S; do
-	kill -0 $(cat $ST/pid$_i) 2>/dev/null || diag "daemon $_i exited"
+	why=$(st_healthy $_i)
+	ok $? "daemon $_i: still running, no fatal error in its log ($why)"
 done
 for _i in 1 2 3 4 S; do
 	st_stop $_i
