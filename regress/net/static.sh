@@ -208,6 +208,14 @@ st_ping() {
 	ns_exec "$1" ping -n -q -c 1 -i 0.3 -w "${3:-12}" "$2" >/dev/null 2>&1
 }
 
+# st_received FILE: the replies counted in a saved ping summary ("N
+# packets transmitted, M received, ..."); 0 when it has none.  Ping
+# exits 0 once a single echo is answered: count the replies instead.
+st_received() {
+	_r=$(sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p' "$1" | tail -n 1)
+	echo "${_r:-0}"
+}
+
 # st_wait_line FILE STRING [TENTHS]: until FILE holds the line STRING.
 st_wait_line() {
 	_n=${3:-100}

@@ -132,7 +132,8 @@ ok $? "ping 1 -> 2"
 st_show 1 >$ST/a1
 st_show 2 >$ST/a2
 ns_exec 1 ping -n -q -c 100 -i 0.02 -W 2 10.78.0.2 >$ST/ping.out 2>&1
-ok $? "100 pings 1 -> 2: $(grep -o '[0-9]* received' $ST/ping.out)"
+rx=$(st_received $ST/ping.out)
+ok $([ $rx -eq 100 ]; echo $?) "100 pings 1 -> 2, lossless links: $rx answered"
 st_show 1 >$ST/b1
 st_show 2 >$ST/b2
 delta() {	# delta PEER FIELD NODE: the growth of a counter
@@ -205,8 +206,9 @@ wait $_pp 2>/dev/null
 
 sp_wait_hop 1 2 3
 st_show 1 >$ST/a1
-ns_exec 1 ping -n -q -c 50 -i 0.02 -W 2 10.78.0.2 >/dev/null 2>&1
-ok $? "50 pings 1 -> 2 after healing"
+ns_exec 1 ping -n -q -c 50 -i 0.02 -W 2 10.78.0.2 >$ST/ping.out 2>&1
+rx=$(st_received $ST/ping.out)
+ok $([ $rx -eq 50 ]; echo $?) "50 pings 1 -> 2 after healing: $rx answered"
 st_show 1 >$ST/b1
 ok $([ $(delta 3 TxPackets 1) -ge 50 ]; echo $?) \
     "edge 1 relays through 3 again: $(delta 3 TxPackets 1) packets"

@@ -129,6 +129,13 @@ us_stat() {
 	    sed -n "s/^$1=//p" | grep . || echo 0
 }
 
+# received FILE: the replies in a saved ping summary; ping itself exits
+# 0 once a single echo is answered.
+received() {
+	r=$(sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p' "$1" | tail -n 1)
+	echo "${r:-0}"
+}
+
 go_handshakes() {
 	ip netns exec $NG wg show $IFG latest-handshakes 2>/dev/null |
 	    awk '{ print $2 }'
@@ -156,25 +163,30 @@ flow() {
 start_go -
 start_us -p "$GOPUB" -e $UG:51820 -i
 ip netns exec $NW ping -c 3 -i 0.2 -W 2 $TG > $TMP/ping 2>&1
-rc=$?
+rx=$(received $TMP/ping)
+rc=0
+[ $rx -eq 3 ] || rc=1
 grep -q 'session established (initiator)' $TMP/us.log || rc=1
-ok $rc "our side initiates; ICMP echo through the tunnel gets its reply"
+ok $rc "our side initiates; ICMP echo through the tunnel gets its reply ($rx of 3)"
 stop_all
 
 # 2. wireguard-go initiates; we learn its endpoint from the handshake.
 start_go $UW:51821
 start_us -p "$GOPUB"
 ip netns exec $NG ping -c 3 -i 0.2 -W 2 $TW > $TMP/ping 2>&1
-rc=$?
+rx=$(received $TMP/ping)
+rc=0
+[ $rx -eq 3 ] || rc=1
 grep -q 'session established (responder)' $TMP/us.log || rc=1
-ok $rc "wireguard-go initiates; our side answers and replies to ICMP"
+ok $rc "wireguard-go initiates; our side answers and replies to ICMP ($rx of 3)"
 stop_all
 
 # 3. The same pre-shared key on both sides.
 start_go - $TMP/psk1
 start_us -p "$GOPUB" -e $UG:51820 -P $TMP/psk1 -i
 ip netns exec $NW ping -c 3 -i 0.2 -W 2 $TG > $TMP/ping 2>&1
-ok $? "pre-shared key on both sides: the tunnel works"
+rx=$(received $TMP/ping)
+ok $([ $rx -eq 3 ]; echo $?) "pre-shared key on both sides: the tunnel works ($rx of 3)"
 stop_all
 
 # 4. Mismatched pre-shared keys never complete.
