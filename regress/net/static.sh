@@ -208,6 +208,19 @@ st_ping() {
 	ns_exec "$1" ping -n -q -c 1 -i 0.3 -w "${3:-12}" "$2" >/dev/null 2>&1
 }
 
+# st_until TENTHS COMMAND...: runs COMMAND every 0.1 s until it
+# succeeds or TENTHS tenths of a second have passed; fails if it never
+# did.  For counters: wait until they reach a value, then assert it.
+st_until() {
+	_u_t=$1
+	shift
+	until "$@"; do
+		[ "$_u_t" -gt 0 ] || return 1
+		sleep 0.1
+		_u_t=$((_u_t - 1))
+	done
+}
+
 # st_received FILE: the replies counted in a saved ping summary ("N
 # packets transmitted, M received, ..."); 0 when it has none.  Ping
 # exits 0 once a single echo is answered: count the replies instead.
