@@ -121,10 +121,18 @@ stop_all() {
 # us_stat NAME [local]: a per-peer (or local) counter of wgpeer, from
 # the last counters it printed.
 us_stat() {
-	kill -USR1 $WPPID 2>/dev/null
-	sleep 0.3
 	line=stats
 	[ "${2:-}" = local ] && line=local
+	# Wait (3 s at most) for the two lines USR1 prints, "stats:" then
+	# "local:", to be complete, rather than a fixed time.
+	n0=$(grep -c "^local:" $TMP/us.log)
+	kill -USR1 $WPPID 2>/dev/null
+	i=0
+	until [ "$(grep -c "^local:" $TMP/us.log)" -gt "$n0" ] &&
+	    [ "$(tail -c 1 $TMP/us.log | od -An -tx1 | tr -d ' ')" = 0a ] ||
+	    [ $i -ge 30 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
 	grep "^$line:" $TMP/us.log | tail -1 | tr ' ' '\n' |
 	    sed -n "s/^$1=//p" | grep . || echo 0
 }
