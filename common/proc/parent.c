@@ -167,14 +167,17 @@ parent_dispatch(struct proc_chan *pc, struct imsg *imsg)
 static void __attribute__((__noreturn__))
 parent_child_gone(enum eg_proc p, int status)
 {
-	char	buf[128];
+	char	buf[128], line[256];
 
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		log_info("%s process stopped", proc_names[p]);
 		parent_shutdown(0);
 	}
-	log_warnx("%s process %s", proc_names[p], parent_status_str(status,
-	    buf, sizeof(buf)));
+	/* With the marker of fatal() (log.c): the daemon dies with it. */
+	snprintf(line, sizeof(line), "fatal in %s: %s process %s",
+	    log_procname(), proc_names[p], parent_status_str(status, buf,
+	    sizeof(buf)));
+	log_raw(LOG_CRIT, line);
 	parent_shutdown(1);
 }
 
@@ -182,6 +185,7 @@ parent_child_gone(enum eg_proc p, int status)
 static void
 parent_chan_closed(struct proc_chan *pc)
 {
+	char	line[128];
 	int	status;
 
 	if (par.stopping)
@@ -191,7 +195,9 @@ parent_chan_closed(struct proc_chan *pc)
 		par.pids[pc->peer] = 0;
 		parent_child_gone(pc->peer, status);
 	}
-	log_warnx("%s process closed its channel", proc_names[pc->peer]);
+	snprintf(line, sizeof(line), "fatal in %s: %s process closed its "
+	    "channel", log_procname(), proc_names[pc->peer]);
+	log_raw(LOG_CRIT, line);
 	parent_shutdown(1);
 }
 
