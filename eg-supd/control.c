@@ -113,8 +113,8 @@ control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 		return;
 	switch (imsg->hdr.type) {
 	case IMSG_CONTROLFD:
-		if (imsg->fd == -1)
-			fatalx("IMSG_CONTROLFD without a descriptor");
+		if (imsg->fd == -1 || imsg->datalen != 0)
+			fatalx("IMSG_CONTROLFD: bad message");
 		ctlsrv_init(imsg->fd, ctlsrv_request);
 		break;
 	case IMSG_CTL_RESULT:

@@ -7,6 +7,7 @@
 
 #include "eg-supd.h"
 #include "proc/parent.h"
+#include "supd_imsg.h"
 
 int
 main(int argc, char *argv[])
@@ -22,6 +23,7 @@ main(int argc, char *argv[])
 			[PROC_CONTROL] = supd_control_main,
 		},
 		.ops = &supd_parent_ops,
+		.imsgacl = &supd_imsgacl,
 		.parse = supd_parse,
 	};
 

@@ -1,7 +1,8 @@
 /*
  * eg-supd's own message types and their payloads, between its four
  * processes (common/proc/proc_imsg.h has the framework's and IMSG_CTL_*;
- * doc/architecture.md says who sends which to whom).
+ * supd_imsg.c says who may send which to whom, doc/super-internals.md
+ * describes them).
  */
 #ifndef SUPD_IMSG_H
 #define SUPD_IMSG_H
@@ -31,6 +32,11 @@ enum supd_imsg_type {
 	IMSG_SUPD_DOC,			/* route -> control: a chunk */
 	IMSG_SUPD_DOC_DONE		/* route -> control: int doc */
 };
+
+struct imsgacl;
+
+/* Who may send these to whom (supd_imsg.c). */
+extern const struct imsgacl	supd_imsgacl;
 
 /* IMSG_SUPD_HTTPFD */
 #define SUPD_HTTP_EDGE		1

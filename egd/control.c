@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -94,6 +95,13 @@ out_superparams(const struct edgeapi_superparams *sp)
 	send_or_die(PROC_ENGINE, IMSG_EGD_SUPERPARAMS, sp, sizeof(*sp));
 }
 
+/* The parent dials the EdgeAPI: control has no socket() or connect(). */
+static void
+out_dial(void)
+{
+	send_or_die(PROC_PARENT, IMSG_EGD_APICONN_REQ, NULL, 0);
+}
+
 static void
 check_len(struct proc_chan *pc, struct imsg *imsg, size_t want)
 {
@@ -143,6 +151,7 @@ control_conf(void *arg)
 		.nh = out_nh,
 		.nh_done = out_nh_done,
 		.superparams = out_superparams,
+		.dial = out_dial,
 	};
 	struct event	 probe;
 	struct edge_conf *conf = arg;
@@ -180,6 +189,25 @@ control_conf(void *arg)
 	    ctl.conf->dynroute.supernode.skip_local_ip);
 }
 
+/* A connection to the EdgeAPI, or why there is none. */
+static void
+control_apiconn(struct proc_chan *pc, struct imsg *imsg)
+{
+	int	error;
+
+	check_len(pc, imsg, sizeof(error));
+	memcpy(&error, imsg->data, sizeof(error));
+	if ((imsg->fd == -1) == (error == 0))
+		fatalx("IMSG_EGD_APICONN: a descriptor and an error, or "
+		    "neither");
+	if (client_off(imsg)) {
+		if (imsg->fd != -1)
+			close(imsg->fd);
+		return;
+	}
+	apiclient_connected(imsg->fd, error);
+}
+
 static void
 control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
@@ -189,8 +217,8 @@ control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 		return;
 	switch (imsg->hdr.type) {
 	case IMSG_CONTROLFD:
-		if (imsg->fd == -1)
-			fatalx("IMSG_CONTROLFD without a descriptor");
+		if (imsg->fd == -1 || imsg->datalen != 0)
+			fatalx("IMSG_CONTROLFD: bad message");
 		ctlsrv_init(imsg->fd, ctlsrv_request);
 		break;
 	case IMSG_CTL_RESULT:
@@ -212,6 +240,9 @@ control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 		if (!client_off(imsg) && apiclient_addr(&a) == -1)
 			fatalx("IMSG_EGD_APIADDR: unusable address, Host or "
 			    "prefix");
+		break;
+	case IMSG_EGD_APICONN:
+		control_apiconn(pc, imsg);
 		break;
 	case IMSG_EGD_LOCALADDRS:
 		check_len(pc, imsg, sizeof(struct edgeapi_localaddrs));
@@ -258,7 +289,10 @@ control_main(void)
 		[PROC_ROUTE] = ctlsrv_relay,
 	};
 
-	/* TCP for the EdgeAPI client until the config says static mode. */
+	/*
+	 * SB_CONTROL_HTTP: the EdgeAPI client reads and writes sockets the
+	 * parent dialed, and may narrow to SB_CONTROL in static mode.
+	 */
 	/*
 	 * What would open files inside the sandbox, done before it:
 	 * jansson's hash seed (/dev/urandom) and the time zone that

@@ -1,7 +1,7 @@
 /*
- * The EdgeAPI client: see control_apiclient.h.  One keep-alive connection to the
- * supernode's numeric address (no resolver: the control process's
- * sandbox has no files and no DNS); every request carries X-EG-Auth with
+ * The EdgeAPI client: see control_apiclient.h.  One keep-alive connection
+ * to the supernode, dialed by the parent (control's sandbox has no
+ * socket(), connect(), files or DNS); every request carries X-EG-Auth with
  * a timestamp that only grows, and every answer is opened with the key
  * and checked before anything goes to the other processes.  A fetch that
  * fails is retried after 1 s, 2 s, 4 s ... 30 s, at once when a FETCH
@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include <event2/buffer.h>
 #include <sodium.h>
 
 #include "control_apiclient_int.h"
@@ -57,7 +57,7 @@ int
 ac_can_talk(void)
 {
 	return ac.ready && ac.have_conf && ac.have_key && ac.have_addr &&
-	    ac.conn != NULL;
+	    ac.http != NULL;
 }
 
 void
@@ -110,15 +110,35 @@ drop_connection(void)
 {
 	int	i;
 
-	if (ac.conn == NULL)
+	if (ac.http == NULL)
 		return;
-	evhttp_connection_free(ac.conn);
-	ac.conn = NULL;
+	httpc_free(ac.http);
+	ac.http = NULL;
 	for (i = 0; i < OVLMSG_NSTATES; i++) {
 		ac_req_free(ac.st[i].inflight);
 		ac.st[i].inflight = NULL;
 	}
 	ac_post_abort();
+}
+
+static void
+want_conn(void *arg)
+{
+	if (ac.out.dial == NULL)
+		fatalx("EdgeAPI client: nobody dials its connections");
+	ac.out.dial();
+}
+
+void
+apiclient_connected(int fd, int error)
+{
+	if (ac.http == NULL) {
+		/* The address changed meanwhile: the new one asks anew. */
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	httpc_connected(ac.http, fd, error);
 }
 
 int
@@ -159,14 +179,10 @@ apiclient_addr(const struct egd_apiaddr *a)
 	plen = strlen(ac.addr.prefix);
 	while (plen > 0 && ac.addr.prefix[plen - 1] == '/')
 		ac.addr.prefix[--plen] = '\0';
-	if ((ac.conn = evhttp_connection_base_new(ac.base, NULL, host,
-	    port)) == NULL)
-		fatalx("evhttp_connection_base_new");
-	evhttp_connection_set_timeout(ac.conn, APICLIENT_TIMEOUT_S);
-	evhttp_connection_set_retries(ac.conn, 0);
-	evhttp_connection_set_max_body_size(ac.conn, EDGEAPI_DOC_MAX +
-	    EDGEAPI_SEAL_OVERHEAD);
-	evhttp_connection_set_max_headers_size(ac.conn, 16384);
+	if ((ac.http = httpc_new(ac.base, APICLIENT_TIMEOUT_S,
+	    EDGEAPI_DOC_MAX + EDGEAPI_SEAL_OVERHEAD, want_conn, NULL)) ==
+	    NULL)
+		fatal("EdgeAPI client");
 	ac.have_addr = 1;
 	log_info("EdgeAPI at %s port %u (Host %s, prefix \"%s\")", host, port,
 	    ac.addr.host, ac.addr.prefix);
@@ -203,13 +219,12 @@ next_ts(void)
 	return now;
 }
 
-static void	response_cb(struct evhttp_request *, void *);
+static void	response_cb(int, const uint8_t *, size_t, void *);
 
 struct ac_req *
 ac_send(int kind, const char *pathq, const uint8_t *body, size_t blen)
 {
-	struct evhttp_request	*req;
-	struct evkeyvalq	*h;
+	struct httpc_hdr	 h[3];
 	struct ac_req		*r;
 	char			 auth[128];
 	int			 n;
@@ -223,22 +238,18 @@ ac_send(int kind, const char *pathq, const uint8_t *body, size_t blen)
 	if (n < 0 || (size_t)n >= sizeof(r->pathq) ||
 	    edgeapi_auth_header(auth, sizeof(auth), ac.key, ac.node_id,
 	    body != NULL ? "POST" : "GET", r->pathq, r->ts_ms, body,
-	    blen) == -1 || (req = evhttp_request_new(response_cb, r)) ==
-	    NULL) {
+	    blen) == -1) {
 		ac_req_free(r);
 		return NULL;
 	}
-	h = evhttp_request_get_output_headers(req);
-	evhttp_add_header(h, "Host", ac.addr.host);
-	evhttp_add_header(h, EDGEAPI_AUTH_HEADER, auth);
-	if (body != NULL) {
-		evhttp_add_header(h, "Content-Type", "application/json");
-		evbuffer_add(evhttp_request_get_output_buffer(req), body,
-		    blen);
-	}
-	if (evhttp_make_request(ac.conn, req, body != NULL ?
-	    EVHTTP_REQ_POST : EVHTTP_REQ_GET, r->pathq) == -1) {
-		/* evhttp_make_request() freed req. */
+	h[0].name = "Host";
+	h[0].value = ac.addr.host;
+	h[1].name = EDGEAPI_AUTH_HEADER;
+	h[1].value = auth;
+	h[2].name = "Content-Type";
+	h[2].value = "application/json";
+	if (httpc_request(ac.http, body != NULL ? "POST" : "GET", r->pathq, h,
+	    body != NULL ? 3 : 2, body, blen, response_cb, r) == -1) {
 		ac_req_free(r);
 		return NULL;
 	}
@@ -442,18 +453,10 @@ fetch_done(struct ac_req *r, int status, const uint8_t *body, size_t len)
 }
 
 static void
-response_cb(struct evhttp_request *req, void *arg)
+response_cb(int status, const uint8_t *body, size_t len, void *arg)
 {
 	struct ac_req	*r = arg;
-	struct evbuffer	*in;
-	const uint8_t	*body = NULL;
-	size_t		 len = 0;
-	int		 status = 0;
 
-	if (req != NULL && (status = evhttp_request_get_response_code(req)) !=
-	    0 && (in = evhttp_request_get_input_buffer(req)) != NULL &&
-	    (len = evbuffer_get_length(in)) > 0)
-		body = evbuffer_pullup(in, -1);
 	if (r->kind == AC_POST)
 		ac_post_done(r, status, body, len);
 	else

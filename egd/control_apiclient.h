@@ -3,7 +3,8 @@
  * process in super mode: fetches the state a ServerUpdate named (peers,
  * next-hop table, superparams) and posts the nodeinfo report every
  * HttpPostInterval.  What it learns goes out through struct
- * apiclient_out, so that regress can drive it without the daemon.
+ * apiclient_out, so that regress can drive it without the daemon; its
+ * connections come in from outside too (control_httpc.h).
  */
 #ifndef EGD_APICLIENT_H
 #define EGD_APICLIENT_H
@@ -30,6 +31,11 @@ struct apiclient_out {
 	void	(*nh)(const struct conf_nexthop *, size_t);
 	void	(*nh_done)(const uint8_t hash[EDGEAPI_HASH_LEN]);
 	void	(*superparams)(const struct edgeapi_superparams *);
+	/*
+	 * Requests wait for a connection: ask for one, to be answered
+	 * later (never from inside this call) by apiclient_connected().
+	 */
+	void	(*dial)(void);
 };
 
 void	apiclient_init(struct event_base *, const struct apiclient_out *);
@@ -42,6 +48,8 @@ void	apiclient_localaddrs(const struct edgeapi_localaddrs *);
 /* -1 if the state is not one of enum ovlmsg_state. */
 int	apiclient_fetch(const struct egd_fetch *);
 void	apiclient_pongs(const struct ovlmsg_pong *, size_t n);
+/* The connection dial asked for: a connected socket, or -1 and errno. */
+void	apiclient_connected(int fd, int error);
 void	apiclient_shutdown(void);
 
 /* Regress: post nodeinfo now; how many Pongs wait to be posted. */

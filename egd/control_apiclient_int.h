@@ -7,9 +7,8 @@
 
 #include <event.h>
 
-#include <event2/http.h>
-
 #include "control_apiclient.h"
+#include "control_httpc.h"
 #include "edgeapi/edgeapi_json.h"
 
 #define AC_POST		OVLMSG_NSTATES	/* request kind: the nodeinfo post */
@@ -45,7 +44,7 @@ struct apiclient {
 	uint8_t			 key[EDGEAPI_KEY_LEN];
 	int			 have_addr;
 	struct egd_apiaddr	 addr;
-	struct evhttp_connection *conn;
+	struct httpc		*http;		/* NULL: no address yet */
 	int64_t			 last_ts;
 	struct ac_state		 st[OVLMSG_NSTATES];
 	struct edgeapi_localaddrs	 local;

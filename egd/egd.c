@@ -22,6 +22,7 @@ main(int argc, char *argv[])
 			[PROC_CONTROL] = control_main,
 		},
 		.ops = &egd_parent_ops,
+		.imsgacl = &egd_imsgacl,
 		.parse = egd_parse,
 	};
 

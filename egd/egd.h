@@ -32,6 +32,11 @@ int	egd_super_prepare(const void *cur, const void *next, char *why,
 void	egd_super_reloaded(const struct edge_conf *,
 	    const struct edge_conf *old);
 void	egd_super_dispatch(struct proc_chan *, struct imsg *);
+void	egd_super_shutdown(struct imsg *) __attribute__((__noreturn__));
+/* parent_apidial.c: dials the EdgeAPI for control */
+void	egd_apidial_init(struct proc_chan *, const struct sockaddr_storage *);
+void	egd_apidial_addr(const struct sockaddr_storage *);
+void	egd_apidial_request(struct imsg *);
 #define parent_conf_edge()	((const struct edge_conf *)parent_conf())
 
 /* engine.c */

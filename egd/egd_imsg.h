@@ -1,7 +1,8 @@
 /*
  * egd's own message types and their payloads, between its four
  * processes (common/proc/proc_imsg.h has the framework's and IMSG_CTL_*;
- * doc/architecture.md says who sends which to whom).  The EdgeAPI
+ * egd_imsg.c says who may send which to whom, doc/super-internals.md
+ * describes them).  The EdgeAPI
  * documents that also travel here are in common/edgeapi/edgeapi_json.h.
  */
 #ifndef EGD_IMSG_H
@@ -33,9 +34,16 @@ enum egd_imsg_type {
 	IMSG_EGD_NH_DONE,
 	IMSG_EGD_SUPERPARAMS,		/* control -> engine: superparams */
 	IMSG_EGD_PONGS,			/* engine -> control: Pongs to post */
-	IMSG_EGD_SHUTDOWN		/* engine -> parent: deleted by the
+	IMSG_EGD_SHUTDOWN,		/* engine -> parent: deleted by the
 					   supernode */
+	IMSG_EGD_APICONN_REQ,		/* control -> parent: dial the EdgeAPI */
+	IMSG_EGD_APICONN		/* parent -> control: socket or errno */
 };
+
+struct imsgacl;
+
+/* Who may send these to whom (egd_imsg.c). */
+extern const struct imsgacl	egd_imsgacl;
 
 /* IMSG_EGD_APIADDR: where the EdgeAPI is, resolved by the parent. */
 struct egd_apiaddr {

@@ -254,7 +254,7 @@ egd_dispatch_engine(struct proc_chan *pc, struct imsg *imsg)
 
 	switch (imsg->hdr.type) {
 	case IMSG_EGD_SHUTDOWN:
-		egd_super_dispatch(pc, imsg);
+		egd_super_shutdown(imsg);
 		break;
 	case IMSG_EGD_IFACE_DOWN:
 		if (imsg->datalen != sizeof(dialed))

@@ -1,7 +1,8 @@
 /*
  * What egd's parent does for super mode: the EdgeAPI key (it needs the
  * private key, which control never sees), the EdgeAPI address (control
- * cannot resolve names in its sandbox), the node's local addresses for
+ * cannot resolve names in its sandbox) and the connections to it
+ * (parent_apidial.c: control cannot dial), the node's local addresses for
  * the state report, the supernode's endpoints, learned peers written
  * back (SaveNewPeers), and stopping when the supernode says so.
  */
@@ -212,8 +213,9 @@ send_apikey(const struct edge_conf *conf)
 	return 0;
 }
 
+/* The EdgeAPI's address to control, and to the parent's dialer. */
 static int
-send_apiaddr(const struct edge_conf *conf)
+send_apiaddr(const struct edge_conf *conf, int first)
 {
 	struct egd_apiaddr	a;
 
@@ -222,6 +224,10 @@ send_apiaddr(const struct edge_conf *conf)
 		return -1;
 	proc_compose(&ss.chans[PROC_CONTROL], IMSG_EGD_APIADDR, 0, 0, -1, &a,
 	    sizeof(a));
+	if (first)
+		egd_apidial_init(&ss.chans[PROC_CONTROL], &a.ss);
+	else
+		egd_apidial_addr(&a.ss);
 	return 0;
 }
 
@@ -235,7 +241,7 @@ egd_super_start(const struct edge_conf *conf, struct proc_chan *chans,
 	ss.port = port;
 	strlcpy(ss.ovl_ifname, ovl_ifname != NULL ? ovl_ifname : "",
 	    sizeof(ss.ovl_ifname));
-	if (send_apikey(conf) == -1 || send_apiaddr(conf) == -1)
+	if (send_apikey(conf) == -1 || send_apiaddr(conf, 1) == -1)
 		return -1;
 	egd_super_endpoints(conf);
 	evtimer_set(&ss.ev_local, send_localaddrs, NULL);
@@ -304,7 +310,7 @@ egd_super_reloaded(const struct edge_conf *conf, const struct edge_conf *old)
 	if (api_key_changed(osn, sn))
 		(void)send_apikey(conf);
 	if (strcmp(sn->edge_api_url, osn->edge_api_url) != 0)
-		(void)send_apiaddr(conf);
+		(void)send_apiaddr(conf, 0);
 	egd_super_endpoints(conf);
 	evtimer_del(&ss.ev_local);
 	send_localaddrs(-1, 0, NULL);
@@ -392,12 +398,30 @@ done:
 	ss.nlearned = 0;
 }
 
+/*
+ * The engine heard the supernode tell this edge to stop.  A clean exit:
+ * the supernode meant it, and a service manager should not restart us.
+ */
+void
+egd_super_shutdown(struct imsg *imsg)
+{
+	char	text[OVLMSG_REASON_MAX + 1];
+	size_t	n;
+
+	n = imsg->datalen < sizeof(text) - 1 ? imsg->datalen :
+	    sizeof(text) - 1;
+	memcpy(text, imsg->data, n);
+	text[n] = '\0';
+	log_warnx("stopping: the supernode says: %s",
+	    n ? text : "no reason given");
+	parent_shutdown(0);
+}
+
+/* What control learned from the EdgeAPI, and its connection requests. */
 void
 egd_super_dispatch(struct proc_chan *pc, struct imsg *imsg)
 {
 	struct edgeapi_peer	*p;
-	char		 text[OVLMSG_REASON_MAX + 1];
-	size_t		 n;
 
 	switch (imsg->hdr.type) {
 	case IMSG_EGD_PEER:
@@ -417,14 +441,9 @@ egd_super_dispatch(struct proc_chan *pc, struct imsg *imsg)
 			fatalx("IMSG_EGD_PEERS_DONE: bad length");
 		save_peers(imsg->data);
 		break;
-	case IMSG_EGD_SHUTDOWN:
-		n = imsg->datalen < sizeof(text) - 1 ? imsg->datalen :
-		    sizeof(text) - 1;
-		memcpy(text, imsg->data, n);
-		text[n] = '\0';
-		log_warnx("stopping: the supernode says: %s",
-		    n ? text : "no reason given");
-		parent_shutdown(0);
+	case IMSG_EGD_APICONN_REQ:
+		egd_apidial_request(imsg);
+		break;
 	default:
 		proc_unexpected(pc, imsg);
 	}

@@ -117,6 +117,8 @@ route_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 		rte.incoming.count += n;
 		break;
 	case IMSG_EGD_NH_DONE:
+		if (imsg->datalen != OVLMSG_HASH_LEN)
+			fatalx("IMSG_EGD_NH_DONE: bad length");
 		qsort(rte.incoming.entries, rte.incoming.count,
 		    sizeof(*rte.incoming.entries), cmp_nh);
 		free(rte.super.entries);

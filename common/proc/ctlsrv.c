@@ -315,6 +315,9 @@ ctlsrv_relay(struct proc_chan *pc, struct imsg *imsg)
 			    proc_names[pc->peer]);
 		break;
 	case IMSG_CTL_END:
+		if (imsg->datalen != 0)
+			fatalx("IMSG_CTL_END from %s: bad length",
+			    proc_names[pc->peer]);
 		break;
 	default:
 		proc_unexpected(pc, imsg);

@@ -169,14 +169,17 @@ parent_dispatch(struct proc_chan *pc, struct imsg *imsg)
 static void __attribute__((__noreturn__))
 parent_child_gone(enum eg_proc p, int status)
 {
-	char	buf[128];
+	char	buf[128], line[256];
 
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		log_info("%s process stopped", proc_names[p]);
 		parent_shutdown(0);
 	}
-	log_warnx("%s process %s", proc_names[p], parent_status_str(status,
-	    buf, sizeof(buf)));
+	/* With the marker of fatal() (log.c): the daemon dies with it. */
+	snprintf(line, sizeof(line), "fatal in %s: %s process %s",
+	    log_procname(), proc_names[p], parent_status_str(status, buf,
+	    sizeof(buf)));
+	log_raw(LOG_CRIT, line);
 	parent_shutdown(1);
 }
 
@@ -184,6 +187,7 @@ parent_child_gone(enum eg_proc p, int status)
 static void
 parent_chan_closed(struct proc_chan *pc)
 {
+	char	line[128];
 	int	status;
 
 	if (par.stopping)
@@ -193,7 +197,9 @@ parent_chan_closed(struct proc_chan *pc)
 		par.pids[pc->peer] = 0;
 		parent_child_gone(pc->peer, status);
 	}
-	log_warnx("%s process closed its channel", proc_names[pc->peer]);
+	snprintf(line, sizeof(line), "fatal in %s: %s process closed its "
+	    "channel", log_procname(), proc_names[pc->peer]);
+	log_raw(LOG_CRIT, line);
 	parent_shutdown(1);
 }
 
@@ -239,7 +245,7 @@ parent_shutdown(int failed)
 		unlink(par.sockpath);
 	if (par.conf != NULL)
 		par.ops->free(par.conf);
-	log_info("%s", failed ? "stopped after a process died" : "stopped");
+	log_info("%s", failed ? "stopped after a failure" : "stopped");
 	exit(failed ? 1 : 0);
 }
 
@@ -257,6 +263,13 @@ parent_started(int status, const char *msg, void *arg)
 	log_info("started: %s, config %s", desc, par.conffile);
 }
 
+/* A child sent what it may not: the framework logged it. */
+static void
+parent_refused(void)
+{
+	parent_shutdown(1);
+}
+
 void
 parent_main(const struct parent_ops *ops, const char *conffile,
     const char *sockpath, int noaction)
@@ -266,6 +279,8 @@ parent_main(const struct parent_ops *ops, const char *conffile,
 
 	par.ops = ops;
 	par.conffile = conffile;
+	proc_daemon.self = PROC_PARENT;
+	proc_daemon.refused = parent_refused;
 	par.conf = parent_load(&diags);
 	conf_diags_print(stderr, &diags);
 	if (par.conf == NULL) {
@@ -482,6 +497,7 @@ daemon_run(int argc, char *argv[], const struct daemon_desc *d)
 	proc_daemon.name = d->name;
 	proc_daemon.user = d->user;
 	proc_daemon.chroot = EG_CHROOT_DIR;
+	proc_daemon.acl = d->imsgacl;
 	proc_getopt(argc, argv, &args);
 	if (args.role != NULL) {
 		role = proc_role_byname(args.role);

@@ -65,6 +65,8 @@ struct daemon_desc {
 	const char		*sockpath;
 	void			 (*child_main[PROC_MAX])(void);
 	const struct parent_ops	*ops;
+	/* Who may send the daemon's own messages to whom (imsgacl.h). */
+	const struct imsgacl	*imsgacl;
 	/* parses a config pushed by the parent (conf_parse_*) */
 	void			*(*parse)(const char *name, const char *buf,
 				    size_t len, struct conf_diags *, int flags);

@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "imsgacl.h"
 #include "proc.h"
 #include "proc/proc_imsg.h"
 #include "sandbox.h"
@@ -123,11 +124,37 @@ proc_chan_fd(enum eg_proc self, enum eg_proc peer)
 	return PROC_CHAN_FD_BASE + (peer < self ? (int)peer : (int)peer - 1);
 }
 
+/*
+ * A message this sender may not send to us: one line that says what
+ * and from whom, then the daemon stops, failed.  A child exits and the
+ * parent sees it die; the parent takes the children down itself.
+ */
+static void __attribute__((__noreturn__))
+proc_refuse(struct proc_chan *pc, struct imsg *imsg, const char *name,
+    enum imsgacl_verdict v)
+{
+	const char	*why = v == IMSGACL_UNKNOWN ? "unknown type" :
+			    "not allowed on this channel";
+
+	if (proc_daemon.self != PROC_PARENT)
+		fatalx("message %u (%s) from %s refused: %s", imsg->hdr.type,
+		    name != NULL ? name : "?", proc_names[pc->peer], why);
+	log_warnx("message %u (%s) from %s refused: %s", imsg->hdr.type,
+	    name != NULL ? name : "?", proc_names[pc->peer], why);
+	if (imsg->fd != -1)
+		close(imsg->fd);
+	if (proc_daemon.refused != NULL)
+		proc_daemon.refused();
+	exit(1);
+}
+
 static void
 proc_chan_event(int fd, short event, void *arg)
 {
 	struct proc_chan	*pc = arg;
 	struct imsg		 imsg;
+	enum imsgacl_verdict	 v;
+	const char		*name;
 	ssize_t			 n;
 	int			 r;
 
@@ -155,6 +182,10 @@ proc_chan_event(int fd, short event, void *arg)
 		}
 		if (r == 0)
 			break;
+		v = imsgacl_check(proc_daemon.acl, imsg.hdr.type, pc->peer,
+		    proc_daemon.self, &name);
+		if (v != IMSGACL_OK)
+			proc_refuse(pc, &imsg, name, v);
 		/* The handler owns a passed descriptor. */
 		pc->dispatch(pc, &imsg);
 		imsg_free(&imsg);
@@ -404,6 +435,7 @@ proc_child_start(enum eg_proc self, int policy,
 {
 	int	fds[PROC_MAX], p;
 
+	proc_daemon.self = self;
 	log_procinit(proc_names[self]);
 	proc_child_fds(self, fds);
 
@@ -437,6 +469,38 @@ proc_child_start(enum eg_proc self, int policy,
 	}
 	if (!proc_daemon.debug)
 		proc_log_to_parent(&chans[PROC_PARENT]);
+	proc_test_imsg(chans);
+}
+
+void
+proc_test_imsg(struct proc_chan chans[PROC_MAX])
+{
+	const struct imsgacl_rule	*r;
+	const char			*env = getenv("EG_TEST_IMSG");
+	char				 from[16], to[16], type[64], *end;
+	enum eg_proc			 dst;
+	unsigned long			 t;
+
+	if (env == NULL || sscanf(env, "%15[a-z]:%15[a-z]:%63s", from, to,
+	    type) != 3 || strcmp(from, proc_names[proc_daemon.self]) != 0)
+		return;
+	if (strcmp(to, proc_names[PROC_PARENT]) == 0)
+		dst = PROC_PARENT;
+	else if ((dst = proc_role_byname(to)) == PROC_MAX ||
+	    dst == proc_daemon.self)
+		fatalx("EG_TEST_IMSG: bad receiver %s", to);
+	if ((r = imsgacl_byname(proc_daemon.acl, type)) != NULL)
+		t = r->type;
+	else {
+		errno = 0;
+		t = strtoul(type, &end, 10);
+		if (errno != 0 || *end != '\0' || t > UINT32_MAX)
+			fatalx("EG_TEST_IMSG: bad type %s", type);
+	}
+	log_warnx("EG_TEST_IMSG: sending message %lu (%s) to %s on purpose",
+	    t, type, proc_names[dst]);
+	if (proc_compose(&chans[dst], (uint32_t)t, 0, 0, -1, NULL, 0) == -1)
+		fatal("EG_TEST_IMSG");
 }
 
 void

@@ -52,6 +52,8 @@ struct proc_chan {
 	proc_closed_cb		 closed;	/* EOF, error, bad frame */
 };
 
+struct imsgacl;
+
 /* Set by the daemon before anything else: "egd" or "eg-supd". */
 struct proc_daemon {
 	const char	*name;
@@ -59,6 +61,11 @@ struct proc_daemon {
 	const char	*chroot;	/* empty directory */
 	int		 debug;
 	int		 verbose;
+	enum eg_proc	 self;		/* the process we are */
+	/* Who may send what to whom besides the framework (imsgacl.h). */
+	const struct imsgacl *acl;
+	/* The parent's way to stop the daemon when it refuses a message. */
+	void		(*refused)(void);
 };
 
 extern struct proc_daemon	 proc_daemon;
@@ -104,8 +111,21 @@ void	proc_child_fds(enum eg_proc self, int fds[PROC_MAX]);
 void	proc_child_start(enum eg_proc self, int policy,
 	    struct proc_chan chans[PROC_MAX],
 	    const proc_dispatch_cb dispatch[PROC_MAX]);
-/* A message from a process that has no business sending it. */
+/*
+ * A message from a process that has no business sending it.  The
+ * framework refuses those that imsgacl.h does not allow before any
+ * handler runs; this is for what a handler does not expect in its state.
+ */
 void	proc_unexpected(struct proc_chan *, struct imsg *);
+
+/*
+ * Test hook: EG_TEST_IMSG=sender:receiver:type (type a name from the
+ * message tables, or a number) makes the child named first send an
+ * empty message of that type to the process named second, as soon as
+ * its channels are up, so that regress can check that the receiver
+ * refuses it and the daemon stops.
+ */
+void	proc_test_imsg(struct proc_chan chans[PROC_MAX]);
 
 /*
  * Push a config to a child: YAML text in chunks, then IMSG_RECONF_DONE,

@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -61,11 +63,13 @@ static const int sb_control[] = {
 	-1
 };
 
-/* Also a client (egd's EdgeAPI): until it narrows in static mode. */
+/*
+ * Also a client (egd's EdgeAPI) on sockets the parent dialed: no
+ * socket() or connect() of its own.  Until it narrows in static mode.
+ */
 static const int sb_control_http[] = {
 	SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(getsockopt),
-	SCMP_SYS(setsockopt), SCMP_SYS(shutdown), SCMP_SYS(connect),
-	SCMP_SYS(seccomp),
+	SCMP_SYS(setsockopt), SCMP_SYS(shutdown), SCMP_SYS(seccomp),
 	-1
 };
 
@@ -78,14 +82,13 @@ static const int sb_supd_control[] = {
 static const struct {
 	const char	*name;
 	const int	*extra;
-	int		 tcp_socket;	/* may create TCP sockets */
 } sb_policies[SB_MAX] = {
-	[SB_ENGINE_SETUP] = { "engine-setup", sb_engine_setup, 0 },
-	[SB_ENGINE] = { "engine", sb_engine, 0 },
-	[SB_ROUTE] = { "route", sb_none, 0 },
-	[SB_CONTROL] = { "control", sb_control, 0 },
-	[SB_CONTROL_HTTP] = { "control-http", sb_control_http, 1 },
-	[SB_SUPD_CONTROL] = { "supd-control", sb_supd_control, 0 },
+	[SB_ENGINE_SETUP] = { "engine-setup", sb_engine_setup },
+	[SB_ENGINE] = { "engine", sb_engine },
+	[SB_ROUTE] = { "route", sb_none },
+	[SB_CONTROL] = { "control", sb_control },
+	[SB_CONTROL_HTTP] = { "control-http", sb_control_http },
+	[SB_SUPD_CONTROL] = { "supd-control", sb_supd_control },
 };
 
 static const char	*sb_procname = "";
@@ -168,15 +171,6 @@ sandbox_load(enum sandbox_policy policy)
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
 			    SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
 	}
-	if (rc == 0 && sb_policies[policy].tcp_socket) {
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket),
-		    2, SCMP_A0(SCMP_CMP_EQ, AF_INET),
-		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xff, SOCK_STREAM));
-		if (rc == 0)
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-			    SCMP_SYS(socket), 2, SCMP_A0(SCMP_CMP_EQ, AF_INET6),
-			    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xff, SOCK_STREAM));
-	}
 	if (rc < 0)
 		fatalx("seccomp %s: %s", name, strerror(-rc));
 	if ((rc = seccomp_load(ctx)) < 0)
@@ -255,13 +249,33 @@ sandbox_narrow(enum sandbox_policy policy)
 void
 sandbox_test_violation(const char *procname)
 {
-	const char	*who = getenv("EG_TEST_SANDBOX_VIOLATION");
-	int		 s;
+	const char		*who = getenv("EG_TEST_SANDBOX_VIOLATION");
+	struct sockaddr_in	 sin;
+	size_t			 n = strlen(procname);
+	int			 s;
 
-	if (who == NULL || strcmp(who, procname) != 0)
+	if (who == NULL || strncmp(who, procname, n) != 0)
 		return;
-	log_warnx("EG_TEST_SANDBOX_VIOLATION: calling socket() on purpose");
-	/* No policy allows a UDP socket to be created. */
-	s = socket(AF_INET, SOCK_DGRAM, 0);
-	fatalx("sandbox did not stop socket() (got %d)", s);
+	if (who[n] == '\0') {
+		log_warnx("EG_TEST_SANDBOX_VIOLATION: calling socket() on "
+		    "purpose");
+		/* No policy allows a UDP socket to be created. */
+		s = socket(AF_INET, SOCK_DGRAM, 0);
+		fatalx("sandbox did not stop socket() (got %d)", s);
+	}
+	if (strcmp(who + n, ":tcp") == 0) {
+		log_warnx("EG_TEST_SANDBOX_VIOLATION: calling socket(AF_INET, "
+		    "SOCK_STREAM) on purpose");
+		s = socket(AF_INET, SOCK_STREAM, 0);
+		fatalx("sandbox did not stop socket() (got %d)", s);
+	}
+	if (strcmp(who + n, ":connect") == 0) {
+		log_warnx("EG_TEST_SANDBOX_VIOLATION: calling connect() on "
+		    "purpose");
+		/* The filter acts before the kernel looks at the descriptor. */
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		s = connect(-1, (struct sockaddr *)&sin, sizeof(sin));
+		fatalx("sandbox did not stop connect() (got %d)", s);
+	}
 }

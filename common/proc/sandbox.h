@@ -13,7 +13,7 @@ enum sandbox_policy {
 	SB_ENGINE,		/* engine: UDP and interface I/O only */
 	SB_ROUTE,		/* computation only */
 	SB_CONTROL,		/* accept clients on the control socket */
-	SB_CONTROL_HTTP,	/* also outgoing TCP (EdgeAPI client) */
+	SB_CONTROL_HTTP,	/* also HTTP on sockets the parent dialed */
 	SB_SUPD_CONTROL,	/* accept on control and HTTP sockets */
 	SB_MAX
 };
@@ -31,7 +31,8 @@ void	sandbox_narrow(enum sandbox_policy);
  * Test hook: when the environment names this process (e.g.
  * EG_TEST_SANDBOX_VIOLATION=engine), make a system call the policy
  * forbids, so regress can check that the kernel kills the process and
- * the daemon goes down as a whole.
+ * the daemon goes down as a whole.  "control:tcp" and "control:connect"
+ * try a TCP socket() and a connect() instead.
  */
 void	sandbox_test_violation(const char *procname);
 

@@ -190,13 +190,27 @@ log_cat(enum log_cat c, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * A fatal error's line holds the fixed marker "fatal in PROC: " in place
+ * of the usual "PROC: ", so that a daemon's death can be found in its
+ * log (egd(8) and eg-supd(8), DIAGNOSTICS).
+ */
 static void __attribute__((__noreturn__))
 vfatal(int with_errno, const char *fmt, va_list ap)
 {
-	if (with_errno)
-		vlog_errno(LOG_CRIT, fmt, ap);
+	extern char	*__progname;
+	char		 msg[2048], line[2100];
+	int		 saved_errno = errno;
+
+	if (fmt != NULL)
+		vsnprintf(msg, sizeof(msg), fmt, ap);
 	else
-		vlog(LOG_CRIT, fmt, ap);
+		msg[0] = '\0';
+	snprintf(line, sizeof(line), "fatal in %s: %s%s%s",
+	    log_proc[0] != '\0' ? log_proc : __progname, msg,
+	    with_errno && fmt != NULL ? ": " : "",
+	    with_errno ? strerror(saved_errno) : "");
+	log_raw(LOG_CRIT, line);
 	exit(1);
 }
 

@@ -74,6 +74,24 @@ gone() {	# gone PID...: none of them exists any more
 	return 0
 }
 
+# wait_kids MAXTENTHS PID N: until PID has N children or more, confined
+# (chrooted to /var/empty), their pids in $KIDS.
+wait_kids() {
+	_i=0
+	while [ $_i -lt "$1" ]; do
+		KIDS=$(children $2)
+		_c=0
+		for _k in $KIDS; do
+			[ "$(readlink /proc/$_k/root)" = /var/empty ] &&
+			    _c=$((_c + 1))
+		done
+		[ $_c -ge $3 ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
 wait_gone() {	# wait_gone MAXTENTHS PID...
 	_n=$1
 	shift
@@ -89,8 +107,7 @@ write_edge $T/edge.conf 1
 start_daemon $EGD $T/edge.conf $T/egd.sock $T/egd.log
 PARENT=$DPID
 check "egd starts and creates its control socket" wait_socket $T/egd.sock
-sleep 0.3
-KIDS=$(children $PARENT)
+wait_kids 50 $PARENT 3
 echo $KIDS >>$T/pids
 ok $([ $(echo $KIDS | wc -w) -eq 3 ]; echo $?) "egd runs as four processes"
 
@@ -203,11 +220,38 @@ for role in engine route control; do
 	ok $([ $rc -eq 1 ]; echo $?) "$role violation: egd exits with status 1 (got $rc)"
 	ok $(grep -q "$role process killed by signal 31.*sandbox violation" \
 	    $T/v-$role.log; echo $?) "$role violation: reason logged"
-	sleep 0.2
-	left=$(pgrep -f "egd -P" | while read p; do
-		grep -q "^PPid:[[:space:]]*$P$" /proc/$p/status 2>/dev/null && echo $p; done)
+	left_of() {	# the processes of egd $1 still there
+		pgrep -f "egd -P" | while read p; do
+			grep -q "^PPid:[[:space:]]*$1$" /proc/$p/status \
+			    2>/dev/null && echo $p
+		done
+	}
+	_i=0
+	while [ -n "$(left_of $P)" ] && [ $_i -lt 30 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	left=$(left_of $P)
 	ok $([ -z "$left" ] && [ ! -e $T/v-$role.sock ]; echo $?) \
 	    "$role violation: no process or socket left"
+done
+
+# In super mode control talks HTTP on sockets the parent dialed for it:
+# its policy has no TCP socket() and no connect() for its whole life.
+sed -e 's/IType: .*/IType: dummy/' -e 's/^ListenPort: .*/ListenPort: 0/' \
+    $TOP/regress/testdata/etherguard-go/example_config/super_mode/EgNet_edge001.yaml \
+    >$T/super-edge.conf
+chmod 600 $T/super-edge.conf
+for call in tcp connect; do
+	start_daemon $EGD $T/super-edge.conf $T/s-$call.sock $T/s-$call.log \
+	    EG_TEST_SANDBOX_VIOLATION=control:$call
+	P=$DPID
+	wait $P 2>/dev/null
+	rc=$?
+	ok $([ $rc -eq 1 ] && grep -q "calling.*$call\|calling socket(AF_INET, SOCK_STREAM)" \
+	    $T/s-$call.log; echo $?) "super mode, control's $call: egd exits with status 1 (got $rc)"
+	ok $(grep -q "control process killed by signal 31.*sandbox violation" \
+	    $T/s-$call.log; echo $?) "super mode: control may not $call"
 done
 
 # eg-supd has the same processes and controls, on EtherGuard-Go's
@@ -219,8 +263,8 @@ chmod 600 $T/super.conf
 start_daemon $SUPD $T/super.conf $T/supd.sock $T/supd.log
 SP=$DPID
 check "eg-supd starts" wait_socket $T/supd.sock
-sleep 0.3
-SKIDS=$(children $SP)
+wait_kids 50 $SP 3
+SKIDS=$KIDS
 echo $SKIDS >>$T/pids
 STITLES=$( (title $SP; for k in $SKIDS; do title $k; done) | sort | tr '\n' ,)
 ok $([ "$STITLES" = "eg-supd: control,eg-supd: engine,eg-supd: parent,eg-supd: route," ]; echo $?) \

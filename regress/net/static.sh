@@ -106,7 +106,9 @@ st_wait() {	# st_wait I [TENTHS]: node I's control socket (5 s)
 	[ -S $ST/s$1.sock ]
 }
 
-st_stop() {	# st_stop I: stops node I's egd and waits until it is gone
+# st_stop I: stops node I's egd and waits until it is gone; its exit
+# status goes to $ST/exitI for st_healthy (a SIGKILL after 5 s shows).
+st_stop() {
 	_p=$(cat $ST/pid$1 2>/dev/null) || return 0
 	kill -TERM "$_p" 2>/dev/null
 	_n=50
@@ -115,7 +117,52 @@ st_stop() {	# st_stop I: stops node I's egd and waits until it is gone
 		_n=$((_n - 1))
 	done
 	kill -KILL "$_p" 2>/dev/null
-	rm -f $ST/pid$1 $ST/s$1.sock
+	st_reap "$1"
+	rm -f $ST/s$1.sock
+}
+
+# st_reap I: the exit status of node I's daemon, gone by itself or
+# stopped, into $ST/exitI; forgets its pid.
+st_reap() {
+	_p=$(cat $ST/pid$1 2>/dev/null) || return 0
+	wait "$_p" 2>/dev/null
+	echo "$_p $?" >>$ST/exit$1
+	rm -f $ST/pid$1
+}
+
+# st_alive I: node I's daemon (I = S: the supernode) still runs, as
+# neither an exited process nor a zombie.
+st_alive() {
+	_p=$(cat $ST/pid$1 2>/dev/null) || return 1
+	case $(ps -o stat= -p "$_p" 2>/dev/null) in
+	''|Z*)	return 1 ;;
+	esac
+}
+
+# st_healthy I: no daemon of node I (S: the supernode) died.  Its log
+# exists and has no fatal error: fatal() and fatalx() log "fatal in
+# PROC:", and the parent the same when a child dies (egd(8),
+# DIAGNOSTICS); every one st_stop or st_reap saw exited 0; the one
+# started last, unless stopped, still runs.  Prints why not.
+st_healthy() {
+	if [ ! -e $ST/log$1 ]; then
+		echo "no log"
+		return 1
+	fi
+	if grep -q 'fatal\|killed by signal' $ST/log$1; then
+		echo "$(grep -m 1 'fatal\|killed by signal' $ST/log$1)"
+		return 1
+	fi
+	if [ -e $ST/exit$1 ] && ! awk '$2 != 0 { exit 1 }' $ST/exit$1; then
+		echo "exit status $(awk '$2 != 0 { print $2; exit }' \
+		    $ST/exit$1)"
+		return 1
+	fi
+	if [ -e $ST/pid$1 ] && ! st_alive $1; then
+		echo "not running any more"
+		return 1
+	fi
+	echo "alive or stopped cleanly"
 }
 
 st_show() {	# st_show I: egctl -j show peers of node I (a hung engine fails)
@@ -159,6 +206,27 @@ st_engine() {	# st_engine I: pid of node I's engine process
 # session may first need a handshake, and one that collided its retry).
 st_ping() {
 	ns_exec "$1" ping -n -q -c 1 -i 0.3 -w "${3:-12}" "$2" >/dev/null 2>&1
+}
+
+# st_until TENTHS COMMAND...: runs COMMAND every 0.1 s until it
+# succeeds or TENTHS tenths of a second have passed; fails if it never
+# did.  For counters: wait until they reach a value, then assert it.
+st_until() {
+	_u_t=$1
+	shift
+	until "$@"; do
+		[ "$_u_t" -gt 0 ] || return 1
+		sleep 0.1
+		_u_t=$((_u_t - 1))
+	done
+}
+
+# st_received FILE: the replies counted in a saved ping summary ("N
+# packets transmitted, M received, ..."); 0 when it has none.  Ping
+# exits 0 once a single echo is answered: count the replies instead.
+st_received() {
+	_r=$(sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p' "$1" | tail -n 1)
+	echo "${_r:-0}"
 }
 
 # st_wait_line FILE STRING [TENTHS]: until FILE holds the line STRING.

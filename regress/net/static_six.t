@@ -111,14 +111,15 @@ BURST=50
 for try in 1 2 3; do
 	for i in $(seq 1 $N); do st_show $i >$ST/a.$i; done
 	ns_exec 1 ping -n -q -c $BURST -i 0.01 -W 2 10.77.0.6 >$ST/burst 2>&1
-	rc=$?
+	rx=$(st_received $ST/burst)
 	for i in $(seq 1 $N); do st_show $i >$ST/b.$i; done
 	quiet="$(moved 3)$(moved 5)"
 	# A WireGuard keepalive now and then is not a path: try again.
 	[ -z "$quiet" ] && break
 	diag "try $try: nodes 3/5 moved: $quiet"
 done
-ok $rc "a burst of $BURST pings 1 -> 6"
+ok $([ $rx -eq $BURST ]; echo $?) \
+    "a burst of $BURST pings 1 -> 6, lossless links: $rx answered"
 ok $([ -z "$quiet" ]; echo $?) "nodes 3 and 5 carried none of it"
 d() {	# d I PEER FIELD: how much node I's counter moved
 	echo $(($(st_pf $ST/b.$1 $2 $3) - $(st_pf $ST/a.$1 $2 $3)))
@@ -148,7 +149,13 @@ msg() {	# msg S: the payload node S broadcasts, as hex
 for s in $(seq 1 $N); do
 	echo "$(msg $s)" | ns_exec $s "$IFPEER" -e udp-connect 10.77.0.255:7777
 done
-sleep 1
+heard_all() {	# every listener has heard the N - 1 other broadcasts
+	for _h in $(seq 1 $N); do
+		[ "$(wc -l <$ST/heard.$_h)" -ge $((N - 1)) ] || return 1
+	done
+}
+st_until 100 heard_all
+sleep 0.2	# room for a duplicate to show
 for i in $(seq 1 $N); do
 	kill $(cat $ST/lpid.$i) 2>/dev/null
 	wait $(cat $ST/lpid.$i) 2>/dev/null
@@ -185,17 +192,19 @@ for try in 1 2; do
 	for i in 1 2 4 6; do st_show $i >$ST/a.$i; done
 	ns_exec 1 ping -n -q -c $LOOPN -i 0.05 -W 1 10.77.0.6 >/dev/null 2>&1
 	rc=$?
-	sleep 0.3
-	for i in 1 2 4 6; do st_show $i >$ST/b.$i; done
-	ttl4=$(($(st_drop $ST/b.4 "ttl expired") - $(st_drop $ST/a.4 "ttl expired")))
-	ttl2=$(($(st_drop $ST/b.2 "ttl expired") - $(st_drop $ST/a.2 "ttl expired")))
-	in4=$(d 4 2 RxPackets)
-	in2=$(d 2 4 RxPackets)
-	from1=$(d 2 1 RxPackets)
-	to6=$(d 4 6 TxPackets)
 	want="$LOOPN 0 $((LOOPN * TTL / 2)) $((LOOPN * (TTL / 2 - 1))) $LOOPN 0"
-	got="$ttl4 $ttl2 $in4 $in2 $from1 $to6"
-	[ "$got" = "$want" ] && break
+	loop_counts() {	# the counters since a.I, in $got; are they $want?
+		for i in 1 2 4 6; do st_show $i >$ST/b.$i; done
+		ttl4=$(($(st_drop $ST/b.4 "ttl expired") - $(st_drop $ST/a.4 "ttl expired")))
+		ttl2=$(($(st_drop $ST/b.2 "ttl expired") - $(st_drop $ST/a.2 "ttl expired")))
+		in4=$(d 4 2 RxPackets)
+		in2=$(d 2 4 RxPackets)
+		from1=$(d 2 1 RxPackets)
+		to6=$(d 4 6 TxPackets)
+		got="$ttl4 $ttl2 $in4 $in2 $from1 $to6"
+		[ "$got" = "$want" ]
+	}
+	st_until 30 loop_counts && break
 	diag "try $try: ttl4 ttl2 in4 in2 from1 to6: want $want, got $got"
 done
 ok $([ $rc -ne 0 ]; echo $?) "pings 1 -> 6 are lost in the loop"
@@ -215,18 +224,20 @@ ok $? "reload node 2: 6 via 1"
 st_show 1 >$ST/a.1
 st_show 2 >$ST/a.2
 ns_exec 1 ping -n -q -c $LOOPN -i 0.05 -W 1 10.77.0.6 >/dev/null 2>&1
-sleep 0.3
-st_show 1 >$ST/b.1
-st_show 2 >$ST/b.2
-looped=$(($(st_drop $ST/b.1 looped) - $(st_drop $ST/a.1 looped)))
+looped_reach() {	# node 1's looped drops and 2 -> 1 reach $LOOPN
+	st_show 1 >$ST/b.1 && st_show 2 >$ST/b.2 &&
+	    looped=$(($(st_drop $ST/b.1 looped) - $(st_drop $ST/a.1 looped))) &&
+	    [ $looped -ge $LOOPN ] && [ $(d 2 1 TxPackets) -ge $LOOPN ]
+}
+st_until 30 looped_reach
 ok $([ $looped -eq $LOOPN ] && [ $(d 2 1 TxPackets) -eq $LOOPN ]; echo $?) \
     "node 1 drops its own $LOOPN frames as looped ($looped; 2->1 $(d 2 1 TxPackets))"
 
 for i in $(seq 1 $N); do
-	if grep -q 'fatal\|killed by signal' $ST/log$i; then
-		diag "node $i: $(cat $ST/log$i)"
-		ok 1 "node $i log has no fatal error"
-	fi
+	why=$(st_healthy $i)
+	rc=$?
+	ok $rc "node $i log has no fatal error, no death ($why)"
+	[ $rc -eq 0 ] || diag "node $i: $(cat $ST/log$i)"
 done
 netsim_stop
 ok $? "nothing left behind"

@@ -67,8 +67,9 @@ sp_wait_hop 1 3 3
 ok $? "egctl on A: C's next hop is C"
 
 st_show 1 >$ST/a1
-ns_exec 1 ping -n -q -c 50 -i 0.02 -W 2 10.78.0.3 >/dev/null 2>&1
-ok $? "50 pings A -> C"
+ns_exec 1 ping -n -q -c 50 -i 0.02 -W 2 10.78.0.3 >$ST/ping.out 2>&1
+rx=$(st_received $ST/ping.out)
+ok $([ $rx -eq 50 ]; echo $?) "50 pings A -> C, lossless links: $rx answered"
 st_show 1 >$ST/b1
 delta() {	# delta PEER FIELD: the growth of a counter on edge 1
 	echo $(($(st_pf $ST/b1 $1 $2) - $(st_pf $ST/a1 $1 $2)))
@@ -98,14 +99,16 @@ sp_wait_hop 1 3 2
 ok $? "egctl on A: C's next hop is B"
 
 st_show 1 >$ST/a1
-ns_exec 1 ping -n -q -c 50 -i 0.02 -W 2 10.78.0.3 >/dev/null 2>&1
-ok $? "50 pings A -> C"
+ns_exec 1 ping -n -q -c 50 -i 0.02 -W 2 10.78.0.3 >$ST/ping.out 2>&1
+rx=$(st_received $ST/ping.out)
+ok $([ $rx -eq 50 ]; echo $?) "50 pings A -> C, lossless links: $rx answered"
 st_show 1 >$ST/b1
 ok $([ $(delta 2 TxPackets) -ge 50 ] && [ $(delta 3 TxPackets) -lt 15 ]
     echo $?) "A sends to B: $(delta 2 TxPackets), to C: $(delta 3 TxPackets)"
 
 for _i in 1 2 3 S; do
-	kill -0 $(cat $ST/pid$_i) 2>/dev/null || diag "daemon $_i exited"
+	why=$(st_healthy $_i)
+	ok $? "daemon $_i: still running, no fatal error in its log ($why)"
 	st_stop $_i
 done
 netsim_stop

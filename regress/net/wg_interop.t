@@ -121,12 +121,27 @@ stop_all() {
 # us_stat NAME [local]: a per-peer (or local) counter of wgpeer, from
 # the last counters it printed.
 us_stat() {
-	kill -USR1 $WPPID 2>/dev/null
-	sleep 0.3
 	line=stats
 	[ "${2:-}" = local ] && line=local
+	# Wait (3 s at most) for the two lines USR1 prints, "stats:" then
+	# "local:", to be complete, rather than a fixed time.
+	n0=$(grep -c "^local:" $TMP/us.log)
+	kill -USR1 $WPPID 2>/dev/null
+	i=0
+	until [ "$(grep -c "^local:" $TMP/us.log)" -gt "$n0" ] &&
+	    [ "$(tail -c 1 $TMP/us.log | od -An -tx1 | tr -d ' ')" = 0a ] ||
+	    [ $i -ge 30 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
 	grep "^$line:" $TMP/us.log | tail -1 | tr ' ' '\n' |
 	    sed -n "s/^$1=//p" | grep . || echo 0
+}
+
+# received FILE: the replies in a saved ping summary; ping itself exits
+# 0 once a single echo is answered.
+received() {
+	r=$(sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p' "$1" | tail -n 1)
+	echo "${r:-0}"
 }
 
 go_handshakes() {
@@ -156,25 +171,30 @@ flow() {
 start_go -
 start_us -p "$GOPUB" -e $UG:51820 -i
 ip netns exec $NW ping -c 3 -i 0.2 -W 2 $TG > $TMP/ping 2>&1
-rc=$?
+rx=$(received $TMP/ping)
+rc=0
+[ $rx -eq 3 ] || rc=1
 grep -q 'session established (initiator)' $TMP/us.log || rc=1
-ok $rc "our side initiates; ICMP echo through the tunnel gets its reply"
+ok $rc "our side initiates; ICMP echo through the tunnel gets its reply ($rx of 3)"
 stop_all
 
 # 2. wireguard-go initiates; we learn its endpoint from the handshake.
 start_go $UW:51821
 start_us -p "$GOPUB"
 ip netns exec $NG ping -c 3 -i 0.2 -W 2 $TW > $TMP/ping 2>&1
-rc=$?
+rx=$(received $TMP/ping)
+rc=0
+[ $rx -eq 3 ] || rc=1
 grep -q 'session established (responder)' $TMP/us.log || rc=1
-ok $rc "wireguard-go initiates; our side answers and replies to ICMP"
+ok $rc "wireguard-go initiates; our side answers and replies to ICMP ($rx of 3)"
 stop_all
 
 # 3. The same pre-shared key on both sides.
 start_go - $TMP/psk1
 start_us -p "$GOPUB" -e $UG:51820 -P $TMP/psk1 -i
 ip netns exec $NW ping -c 3 -i 0.2 -W 2 $TG > $TMP/ping 2>&1
-ok $? "pre-shared key on both sides: the tunnel works"
+rx=$(received $TMP/ping)
+ok $([ $rx -eq 3 ]; echo $?) "pre-shared key on both sides: the tunnel works ($rx of 3)"
 stop_all
 
 # 4. Mismatched pre-shared keys never complete.

@@ -18,10 +18,12 @@ expect="1 pub $prefix-n1 - 10.99.0.1 10.99.0.1
 3 sym $prefix-n3 $prefix-r3 10.99.0.3 10.99.3.2"
 [ "$out" = "$expect" ]
 ok $? "nodes lists id, kind, namespaces and addresses"
+missing=
 for ns in $prefix-n1 $prefix-n2 $prefix-r2 $prefix-n3 $prefix-r3; do
-	ip netns list | grep -q "^$ns\\b" || break
+	ip netns list | grep -q "^$ns\\b" || missing="$missing $ns"
 done
-ok $? "every namespace nodes names exists"
+ok $([ -z "$missing" ]; echo $?) \
+    "every namespace nodes names exists${missing:+ (missing:$missing)}"
 
 [ "$(netsim show | wc -l)" = 6 ] &&
     netsim show 2 3 | grep -qx '2 3 delay=0.000000 jitter=0.000000 loss=0.000000 limit=5000 state=up'

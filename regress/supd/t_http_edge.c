@@ -66,8 +66,73 @@ got_superparams(const struct edgeapi_superparams *sp)
 	got.nsp++;
 }
 
+/*
+ * The parent's part: dial the supernode and hand the client the socket,
+ * later, as IMSG_EGD_APICONN would.  The sandboxed child has no
+ * socket() or connect(): it gets the one socket dialed before it
+ * entered the sandbox, and nothing after that.
+ */
+static int	dial_port;
+static int	dial_sandboxed, dial_ready = -1;
+static int	dial_count;
+
+struct dialed {
+	int	fd;
+	int	error;
+};
+
+static void
+dial_deliver(int unused, short ev, void *arg)
+{
+	struct dialed	*d = arg;
+
+	apiclient_connected(d->fd, d->error);
+	free(d);
+}
+
+static int
+dial_tcp(int p, int *errorp)
+{
+	struct sockaddr_in	sin;
+	int			s;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)p);
+	if ((s = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		bail("socket");
+	if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		*errorp = errno;
+		close(s);
+		return -1;
+	}
+	*errorp = 0;
+	return s;
+}
+
+static void
+client_dial(void)
+{
+	struct timeval	 tv = { 0, 0 };
+	struct dialed	*d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		bail("calloc");
+	dial_count++;
+	if (dial_sandboxed) {
+		d->fd = dial_ready;
+		d->error = d->fd == -1 ? EAGAIN : 0;
+		dial_ready = -1;
+	} else
+		d->fd = dial_tcp(dial_port, &d->error);
+	if (event_base_once(base, -1, EV_TIMEOUT, dial_deliver, d, &tv) == -1)
+		bail("event_base_once");
+}
+
 static const struct apiclient_out client_out = {
-	got_peer, got_peers_done, got_nh, got_nh_done, got_superparams
+	got_peer, got_peers_done, got_nh, got_nh_done, got_superparams,
+	client_dial
 };
 
 /* Runs the loop until *flag >= want or `secs` pass; 1 if reached. */
@@ -88,6 +153,7 @@ client_start_addr(int p)
 	struct egd_apiaddr	a;
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&a.ss;
 
+	dial_port = p;
 	memset(&a, 0, sizeof(a));
 	sin->sin_family = AF_INET;
 	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -149,10 +215,15 @@ catch_sigsys(void)
 static void
 child_client(const uint8_t *hash)
 {
+	int	error;
+
 	event_reinit(base);
 	catch_sigsys();
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		_exit(2);
+	if ((dial_ready = dial_tcp(port, &error)) == -1)
+		_exit(5);
+	dial_sandboxed = 1;
 	sandbox_narrow(SB_CONTROL_HTTP);
 	memset(&got, 0, sizeof(got));
 	client_start(2, port);

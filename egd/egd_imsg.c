@@ -1,0 +1,40 @@
+/*
+ * Which of egd's processes may send which of its messages to which
+ * (common/proc/imsgacl.h); the framework refuses anything else.
+ */
+#include <sys/types.h>
+
+#include "egd_imsg.h"
+#include "proc/imsgacl.h"
+
+#define C(from, to)	IMSGACL_CHAN(PROC_##from, PROC_##to)
+
+static const struct imsgacl_rule egd_rules[] = {
+	/* descriptors and what the engine needs from root */
+	IMSGACL_RULE(IMSG_EGD_UDP, C(PARENT, ENGINE)),
+	IMSGACL_RULE(IMSG_EGD_IFACE, C(PARENT, ENGINE)),
+	IMSGACL_RULE(IMSG_EGD_IFACE_FD, C(PARENT, ENGINE)),
+	IMSGACL_RULE(IMSG_EGD_IFACE_CONN, C(PARENT, ENGINE)),
+	IMSGACL_RULE(IMSG_EGD_IFACE_DOWN, C(ENGINE, PARENT)),
+
+	/* super mode: the EdgeAPI client in control */
+	IMSGACL_RULE(IMSG_EGD_APIKEY, C(PARENT, CONTROL)),
+	IMSGACL_RULE(IMSG_EGD_APIADDR, C(PARENT, CONTROL)),
+	IMSGACL_RULE(IMSG_EGD_LOCALADDRS, C(PARENT, CONTROL)),
+	IMSGACL_RULE(IMSG_EGD_APICONN_REQ, C(CONTROL, PARENT)),
+	IMSGACL_RULE(IMSG_EGD_APICONN, C(PARENT, CONTROL)),
+	IMSGACL_RULE(IMSG_EGD_FETCH, C(ENGINE, CONTROL)),
+	IMSGACL_RULE(IMSG_EGD_PONGS, C(ENGINE, CONTROL)),
+	IMSGACL_RULE(IMSG_EGD_PEER, C(CONTROL, ENGINE) | C(CONTROL, PARENT)),
+	IMSGACL_RULE(IMSG_EGD_PEERS_DONE, C(CONTROL, ENGINE) |
+	    C(CONTROL, PARENT)),
+	IMSGACL_RULE(IMSG_EGD_NH, C(CONTROL, ENGINE) | C(CONTROL, ROUTE)),
+	IMSGACL_RULE(IMSG_EGD_NH_DONE, C(CONTROL, ENGINE) | C(CONTROL, ROUTE)),
+	IMSGACL_RULE(IMSG_EGD_SUPERPARAMS, C(CONTROL, ENGINE)),
+	/* Only the engine hears the supernode's ServerUpdate. */
+	IMSGACL_RULE(IMSG_EGD_SHUTDOWN, C(ENGINE, PARENT)),
+};
+
+const struct imsgacl egd_imsgacl = {
+	egd_rules, sizeof(egd_rules) / sizeof(egd_rules[0])
+};
