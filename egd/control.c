@@ -123,8 +123,8 @@ client_off(struct imsg *imsg)
 }
 
 /*
- * Once control gave up TCP (static mode), nothing can give it back: a
- * reload into super mode needs a new process.
+ * Once control narrowed its sandbox for static mode, nothing widens it
+ * again: back into super mode needs a new process.
  */
 static int
 control_check(const void *arg, char *why, size_t len)
@@ -133,9 +133,9 @@ control_check(const void *arg, char *why, size_t len)
 
 	if (conf->dynroute.supernode.use_supernode && ctl.narrowed) {
 		snprintf(why, len, "DynamicRoute.SuperNode.UseSuperNode: egd "
-		    "started in static mode cannot switch to super mode "
-		    "(its control process gave up network access); restart "
-		    "egd");
+		    "in static mode cannot switch to super mode (its control "
+		    "process gave up network access when static mode "
+		    "began); restart egd");
 		return -1;
 	}
 	return 0;
