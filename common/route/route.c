@@ -23,7 +23,7 @@ params_valid(const struct route_params *p)
 	    isfinite(p->timeout_check_interval) &&
 	    p->timeout_check_interval >= 0 &&
 	    isfinite(p->recalculate_cooldown) &&
-	    p->recalculate_cooldown >= 0 && p->threads >= 0;
+	    p->recalculate_cooldown >= 0;
 }
 
 void
@@ -38,7 +38,6 @@ route_params_from_conf(struct route_params *p, const struct conf_graph *g,
 	p->damping_filter_radius = damping_filter_radius;
 	p->timeout_check_interval = g->timeout_check_interval;
 	p->recalculate_cooldown = g->recalculate_cooldown;
-	p->threads = 1;
 }
 
 struct route *
@@ -60,7 +59,6 @@ route_new(const struct route_params *p)
 		return NULL;
 	}
 	memset(rt->idx, 0xff, 65536 * sizeof(*rt->idx));
-	fw_set_threads(rt->fw, p->threads);
 	rt->last_compute = -HUGE_VAL;
 	rt->next_check = -HUGE_VAL;
 	rt->pending_force = 1;
@@ -99,7 +97,6 @@ route_set_params(struct route *rt, const struct route_params *p)
 		rt->static_news = p->static_mode;
 	}
 	rt->p = *p;
-	fw_set_threads(rt->fw, p->threads);
 	return 0;
 }
 

@@ -73,7 +73,6 @@ struct route_params {
 	int	 damping_filter_radius;		/* 0..ROUTE_RADIUS_MAX */
 	double	 timeout_check_interval;	/* s, >= 0 */
 	double	 recalculate_cooldown;		/* s, >= 0 */
-	int	 threads;			/* computing: 1 or 2 */
 };
 
 /* route_poll() and route_compute() result bits */
