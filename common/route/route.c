@@ -411,11 +411,34 @@ route_link_dirty(struct route *rt, struct route_link *l)
 }
 
 int
+route_link_take(struct route *rt, struct route_link *l, uint16_t src,
+    uint16_t dst, double ms, double ttl, double now)
+{
+	double	 eff;
+
+	ms = fmax(-ROUTE_LAT_MAX_MS, fmin(ms, ROUTE_LAT_MAX_MS));
+	if (route_link_push(l, ms, rt->p.damping_filter_radius,
+	    rt->p.damping_resistance) == -1)
+		return -1;
+	l->seen = now;
+	l->ttl = ttl;
+	l->counts.taken++;
+	rt->counts.taken++;
+	route_link_dirty(rt, l);
+	eff = route_link_latency(rt, src, dst);
+	if (eff == HUGE_VAL)
+		return 0;
+	if (!l->used_live || route_jitter_exceeds(l->used_ms, eff,
+	    rt->p.jitter_tolerance, rt->p.jitter_tolerance_multiplier))
+		rt->pending_lat = 1;
+	return 0;
+}
+
+int
 route_sample(struct route *rt, uint16_t src, uint16_t dst, double ms,
     double ttl, double now)
 {
 	struct route_link	*l;
-	double			 eff;
 
 	if (src == dst || isnan(ms) || !(ttl > 0) || isnan(now)) {
 		errno = EINVAL;
@@ -428,20 +451,7 @@ route_sample(struct route *rt, uint16_t src, uint16_t dst, double ms,
 	}
 	if ((l = route_link_add(&rt->links, src, dst)) == NULL)
 		return -1;
-	ms = fmax(-ROUTE_LAT_MAX_MS, fmin(ms, ROUTE_LAT_MAX_MS));
-	if (route_link_push(l, ms, rt->p.damping_filter_radius,
-	    rt->p.damping_resistance) == -1)
-		return -1;
-	l->seen = now;
-	l->ttl = ttl;
-	route_link_dirty(rt, l);
-	eff = route_link_latency(rt, src, dst);
-	if (eff == HUGE_VAL)
-		return 0;
-	if (!l->used_live || route_jitter_exceeds(l->used_ms, eff,
-	    rt->p.jitter_tolerance, rt->p.jitter_tolerance_multiplier))
-		rt->pending_lat = 1;
-	return 0;
+	return route_link_take(rt, l, src, dst, ms, ttl, now);
 }
 
 /* Links past their time to live; returns how many expired. */
