@@ -54,23 +54,23 @@
  * more than once (eg-supd gets it over UDP and again, later, in the
  * edge's EdgeAPI report).  route_sample_seq() takes each measurement
  * once and never lets an older one refresh a link.  Per link it holds
- * the sequence number and the measurement time of the newest sample
- * taken, and compares a new sample's number with it in serial number
- * arithmetic (RFC 1982: the 32-bit number may wrap):
- *   - the same number: a duplicate;
- *   - a later one: taken, unless it was measured more than
- *     ROUTE_SEQ_SKEW seconds before the held sample (a late copy from
- *     before src restarted): stale;
- *   - an earlier one: stale, unless it was measured more than
- *     ROUTE_SEQ_SKEW seconds after the held sample: src restarted and
- *     counts from 1 again, so it is taken and its numbers rule from
- *     there on.
+ * the number and the measurement time of the newest sample taken, and
+ * which of the ROUTE_SEQ_WINDOW numbers before it were taken; numbers
+ * compare in serial number arithmetic (RFC 1982: the 32-bit number may
+ * wrap).  A new sample with
+ *   - the same number as the newest: a duplicate, however late;
+ *   - a later number: taken, unless it was measured more than
+ *     ROUTE_SEQ_SKEW seconds before the newest (a late copy from before
+ *     src restarted): stale;
+ *   - an earlier number: taken if it was measured more than
+ *     ROUTE_SEQ_SKEW seconds after the newest (src restarted and counts
+ *     from 1 again; its numbers rule from there on), else a duplicate
+ *     if that number was taken, else stale.
  * ROUTE_SEQ_SKEW bounds how differently two paths time one measurement
  * (the EdgeAPI report's transit against the Pong's).  A restarted src
  * loses only the samples it measured within ROUTE_SEQ_SKEW of its last
- * one before the restart, and one numbered as the held sample (however
- * late a copy comes, the same number is never taken twice).  An expired
- * link forgets its number.
+ * one before the restart, and one numbered as that one.  An expired
+ * link forgets its numbers.
  */
 #ifndef EG_ROUTE_H
 #define EG_ROUTE_H
@@ -87,7 +87,8 @@
 #define ROUTE_LAT_MAX_MS	1e7	/* |latency| and manual values clamp */
 #define ROUTE_COST_MAX_MS	1e7	/* AdditionalCost clamp */
 #define ROUTE_RADIUS_MAX	32	/* DampingFilterRadius */
-#define ROUTE_SEQ_SKEW		2.0	/* s, see route_sample_seq() */
+#define ROUTE_SEQ_SKEW		5.0	/* s, see route_sample_seq() */
+#define ROUTE_SEQ_WINDOW	63	/* numbers before the newest held */
 
 struct route_params {
 	int	 static_mode;

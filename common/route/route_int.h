@@ -31,6 +31,7 @@ struct route_link {
 	/* route_seq.c: the newest sequenced sample taken, and counts */
 	uint8_t		 has_seq;
 	uint32_t	 seq;
+	uint64_t	 seqwin;	/* bit i: seq - i was taken */
 	double		 measured;
 	struct route_sample_counts counts;
 };

@@ -21,7 +21,8 @@ seq_later(uint32_t a, uint32_t b)
 static int
 seq_verdict(const struct route_link *l, uint32_t seq, double measured)
 {
-	double	 dt;
+	uint32_t	 back = l->seq - seq;
+	double		 dt;
 
 	if (!l->has_seq)
 		return ROUTE_SAMPLE_TAKEN;
@@ -31,7 +32,27 @@ seq_verdict(const struct route_link *l, uint32_t seq, double measured)
 	if (seq_later(l->seq, seq))
 		return dt < -ROUTE_SEQ_SKEW ? ROUTE_SAMPLE_STALE :
 		    ROUTE_SAMPLE_TAKEN;
-	return dt > ROUTE_SEQ_SKEW ? ROUTE_SAMPLE_TAKEN : ROUTE_SAMPLE_STALE;
+	/* A restart first: its low numbers may have been taken before. */
+	if (dt > ROUTE_SEQ_SKEW)
+		return ROUTE_SAMPLE_TAKEN;
+	if (back <= ROUTE_SEQ_WINDOW && (l->seqwin >> back & 1))
+		return ROUTE_SAMPLE_DUPLICATE;
+	return ROUTE_SAMPLE_STALE;
+}
+
+/* Sample seq was taken: it is the newest now, or a restart's first. */
+static void
+seq_taken(struct route_link *l, uint32_t seq, double measured)
+{
+	uint32_t	 ahead = seq - l->seq;
+
+	if (l->has_seq && seq_later(l->seq, seq) && ahead <= ROUTE_SEQ_WINDOW)
+		l->seqwin = l->seqwin << ahead | 1;
+	else
+		l->seqwin = 1;
+	l->has_seq = 1;
+	l->seq = seq;
+	l->measured = measured;
 }
 
 int
@@ -67,9 +88,7 @@ route_sample_seq(struct route *rt, uint16_t src, uint16_t dst, uint32_t seq,
 	}
 	if (route_link_take(rt, l, src, dst, ms, ttl, now) == -1)
 		return -1;
-	l->has_seq = 1;
-	l->seq = seq;
-	l->measured = measured;
+	seq_taken(l, seq, measured);
 	return v;
 }
 

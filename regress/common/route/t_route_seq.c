@@ -3,7 +3,7 @@
  * a copy of a sample already taken is a duplicate, an older one is
  * stale and refreshes nothing, the sequence number may wrap, and a
  * restarted edge's low numbers are taken once they are measured clearly
- * later than the last sample held.
+ * later than the last sample held, even those it had used before.
  */
 #include <math.h>
 #include <stdio.h>
@@ -74,12 +74,15 @@ test_duplicate(void)
 	ok(route_sample_seq(rt, 1, 2, 2, 20, 30, 40, 40) ==
 	    ROUTE_SAMPLE_DUPLICATE, "the same number however late: a "
 	    "duplicate");
+	ok(route_sample_seq(rt, 1, 2, 1, 10, 10, 0.3, 21) ==
+	    ROUTE_SAMPLE_DUPLICATE, "the copy of the sample before: a "
+	    "duplicate");
 	l = link12(rt, 21);
 	route_sample_counts(rt, &c);
 	ok(l.lat_ms == 15 && l.seq == 2 && l.expires_s == 25 &&
-	    counts_are(&l.counts, 2, 2, 0) && counts_are(&c, 2, 2, 0),
+	    counts_are(&l.counts, 2, 3, 0) && counts_are(&c, 2, 3, 0),
 	    "the copies count once: latency 15, lifetime from the first "
-	    "copy, 2 taken and 2 duplicates (%g, %g s, %llu/%llu/%llu)",
+	    "copy, 2 taken and 3 duplicates (%g, %g s, %llu/%llu/%llu)",
 	    l.lat_ms, l.expires_s, (unsigned long long)l.counts.taken,
 	    (unsigned long long)l.counts.duplicate,
 	    (unsigned long long)l.counts.stale);
@@ -96,12 +99,14 @@ test_stale(void)
 	struct route_link_info	 l;
 	int			 f;
 
-	route_sample_seq(rt, 1, 2, 7, 10, 10, 0, 0);
+	route_sample_seq(rt, 1, 2, 6, 10, 10, 0, 0);
+	/* Seq 7's Pong is lost over UDP; seq 8's arrives. */
 	route_sample_seq(rt, 1, 2, 8, 12, 10, 16, 16);
 	route_poll(rt, 16);
-	/* seq 7's copy comes late, with a lifetime that would reach 40. */
-	ok(route_sample_seq(rt, 1, 2, 7, 99, 24, 0.2, 16.5) ==
-	    ROUTE_SAMPLE_STALE, "an earlier number measured earlier: stale");
+	/* Seq 7 comes late in a report, with a lifetime reaching 40. */
+	ok(route_sample_seq(rt, 1, 2, 7, 99, 24, 8.2, 16.5) ==
+	    ROUTE_SAMPLE_STALE, "an earlier number never taken, measured "
+	    "earlier: stale");
 	l = link12(rt, 16.5);
 	ok(l.lat_ms == 12 && l.seq == 8 && l.expires_s == 9.5,
 	    "the stale sample changed neither latency nor lifetime "
@@ -117,22 +122,49 @@ test_stale(void)
 }
 
 static void
+test_window(void)
+{
+	struct route		*rt = engine(0);
+	uint32_t		 s;
+
+	for (s = 100; s <= 200; s++)
+		route_sample_seq(rt, 1, 2, s, 1, 1000, s * 0.01, s * 0.01);
+	ok(route_sample_seq(rt, 1, 2, 200 - ROUTE_SEQ_WINDOW, 1, 1000, 1, 2)
+	    == ROUTE_SAMPLE_DUPLICATE, "ROUTE_SEQ_WINDOW (%d) numbers back: "
+	    "still known as taken", ROUTE_SEQ_WINDOW);
+	ok(route_sample_seq(rt, 1, 2, 199 - ROUTE_SEQ_WINDOW, 1, 1000, 1, 2)
+	    == ROUTE_SAMPLE_STALE, "one more: stale");
+	route_sample_seq(rt, 1, 2, 230, 1, 1000, 2.3, 2.3);
+	ok(route_sample_seq(rt, 1, 2, 200, 1, 1000, 2, 2.4) ==
+	    ROUTE_SAMPLE_DUPLICATE && route_sample_seq(rt, 1, 2, 215, 1, 1000,
+	    2.15, 2.4) == ROUTE_SAMPLE_STALE, "after a jump of 30: 200 is "
+	    "a duplicate, 215 (never sent) stale");
+	route_sample_seq(rt, 1, 2, 300, 1, 1000, 3, 3);
+	ok(route_sample_seq(rt, 1, 2, 230, 1, 1000, 2.3, 3.1) ==
+	    ROUTE_SAMPLE_STALE, "after a jump of 70: 230 is out of the "
+	    "window, stale");
+	route_free(rt);
+}
+
+static void
 test_wrap(void)
 {
 	struct route		*rt = engine(0);
 	struct route_sample_counts c;
 
-	ok(route_sample_seq(rt, 1, 2, 0xfffffffeU, 1, 30, 0, 0) == 0 &&
-	    route_sample_seq(rt, 1, 2, 0xffffffffU, 2, 30, 1, 1) == 0 &&
+	ok(route_sample_seq(rt, 1, 2, 0xfffffffdU, 1, 30, 0, 0) == 0 &&
+	    route_sample_seq(rt, 1, 2, 0xfffffffeU, 2, 30, 1, 1) == 0 &&
 	    route_sample_seq(rt, 1, 2, 0, 3, 30, 2, 2) == 0 &&
 	    route_sample_seq(rt, 1, 2, 1, 4, 30, 3, 3) == 0,
-	    "the number wraps: 0xfffffffe, 0xffffffff, 0, 1 all taken");
-	ok(route_sample_seq(rt, 1, 2, 0xffffffffU, 2, 28, 1, 3.5) ==
-	    ROUTE_SAMPLE_STALE, "0xffffffff after 1: stale");
+	    "the number wraps: 0xfffffffd, 0xfffffffe, 0, 1 all taken");
+	ok(route_sample_seq(rt, 1, 2, 0xffffffffU, 2, 28, 1.5, 3.5) ==
+	    ROUTE_SAMPLE_STALE, "0xffffffff (lost) after 1: stale");
+	ok(route_sample_seq(rt, 1, 2, 0xfffffffeU, 2, 28, 1, 3.5) ==
+	    ROUTE_SAMPLE_DUPLICATE, "0xfffffffe again after 1: a duplicate");
 	ok(route_edge(rt, 1, 2) == 4, "latency of seq 1 (%g)",
 	    route_edge(rt, 1, 2));
 	route_sample_counts(rt, &c);
-	ok(counts_are(&c, 4, 0, 1), "counts: 4 taken, 1 stale");
+	ok(counts_are(&c, 4, 1, 1), "counts: 4 taken, 1 duplicate, 1 stale");
 	route_free(rt);
 }
 
@@ -161,6 +193,26 @@ test_restart(void)
 	route_free(rt);
 }
 
+/* An edge that ran for a few Pings only reuses numbers already taken. */
+static void
+test_restart_young(void)
+{
+	struct route	*rt = engine(0);
+	uint32_t	 s;
+
+	for (s = 1; s <= 10; s++)
+		route_sample_seq(rt, 1, 2, s, 10, 60, s, s);
+	ok(route_sample_seq(rt, 1, 2, 1, 20, 60, 10 + ROUTE_SEQ_SKEW + 1,
+	    10 + ROUTE_SEQ_SKEW + 1) == ROUTE_SAMPLE_TAKEN &&
+	    route_sample_seq(rt, 1, 2, 2, 21, 60, 10 + ROUTE_SEQ_SKEW + 2,
+	    10 + ROUTE_SEQ_SKEW + 2) == ROUTE_SAMPLE_TAKEN &&
+	    route_edge(rt, 1, 2) == 21, "restarted after seq 10: its seq 1 "
+	    "and 2, measured more than ROUTE_SEQ_SKEW later, are taken");
+	ok(route_sample_seq(rt, 1, 2, 9, 10, 50, 9, 10 + ROUTE_SEQ_SKEW + 3)
+	    == ROUTE_SAMPLE_STALE, "and the old run's seq 9, late: stale");
+	route_free(rt);
+}
+
 static void
 test_bad(void)
 {
@@ -181,8 +233,10 @@ main(void)
 {
 	test_duplicate();
 	test_stale();
+	test_window();
 	test_wrap();
 	test_restart();
+	test_restart_young();
 	test_bad();
 	return tap_done();
 }
