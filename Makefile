@@ -30,7 +30,7 @@ CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	   -Wno-unused-parameter -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
 	   -fPIE -Icommon -I. $(PKG_CFLAGS)
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
-LDLIBS	+= $(PKG_LIBS) -lm -lpthread
+LDLIBS	+= $(PKG_LIBS) -lm
 
 B	= build
 
