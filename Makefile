@@ -30,7 +30,7 @@ CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	   -Wno-unused-parameter -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
 	   -fPIE -Icommon -I. $(PKG_CFLAGS)
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
-LDLIBS	+= $(PKG_LIBS) -lm -lpthread
+LDLIBS	+= $(PKG_LIBS) -lm
 
 B	= build
 
@@ -175,6 +175,7 @@ FUZZ_WITH_fuzz_config		= $(call subsrcs,config util)
 FUZZ_WITH_fuzz_edgeapi		= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_edgeapi_json	= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_gso		= egd/engine_gso.c $(call subsrcs,util)
+FUZZ_WITH_fuzz_httpc		= egd/control_httpc.c $(call subsrcs,util)
 FUZZ_WITH_fuzz_ifio		= egd/engine_gso.c $(call subsrcs,util)
 FUZZ_WITH_fuzz_manage_parse	= eg-supd/control_manage_parse.c \
 				  eg-supd/control_manage_form.c \

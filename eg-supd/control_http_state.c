@@ -563,6 +563,9 @@ hstate_nodeinfo(struct hnode *n, const struct edgeapi_nodeinfo *ni,
 		memset(&s, 0, sizeof(s));
 		s.src = p->src;
 		s.dst = p->dst;
+		s.reporter = n->node_id;
+		s.seq = p->seq;
+		s.age_s = ni->pong_age_s[i];
 		s.latency_ms = p->latency_ms;
 		s.lifetime_s = p->lifetime_s;
 		s.additional_cost = p->additional_cost;

@@ -278,6 +278,9 @@ edge_pong(struct sedge *e, const uint8_t *p, size_t len)
 	memset(&s, 0, sizeof(s));
 	s.src = pong.src;
 	s.dst = pong.dst;
+	s.reporter = e->node_id;
+	s.seq = pong.seq;
+	s.age_s = 0;
 	s.latency_ms = pong.latency_ms;
 	s.lifetime_s = pong.lifetime_s;
 	s.additional_cost = pong.additional_cost;

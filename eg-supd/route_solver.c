@@ -3,7 +3,8 @@
  * (Pongs, through the engine or the EdgeAPI) go into the route engine
  * (common/route/route.h); what it computes goes to control as two JSON
  * documents: the next-hop table the edges fetch, and the supernode's
- * state for manage/super/state.
+ * state for manage/super/state.  Each Pong usually comes both ways: the
+ * route engine takes it once, by its origin and number.
  */
 #include <sys/types.h>
 
@@ -365,16 +366,36 @@ route_configure(void *arg)
 }
 
 static void
-route_sample_imsg(struct imsg *imsg)
+route_sample_imsg(struct proc_chan *pc, struct imsg *imsg)
 {
 	const struct conf_super_peer	*p;
 	struct supd_sample		 s;
+	double				 now = now_s();
+	int				 v;
 
 	if (imsg->datalen != sizeof(s))
-		fatalx("IMSG_SUPD_SAMPLE: bad length");
+		fatalx("IMSG_SUPD_SAMPLE from %s: bad length",
+		    proc_names[pc->peer]);
 	memcpy(&s, imsg->data, sizeof(s));
+	/* Both senders take only the links into the edge reporting. */
+	if (s.reporter != s.dst || !isfinite(s.age_s) || s.age_s < 0)
+		fatalx("IMSG_SUPD_SAMPLE from %s: %u -> %u reported by %u, "
+		    "age %g", proc_names[pc->peer], s.src, s.dst, s.reporter,
+		    s.age_s);
 	if ((p = conf_peer(s.dst)) == NULL || conf_peer(s.src) == NULL)
 		return;
+	v = route_sample_seq(rte.rt, s.src, s.dst, s.seq, s.latency_ms,
+	    s.lifetime_s, now - s.age_s, now);
+	if (v == -1) {
+		log_debug("sample %u -> %u refused", s.src, s.dst);
+		return;
+	}
+	if (v != ROUTE_SAMPLE_TAKEN) {
+		log_cat(LOGC_CONTROL, "sample %u -> %u seq %u from %s: %s",
+		    s.src, s.dst, s.seq, proc_names[pc->peer],
+		    v == ROUTE_SAMPLE_DUPLICATE ? "duplicate" : "stale");
+		return;
+	}
 	/* The Pong's sender reports its own AdditionalCost. */
 	if (isfinite(s.additional_cost) && s.additional_cost >= 0 &&
 	    s.additional_cost != rte.edge_cost[s.dst]) {
@@ -382,9 +403,6 @@ route_sample_imsg(struct imsg *imsg)
 		route_node_cost(rte.rt, s.dst, route_resolve_cost(
 		    p->additional_cost, s.additional_cost));
 	}
-	if (route_sample(rte.rt, s.src, s.dst, s.latency_ms, s.lifetime_s,
-	    now_s()) == -1)
-		log_debug("sample %u -> %u refused", s.src, s.dst);
 	rte.state_dirty = 1;
 	route_run();
 }
@@ -428,6 +446,48 @@ route_show(struct proc_chan *pc, uint32_t client)
 		fatal("show routes");
 }
 
+/* The measured links, then the sample counts of all links. */
+static void
+route_show_links(struct proc_chan *pc, uint32_t client)
+{
+	struct route_link_info	*info = NULL;
+	struct route_sample_counts c;
+	struct ctl_link		 l;
+	size_t			 i, n = 0;
+
+	memset(&c, 0, sizeof(c));
+	if (rte.rt != NULL) {
+		if (route_links(rte.rt, now_s(), &info, &n) == -1)
+			fatal("show links");
+		route_sample_counts(rte.rt, &c);
+	}
+	for (i = 0; i < n; i++) {
+		memset(&l, 0, sizeof(l));
+		l.src = info[i].src;
+		l.dst = info[i].dst;
+		l.flags = info[i].live ? CTLL_LIVE : 0;
+		l.seq = info[i].seq;
+		l.latency_ms = info[i].live ? info[i].lat_ms : NAN;
+		l.age_s = info[i].age_s;
+		l.expires_s = info[i].expires_s;
+		l.taken = info[i].counts.taken;
+		l.duplicate = info[i].counts.duplicate;
+		l.stale = info[i].counts.stale;
+		if (proc_compose(pc, IMSG_CTL_LINK, client, 0, -1, &l,
+		    sizeof(l)) == -1)
+			fatal("show links");
+	}
+	free(info);
+	ctl_counter_compose(pc, client, CTLC_COUNTER, "samples taken",
+	    c.taken);
+	ctl_counter_compose(pc, client, CTLC_DROP, "sample taken already "
+	    "(duplicate)", c.duplicate);
+	ctl_counter_compose(pc, client, CTLC_DROP, "sample older than the "
+	    "link's (stale)", c.stale);
+	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
+		fatal("show links");
+}
+
 static void
 route_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
@@ -440,7 +500,7 @@ route_dispatch_engine(struct proc_chan *pc, struct imsg *imsg)
 {
 	switch (imsg->hdr.type) {
 	case IMSG_SUPD_SAMPLE:
-		route_sample_imsg(imsg);
+		route_sample_imsg(pc, imsg);
 		break;
 	case IMSG_SUPD_ONLINE:
 		route_online_imsg(imsg);
@@ -458,9 +518,12 @@ route_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 		/* The supernode has no row of its own: always the table. */
 		route_show(pc, imsg->hdr.peerid);
 		break;
+	case IMSG_CTL_SHOW_LINKS:
+		route_show_links(pc, imsg->hdr.peerid);
+		break;
 	case IMSG_SUPD_SAMPLE:
 		/* Pongs posted to the EdgeAPI. */
-		route_sample_imsg(imsg);
+		route_sample_imsg(pc, imsg);
 		break;
 	default:
 		proc_unexpected(pc, imsg);

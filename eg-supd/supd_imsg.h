@@ -104,10 +104,18 @@ struct supd_hash {
 	uint8_t		hash[OVLMSG_HASH_LEN];
 };
 
+/*
+ * One Pong, from the engine (over UDP) or from control (in a nodeinfo
+ * report): the same Pong may come both ways, told apart by its origin.
+ */
 struct supd_sample {
 	uint16_t	src;
 	uint16_t	dst;
-	uint32_t	reserved;
+	uint16_t	reporter;		/* the edge it came from */
+	uint16_t	reserved;
+	uint32_t	seq;			/* of the Ping measured */
+	uint32_t	reserved2;
+	double		age_s;			/* since it was measured */
 	double		latency_ms;
 	double		lifetime_s;
 	double		additional_cost;	/* reported by the edge dst */

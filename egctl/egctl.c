@@ -23,6 +23,7 @@ enum action {
 	SHOW_PEERS,
 	SHOW_ROUTES,
 	SHOW_ROUTES_ALL,
+	SHOW_LINKS,
 	RELOAD,
 	SOLVE
 };
@@ -39,6 +40,7 @@ static const struct command {
 	{ { "show", "peers" }, SHOW_PEERS, 0 },
 	{ { "show", "routes" }, SHOW_ROUTES, 0 },
 	{ { "show", "routes", "all" }, SHOW_ROUTES_ALL, 0 },
+	{ { "show", "links" }, SHOW_LINKS, 0 },
 	{ { "reload" }, RELOAD, 0 },
 	{ { "solve" }, SOLVE, 1 },
 };
@@ -52,6 +54,7 @@ usage(void)
 	    "commands:\n"
 	    "\tshow peers\n"
 	    "\tshow routes [all]\n"
+	    "\tshow links\n"
 	    "\treload\n"
 	    "\tsolve file\n", __progname);
 	exit(1);
@@ -118,6 +121,7 @@ ctl_run(struct imsgbuf *ib, const struct output *out, enum action action,
 	struct imsg	 imsg;
 	struct ctl_peer	 peer;
 	struct ctl_route route;
+	struct ctl_link	 link;
 	struct ctl_counter counter;
 	const char	*msg;
 	size_t		 len;
@@ -131,6 +135,9 @@ ctl_run(struct imsgbuf *ib, const struct output *out, enum action action,
 	case SHOW_ROUTES:
 	case SHOW_ROUTES_ALL:
 		out->routes_begin(action == SHOW_ROUTES_ALL);
+		break;
+	case SHOW_LINKS:
+		out->links_begin();
 		break;
 	default:
 		break;
@@ -159,6 +166,12 @@ ctl_run(struct imsgbuf *ib, const struct output *out, enum action action,
 					errx(1, "%s: bad route record", path);
 				memcpy(&route, imsg.data, sizeof(route));
 				out->route(&route);
+				break;
+			case IMSG_CTL_LINK:
+				if (imsg.datalen != sizeof(link))
+					errx(1, "%s: bad link record", path);
+				memcpy(&link, imsg.data, sizeof(link));
+				out->link(&link);
 				break;
 			case IMSG_CTL_COUNTER:
 				if (imsg.datalen != sizeof(counter))
@@ -191,6 +204,9 @@ ctl_run(struct imsgbuf *ib, const struct output *out, enum action action,
 	case SHOW_ROUTES:
 	case SHOW_ROUTES_ALL:
 		out->routes_end();
+		break;
+	case SHOW_LINKS:
+		out->links_end();
 		break;
 	default:
 		break;
@@ -240,6 +256,9 @@ main(int argc, char *argv[])
 		all = cmd->action == SHOW_ROUTES_ALL;
 		rv = imsg_compose(&ib, IMSG_CTL_SHOW_ROUTES, 0, 0, -1, &all,
 		    sizeof(all));
+		break;
+	case SHOW_LINKS:
+		rv = imsg_compose(&ib, IMSG_CTL_SHOW_LINKS, 0, 0, -1, NULL, 0);
 		break;
 	case RELOAD:
 		rv = imsg_compose(&ib, IMSG_CTL_RELOAD, 0, 0, -1, NULL, 0);

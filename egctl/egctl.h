@@ -15,6 +15,9 @@ struct output {
 	void	(*routes_begin)(int all);
 	void	(*route)(const struct ctl_route *);
 	void	(*routes_end)(void);
+	void	(*links_begin)(void);
+	void	(*link)(const struct ctl_link *);
+	void	(*links_end)(void);
 	void	(*result)(int status, const char *msg, size_t len);
 };
 

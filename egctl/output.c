@@ -137,6 +137,42 @@ text_route(const struct ctl_route *r)
 }
 
 static void
+text_links_begin(void)
+{
+	text_ndrops = 0;
+	printf("%-6s %-6s %-12s %-8s %-8s %-10s %-8s %-9s %s\n", "SRC",
+	    "DST", "LATENCY", "AGE", "EXPIRES", "SEQ", "TAKEN", "DUPLICATE",
+	    "STALE");
+}
+
+static void
+fmt_s(char *buf, size_t len, double s)
+{
+	if (isnan(s))
+		strlcpy(buf, "-", len);
+	else
+		snprintf(buf, len, "%.1fs", s);
+}
+
+static void
+text_link(const struct ctl_link *l)
+{
+	char	lat[32], age[32], exp[32], seq[16];
+
+	fmt_ms(lat, sizeof(lat), l->latency_ms);
+	fmt_s(age, sizeof(age), l->age_s);
+	fmt_s(exp, sizeof(exp), l->expires_s);
+	if (isnan(l->age_s))
+		strlcpy(seq, "-", sizeof(seq));
+	else
+		snprintf(seq, sizeof(seq), "%u", l->seq);
+	printf("%-6u %-6u %-12s %-8s %-8s %-10s %-8llu %-9llu %llu\n",
+	    l->src, l->dst, lat, age, exp, seq,
+	    (unsigned long long)l->taken, (unsigned long long)l->duplicate,
+	    (unsigned long long)l->stale);
+}
+
+static void
 text_result(int status, const char *msg, size_t len)
 {
 	FILE	*fp = status == 0 ? stdout : stderr;
@@ -152,5 +188,8 @@ const struct output output_text = {
 	.routes_begin = text_routes_begin,
 	.route = text_route,
 	.routes_end = text_nothing,
+	.links_begin = text_links_begin,
+	.link = text_link,
+	.links_end = text_nothing,
 	.result = text_result,
 };

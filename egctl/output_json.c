@@ -143,6 +143,55 @@ json_route(const struct ctl_route *r)
 }
 
 static void
+json_links_begin(void)
+{
+	json_peers_begin();
+}
+
+static json_t *
+json_s(double s)
+{
+	return isnan(s) ? json_null() : json_real(s);
+}
+
+static void
+json_link(const struct ctl_link *l)
+{
+	json_t	*o;
+
+	if ((o = json_object()) == NULL)
+		errx(1, "out of memory");
+	json_set(o, "Src", json_integer(l->src));
+	json_set(o, "Dst", json_integer(l->dst));
+	json_set(o, "Live", json_boolean(l->flags & CTLL_LIVE));
+	json_set(o, "LatencyMs", json_ms(l->latency_ms));
+	json_set(o, "AgeS", json_s(l->age_s));
+	json_set(o, "ExpiresS", json_s(l->expires_s));
+	json_set(o, "Seq", isnan(l->age_s) ? json_null() :
+	    json_integer(l->seq));
+	json_set(o, "Taken", json_integer(l->taken));
+	json_set(o, "Duplicate", json_integer(l->duplicate));
+	json_set(o, "Stale", json_integer(l->stale));
+	if (json_array_append_new(json_list, o) == -1)
+		errx(1, "out of memory");
+}
+
+/* {"Links": [...], "Dropped": {"reason": n, ...}, "Counters": {...}} */
+static void
+json_links_end(void)
+{
+	json_t	*doc;
+
+	if ((doc = json_object()) == NULL)
+		errx(1, "out of memory");
+	json_set(doc, "Links", json_list);
+	json_set(doc, "Dropped", json_drops);
+	json_set(doc, "Counters", json_counters);
+	json_dump(doc);
+	json_list = json_counters = json_drops = NULL;
+}
+
+static void
 json_result(int status, const char *msg, size_t len)
 {
 	json_t	*o;
@@ -162,5 +211,8 @@ const struct output output_json = {
 	.routes_begin = json_routes_begin,
 	.route = json_route,
 	.routes_end = json_end,
+	.links_begin = json_links_begin,
+	.link = json_link,
+	.links_end = json_links_end,
 	.result = json_result,
 };

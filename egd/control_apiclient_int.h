@@ -50,6 +50,8 @@ struct apiclient {
 	struct edgeapi_localaddrs	 local;
 	struct ovlmsg_pong	 pongs[EDGEAPI_MAX_PONGS]; /* oldest first */
 	double			 pong_void[EDGEAPI_MAX_PONGS]; /* mono s */
+	double			 pong_at[EDGEAPI_MAX_PONGS];	/* measured */
+	double			 pong_age_s[EDGEAPI_MAX_PONGS]; /* reported */
 	size_t			 npongs;
 	struct ac_req		*post;
 	double			 post_interval;	/* s */

@@ -7,7 +7,9 @@
  * releases every Pong it covered.  A Pong carries what is left of its
  * lifetime when it is posted, and one whose lifetime ran out while it
  * waited is not posted at all: a link cut just after its last Pong
- * must not live on at the supernode for HttpPostInterval longer.
+ * must not live on at the supernode for HttpPostInterval longer.  It
+ * also carries its Ping's number and its age, by which the supernode
+ * knows it from the copy that came over UDP.
  */
 #include <sys/types.h>
 
@@ -39,6 +41,8 @@ pongs_shift(size_t n)
 	    sizeof(ac.pongs[0]));
 	memmove(ac.pong_void, ac.pong_void + n, (ac.npongs - n) *
 	    sizeof(ac.pong_void[0]));
+	memmove(ac.pong_at, ac.pong_at + n, (ac.npongs - n) *
+	    sizeof(ac.pong_at[0]));
 	ac.npongs -= n;
 	if (ac.post != NULL)
 		ac.post->upto = ac.post->upto > n ? ac.post->upto - n : 0;
@@ -62,6 +66,8 @@ apiclient_pongs(const struct ovlmsg_pong *p, size_t n)
 			log_cat(LOGC_CONTROL, "EdgeAPI: %zu Pongs not yet "
 			    "reported dropped", drop);
 		}
+		/* The engine passes Pongs on within a quarter second. */
+		ac.pong_at[ac.npongs] = now;
 		ac.pong_void[ac.npongs] = now + p[i].lifetime_s;
 		ac.pongs[ac.npongs++] = p[i];
 	}
@@ -109,6 +115,8 @@ build_report(size_t *lenp, size_t *npongs)
 			continue;
 		ac.pongs[k] = ac.pongs[i];
 		ac.pongs[k].lifetime_s = ac.pong_void[i] - now;
+		ac.pong_age_s[k] = now - ac.pong_at[i];
+		ac.pong_at[k] = ac.pong_at[i];
 		ac.pong_void[k++] = ac.pong_void[i];
 	}
 	if (k < ac.npongs)
@@ -120,6 +128,7 @@ build_report(size_t *lenp, size_t *npongs)
 		ni.local = ac.local;
 	for (;;) {
 		ni.pongs = ac.pongs + (ac.npongs - n);
+		ni.pong_age_s = ac.pong_age_s + (ac.npongs - n);
 		ni.npongs = n;
 		if ((doc = edgeapi_nodeinfo_build(&ni, lenp)) == NULL)
 			return NULL;

@@ -131,6 +131,12 @@ route_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 		memcpy(&all, imsg->data, sizeof(all));
 		route_show(pc, imsg->hdr.peerid, all);
 		break;
+	case IMSG_CTL_SHOW_LINKS:
+		/* Super mode: the supernode measures; no P2P mode yet. */
+		if (ctl_result_compose(pc, imsg->hdr.peerid, 1, "egd measures "
+		    "no links: ask eg-supd") == -1)
+			fatal("show links");
+		break;
 	default:
 		proc_unexpected(pc, imsg);
 	}

@@ -67,7 +67,8 @@ struct edgeapi_superparams {
 /* The edge -> supernode report: its local addresses and Pongs. */
 struct edgeapi_nodeinfo {
 	struct edgeapi_localaddrs	 local;		/* IPv4 and IPv6 */
-	struct ovlmsg_pong	*pongs;		/* seq not carried */
+	struct ovlmsg_pong	*pongs;
+	double			*pong_age_s;	/* per Pong: since measured */
 	size_t			 npongs;
 };
 
@@ -102,7 +103,10 @@ char	*edgeapi_superparams_build(const struct edgeapi_superparams *,
 int	 edgeapi_superparams_parse(const char *doc, size_t len,
 	    struct edgeapi_superparams *, char *err, size_t errlen);
 
-/* nodeinfo: {"LocalV4":[..],"LocalV6":[..],"Pongs":[..]} */
+/*
+ * nodeinfo: {"LocalV4":[..],"LocalV6":[..],"Pongs":[..]}; every Pong
+ * with an age in [0, EDGEAPI_NUM_MAX] s.
+ */
 char	*edgeapi_nodeinfo_build(const struct edgeapi_nodeinfo *,
 	    size_t *lenp);
 int	 edgeapi_nodeinfo_parse(const char *doc, size_t len,

@@ -28,18 +28,27 @@ edgeapi_pong_valid(const struct ovlmsg_pong *p)
 	    p->additional_cost >= 0 && p->additional_cost <= EDGEAPI_NUM_MAX;
 }
 
+static int
+age_valid(double age_s)
+{
+	return isfinite(age_s) && age_s >= 0 && age_s <= EDGEAPI_NUM_MAX;
+}
+
 static json_t *
-pong_to_json(const struct ovlmsg_pong *p)
+pong_to_json(const struct ovlmsg_pong *p, double age_s)
 {
 	json_t	*o;
 	int	 rc;
 
-	if (!edgeapi_pong_valid(p) || (o = json_object()) == NULL)
+	if (!edgeapi_pong_valid(p) || !age_valid(age_s) ||
+	    (o = json_object()) == NULL)
 		return NULL;
 	rc = ej_set(o, "Src", json_integer(p->src));
 	rc |= ej_set(o, "Dst", json_integer(p->dst));
+	rc |= ej_set(o, "Seq", json_integer(p->seq));
 	rc |= ej_set(o, "LatencyMs", ej_num(p->latency_ms));
 	rc |= ej_set(o, "LifetimeS", ej_num(p->lifetime_s));
+	rc |= ej_set(o, "AgeS", ej_num(age_s));
 	rc |= ej_set(o, "AdditionalCost", ej_num(p->additional_cost));
 	if (rc != 0) {
 		json_decref(o);
@@ -57,7 +66,7 @@ edgeapi_nodeinfo_build(const struct edgeapi_nodeinfo *ni, size_t *lenp)
 	int		 rc;
 
 	if (ni->local.count > SUPER_MAX_ENDPOINTS || ni->npongs >
-	    EDGEAPI_MAX_PONGS) {
+	    EDGEAPI_MAX_PONGS || (ni->npongs > 0 && ni->pong_age_s == NULL)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -75,7 +84,8 @@ edgeapi_nodeinfo_build(const struct edgeapi_nodeinfo *ni, size_t *lenp)
 			    AF_INET ? v4 : v6, json_string(ep));
 	}
 	for (i = 0; rc == 0 && i < ni->npongs; i++)
-		rc = ej_append(pongs, pong_to_json(&ni->pongs[i]));
+		rc = ej_append(pongs, pong_to_json(&ni->pongs[i],
+		    ni->pong_age_s[i]));
 	if (rc != 0) {
 		json_decref(root);
 		errno = EINVAL;
@@ -111,11 +121,12 @@ locals_from_json(json_t *arr, const char *key, int family,
 }
 
 static int
-pong_from_json(json_t *o, size_t idx, struct ovlmsg_pong *p, char *err,
-    size_t errlen)
+pong_from_json(json_t *o, size_t idx, struct ovlmsg_pong *p, double *age_s,
+    char *err, size_t errlen)
 {
-	static const char *const keys[] = { "Src", "Dst", "LatencyMs",
-	    "LifetimeS", "AdditionalCost", NULL };
+	static const char *const keys[] = { "Src", "Dst", "Seq", "LatencyMs",
+	    "LifetimeS", "AgeS", "AdditionalCost", NULL };
+	json_t	*v;
 	char	where[32];
 
 	snprintf(where, sizeof(where), "Pongs[%zu]", idx);
@@ -125,6 +136,12 @@ pong_from_json(json_t *o, size_t idx, struct ovlmsg_pong *p, char *err,
 		return ej_fail(err, errlen, "%s.Src: not a NodeID", where);
 	if (ej_get_nodeid(json_object_get(o, "Dst"), &p->dst) == -1)
 		return ej_fail(err, errlen, "%s.Dst: not a NodeID", where);
+	v = json_object_get(o, "Seq");
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > UINT32_MAX)
+		return ej_fail(err, errlen, "%s.Seq: not an integer in [0, %"
+		    PRIu32 "]", where, UINT32_MAX);
+	p->seq = (uint32_t)json_integer_value(v);
 	if (ej_get_num(json_object_get(o, "LatencyMs"), -EDGEAPI_NUM_MAX,
 	    EDGEAPI_NUM_MAX, 0, &p->latency_ms) == -1)
 		return ej_fail(err, errlen, "%s.LatencyMs: not a number in "
@@ -133,11 +150,14 @@ pong_from_json(json_t *o, size_t idx, struct ovlmsg_pong *p, char *err,
 	    1, &p->lifetime_s) == -1)
 		return ej_fail(err, errlen, "%s.LifetimeS: not a number in "
 		    "(0, %g]", where, EDGEAPI_NUM_MAX);
+	if (ej_get_num(json_object_get(o, "AgeS"), 0, EDGEAPI_NUM_MAX, 0,
+	    age_s) == -1)
+		return ej_fail(err, errlen, "%s.AgeS: not a number in [0, %g]",
+		    where, EDGEAPI_NUM_MAX);
 	if (ej_get_num(json_object_get(o, "AdditionalCost"), 0,
 	    EDGEAPI_NUM_MAX, 0, &p->additional_cost) == -1)
 		return ej_fail(err, errlen, "%s.AdditionalCost: not a number "
 		    "in [0, %g]", where, EDGEAPI_NUM_MAX);
-	p->seq = 0;
 	return 0;
 }
 
@@ -167,12 +187,14 @@ edgeapi_nodeinfo_parse(const char *doc, size_t len,
 		    EDGEAPI_MAX_PONGS);
 		goto done;
 	}
-	if (n > 0 && (ni->pongs = calloc(n, sizeof(*ni->pongs))) == NULL) {
+	if (n > 0 && ((ni->pongs = calloc(n, sizeof(*ni->pongs))) == NULL ||
+	    (ni->pong_age_s = calloc(n, sizeof(*ni->pong_age_s))) == NULL)) {
 		ej_fail(err, errlen, "out of memory");
 		goto done;
 	}
 	json_array_foreach(arr, i, o) {
-		if (pong_from_json(o, i, &ni->pongs[i], err, errlen) == -1)
+		if (pong_from_json(o, i, &ni->pongs[i], &ni->pong_age_s[i], err,
+		    errlen) == -1)
 			goto done;
 	}
 	ni->npongs = n;
@@ -188,6 +210,7 @@ void
 edgeapi_nodeinfo_free(struct edgeapi_nodeinfo *ni)
 {
 	free(ni->pongs);
+	free(ni->pong_age_s);
 	memset(ni, 0, sizeof(*ni));
 }
 

@@ -1,8 +1,8 @@
 /*
  * Control protocol between egctl and a daemon: imsg framing over the
  * control socket, message types IMSG_CTL_* (eg_imsg.h), fixed-size
- * payloads below.  A request gets zero or more IMSG_CTL_PEER/ROUTE
- * messages, then IMSG_CTL_RESULT or IMSG_CTL_END.
+ * payloads below.  A request gets zero or more IMSG_CTL_PEER/ROUTE/LINK
+ * and IMSG_CTL_COUNTER messages, then IMSG_CTL_RESULT or IMSG_CTL_END.
  */
 #ifndef EG_CTL_H
 #define EG_CTL_H
@@ -41,6 +41,22 @@ struct ctl_route {
 	uint16_t	nexthop;
 	uint16_t	reserved;
 	double		dist_ms;		/* NAN: not known (static) */
+};
+
+/* A measured link of the route engine: src -> dst, one-way. */
+struct ctl_link {
+	uint16_t	src;
+	uint16_t	dst;
+	uint32_t	flags;
+#define CTLL_LIVE		0x0001	/* a sample within its lifetime */
+	uint32_t	seq;		/* of the newest sample taken */
+	uint32_t	reserved;
+	double		latency_ms;	/* damped; NAN: none (expired) */
+	double		age_s;		/* of that sample; NAN: not known */
+	double		expires_s;	/* from now; NAN: expired */
+	uint64_t	taken;		/* samples, since the link appeared */
+	uint64_t	duplicate;
+	uint64_t	stale;
 };
 
 struct ctl_counter {

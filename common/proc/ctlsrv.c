@@ -275,6 +275,11 @@ ctlsrv_request(struct ctl_client *c, uint32_t id, struct imsg *imsg)
 			break;
 		ctlsrv_forward(PROC_ROUTE, id, imsg);
 		return;
+	case IMSG_CTL_SHOW_LINKS:
+		if (imsg->datalen != 0)
+			break;
+		ctlsrv_forward(PROC_ROUTE, id, imsg);
+		return;
 	case IMSG_CTL_RELOAD:
 		if (imsg->datalen != 0)
 			break;
@@ -302,6 +307,11 @@ ctlsrv_relay(struct proc_chan *pc, struct imsg *imsg)
 	case IMSG_CTL_ROUTE:
 		if (imsg->datalen != sizeof(struct ctl_route))
 			fatalx("IMSG_CTL_ROUTE from %s: bad length",
+			    proc_names[pc->peer]);
+		break;
+	case IMSG_CTL_LINK:
+		if (imsg->datalen != sizeof(struct ctl_link))
+			fatalx("IMSG_CTL_LINK from %s: bad length",
 			    proc_names[pc->peer]);
 		break;
 	case IMSG_CTL_COUNTER:

@@ -135,12 +135,16 @@ proc_refuse(struct proc_chan *pc, struct imsg *imsg, const char *name,
 {
 	const char	*why = v == IMSGACL_UNKNOWN ? "unknown type" :
 			    "not allowed on this channel";
+	char		 line[256];
 
 	if (proc_daemon.self != PROC_PARENT)
 		fatalx("message %u (%s) from %s refused: %s", imsg->hdr.type,
 		    name != NULL ? name : "?", proc_names[pc->peer], why);
-	log_warnx("message %u (%s) from %s refused: %s", imsg->hdr.type,
+	/* With fatal()'s marker (log.c): the daemon stops because of it. */
+	snprintf(line, sizeof(line), "fatal in %s: message %u (%s) from %s "
+	    "refused: %s", log_procname(), imsg->hdr.type,
 	    name != NULL ? name : "?", proc_names[pc->peer], why);
+	log_raw(LOG_CRIT, line);
 	if (imsg->fd != -1)
 		close(imsg->fd);
 	if (proc_daemon.refused != NULL)

@@ -26,6 +26,8 @@ enum proc_imsg_type {
 	IMSG_CTL_RESULT,		/* struct ctl_result + message text */
 	IMSG_CTL_COUNTER,		/* struct ctl_counter */
 	IMSG_CTL_END,
+	IMSG_CTL_SHOW_LINKS,
+	IMSG_CTL_LINK,			/* struct ctl_link */
 	IMSG_CTL_LAST,
 
 	/* process framework */

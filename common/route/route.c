@@ -23,7 +23,7 @@ params_valid(const struct route_params *p)
 	    isfinite(p->timeout_check_interval) &&
 	    p->timeout_check_interval >= 0 &&
 	    isfinite(p->recalculate_cooldown) &&
-	    p->recalculate_cooldown >= 0 && p->threads >= 0;
+	    p->recalculate_cooldown >= 0;
 }
 
 void
@@ -38,7 +38,6 @@ route_params_from_conf(struct route_params *p, const struct conf_graph *g,
 	p->damping_filter_radius = damping_filter_radius;
 	p->timeout_check_interval = g->timeout_check_interval;
 	p->recalculate_cooldown = g->recalculate_cooldown;
-	p->threads = 1;
 }
 
 struct route *
@@ -60,7 +59,6 @@ route_new(const struct route_params *p)
 		return NULL;
 	}
 	memset(rt->idx, 0xff, 65536 * sizeof(*rt->idx));
-	fw_set_threads(rt->fw, p->threads);
 	rt->last_compute = -HUGE_VAL;
 	rt->next_check = -HUGE_VAL;
 	rt->pending_force = 1;
@@ -99,7 +97,6 @@ route_set_params(struct route *rt, const struct route_params *p)
 		rt->static_news = p->static_mode;
 	}
 	rt->p = *p;
-	fw_set_threads(rt->fw, p->threads);
 	return 0;
 }
 
@@ -414,11 +411,34 @@ route_link_dirty(struct route *rt, struct route_link *l)
 }
 
 int
+route_link_take(struct route *rt, struct route_link *l, uint16_t src,
+    uint16_t dst, double ms, double ttl, double now)
+{
+	double	 eff;
+
+	ms = fmax(-ROUTE_LAT_MAX_MS, fmin(ms, ROUTE_LAT_MAX_MS));
+	if (route_link_push(l, ms, rt->p.damping_filter_radius,
+	    rt->p.damping_resistance) == -1)
+		return -1;
+	l->seen = now;
+	l->ttl = ttl;
+	l->counts.taken++;
+	rt->counts.taken++;
+	route_link_dirty(rt, l);
+	eff = route_link_latency(rt, src, dst);
+	if (eff == HUGE_VAL)
+		return 0;
+	if (!l->used_live || route_jitter_exceeds(l->used_ms, eff,
+	    rt->p.jitter_tolerance, rt->p.jitter_tolerance_multiplier))
+		rt->pending_lat = 1;
+	return 0;
+}
+
+int
 route_sample(struct route *rt, uint16_t src, uint16_t dst, double ms,
     double ttl, double now)
 {
 	struct route_link	*l;
-	double			 eff;
 
 	if (src == dst || isnan(ms) || !(ttl > 0) || isnan(now)) {
 		errno = EINVAL;
@@ -431,20 +451,7 @@ route_sample(struct route *rt, uint16_t src, uint16_t dst, double ms,
 	}
 	if ((l = route_link_add(&rt->links, src, dst)) == NULL)
 		return -1;
-	ms = fmax(-ROUTE_LAT_MAX_MS, fmin(ms, ROUTE_LAT_MAX_MS));
-	if (route_link_push(l, ms, rt->p.damping_filter_radius,
-	    rt->p.damping_resistance) == -1)
-		return -1;
-	l->seen = now;
-	l->ttl = ttl;
-	route_link_dirty(rt, l);
-	eff = route_link_latency(rt, src, dst);
-	if (eff == HUGE_VAL)
-		return 0;
-	if (!l->used_live || route_jitter_exceeds(l->used_ms, eff,
-	    rt->p.jitter_tolerance, rt->p.jitter_tolerance_multiplier))
-		rt->pending_lat = 1;
-	return 0;
+	return route_link_take(rt, l, src, dst, ms, ttl, now);
 }
 
 /* Links past their time to live; returns how many expired. */

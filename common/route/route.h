@@ -48,6 +48,29 @@
  * weights, the update is incremental (O(n^2) each) and exactly equal to
  * a full computation.  In StaticMode nothing is computed and the table
  * is the one given to route_set_static_table().
+ *
+ * Samples with an origin.  A Pong is measured once by the edge dst, on
+ * the Ping src sent with a sequence number, but may reach the engine
+ * more than once (eg-supd gets it over UDP and again, later, in the
+ * edge's EdgeAPI report).  route_sample_seq() takes each measurement
+ * once and never lets an older one refresh a link.  Per link it holds
+ * the number and the measurement time of the newest sample taken, and
+ * which of the ROUTE_SEQ_WINDOW numbers before it were taken; numbers
+ * compare in serial number arithmetic (RFC 1982: the 32-bit number may
+ * wrap).  A new sample with
+ *   - the same number as the newest: a duplicate, however late;
+ *   - a later number: taken, unless it was measured more than
+ *     ROUTE_SEQ_SKEW seconds before the newest (a late copy from before
+ *     src restarted): stale;
+ *   - an earlier number: taken if it was measured more than
+ *     ROUTE_SEQ_SKEW seconds after the newest (src restarted and counts
+ *     from 1 again; its numbers rule from there on), else a duplicate
+ *     if that number was taken, else stale.
+ * ROUTE_SEQ_SKEW bounds how differently two paths time one measurement
+ * (the EdgeAPI report's transit against the Pong's).  A restarted src
+ * loses only the samples it measured within ROUTE_SEQ_SKEW of its last
+ * one before the restart, and one numbered as that one.  An expired
+ * link forgets its numbers.
  */
 #ifndef EG_ROUTE_H
 #define EG_ROUTE_H
@@ -64,6 +87,8 @@
 #define ROUTE_LAT_MAX_MS	1e7	/* |latency| and manual values clamp */
 #define ROUTE_COST_MAX_MS	1e7	/* AdditionalCost clamp */
 #define ROUTE_RADIUS_MAX	32	/* DampingFilterRadius */
+#define ROUTE_SEQ_SKEW		5.0	/* s, see route_sample_seq() */
+#define ROUTE_SEQ_WINDOW	63	/* numbers before the newest held */
 
 struct route_params {
 	int	 static_mode;
@@ -73,7 +98,6 @@ struct route_params {
 	int	 damping_filter_radius;		/* 0..ROUTE_RADIUS_MAX */
 	double	 timeout_check_interval;	/* s, >= 0 */
 	double	 recalculate_cooldown;		/* s, >= 0 */
-	int	 threads;			/* computing: 1 or 2 */
 };
 
 /* route_poll() and route_compute() result bits */
@@ -83,6 +107,30 @@ struct route_params {
 #define ROUTE_COARSE		0x08	/* weights rounded (huge costs) */
 #define ROUTE_INCREMENTAL	0x10	/* done by incremental updates */
 #define ROUTE_EXPIRED		0x20	/* links expired in this poll */
+
+/* route_sample_seq() verdicts */
+#define ROUTE_SAMPLE_TAKEN	0
+#define ROUTE_SAMPLE_DUPLICATE	1
+#define ROUTE_SAMPLE_STALE	2
+
+struct route_sample_counts {
+	uint64_t	 taken;
+	uint64_t	 duplicate;	/* a sample already taken */
+	uint64_t	 stale;		/* older than the one held */
+};
+
+/* A measured link, for display (route_links()). */
+struct route_link_info {
+	uint16_t		 src;
+	uint16_t		 dst;
+	int			 live;
+	int			 has_seq;	/* seq and age are known */
+	uint32_t		 seq;		/* of the newest sample taken */
+	double			 lat_ms;	/* damped, before ManualLatency */
+	double			 age_s;		/* since that sample's measurement */
+	double			 expires_s;	/* from now */
+	struct route_sample_counts counts;	/* since the link appeared */
+};
 
 struct route;
 
@@ -117,6 +165,25 @@ double		 route_resolve_cost(double super_ms, double edge_ms);
  */
 int		 route_sample(struct route *, uint16_t src, uint16_t dst,
 		    double ms, double ttl, double now);
+/*
+ * The same with its origin: the link's measurement number seq (from the
+ * Ping), measured at time measured (<= now) on the caller's clock, ttl
+ * seconds left from now.  Returns a ROUTE_SAMPLE_* verdict (only a
+ * TAKEN sample changes the link), or -1 as route_sample() does (EINVAL
+ * also for a measured that is not finite).
+ */
+int		 route_sample_seq(struct route *, uint16_t src, uint16_t dst,
+		    uint32_t seq, double ms, double ttl, double measured,
+		    double now);
+/* Counts of every sample since route_new(); route_sample() is taken. */
+void		 route_sample_counts(const struct route *,
+		    struct route_sample_counts *);
+/*
+ * The measured links sorted by (src, dst), malloc'ed (NULL when none);
+ * -1 with ENOMEM.
+ */
+int		 route_links(const struct route *, double now,
+		    struct route_link_info **, size_t *);
 /* The jitter rule: non-zero if new differs enough from old. */
 int		 route_jitter_exceeds(double old_ms, double new_ms,
 		    double tolerance, double multiplier);

@@ -113,13 +113,18 @@ route_link_del(struct route_links *t, struct route_link *l)
 	}
 }
 
-/* The link expired: its history goes, a later sample starts afresh. */
+/*
+ * The link expired: its history goes, a later sample starts afresh (a
+ * copy of a sample as old as the last one has expired too).
+ */
 void
 route_link_forget(struct route_link *l)
 {
 	l->live = 0;
 	l->nwin = 0;
 	l->pos = 0;
+	l->has_seq = 0;
+	memset(&l->counts, 0, sizeof(l->counts));
 }
 
 void

@@ -13,7 +13,6 @@
  * finite key below KEY_INF and every sum of two keys below 2^63.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +24,6 @@
 #define FW_ALIGN	64
 #define KEY_INF		(((int64_t)1 << 62) - 1)
 #define BF_NONE		((int64_t)1 << 62)	/* no edge, for Bellman-Ford */
-#define FW_MT_MIN	256		/* 2 threads pay from here */
 #define FW_BLOCKED_MIN	(2 * FW_BS)
 
 struct fw {
@@ -36,7 +34,6 @@ struct fw {
 	int			 shift;		/* unit = 2^shift us */
 	int			 status;	/* FW_NEGCYCLE, FW_COARSE */
 	int			 valid;		/* results present */
-	int			 nthreads;
 	enum fw_isa		 isa;
 	const struct fw_kern	*kern;
 	int64_t			*w;		/* caller's weights, us */
@@ -48,7 +45,6 @@ struct fw {
 	int64_t			*mpanel;	/* masked row panel, packed */
 	int64_t			*mdiag;		/* masked diagonal block */
 	int64_t			*tmp;		/* np */
-	pthread_barrier_t	 bar;
 };
 
 static void *
@@ -70,7 +66,6 @@ fw_new(void)
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return NULL;
-	f->nthreads = 1;
 	f->isa = fw_kern_best();
 	f->kern = fw_kern_get(f->isa);
 	return f;
@@ -100,12 +95,6 @@ fw_free(struct fw *f)
 		return;
 	fw_free_arrays(f);
 	free(f);
-}
-
-void
-fw_set_threads(struct fw *f, int n)
-{
-	f->nthreads = n < 2 ? 1 : 2;
 }
 
 int
@@ -451,73 +440,35 @@ fw_phase3(struct fw *f, size_t kb, size_t ib)
 	    FW_BS * 16, il, np - k0 - kl, kl);
 }
 
-struct fw_worker {
-	struct fw	*f;
-	int		 tid;
-	int		 nthr;
-};
-
+/* The three-phase blocked algorithm. */
 static void
-fw_sync(struct fw_worker *wk)
+fw_run_blocked(struct fw *f)
 {
-	if (wk->nthr > 1)
-		pthread_barrier_wait(&wk->f->bar);
-}
-
-/* The three-phase blocked algorithm; thread tid of nthr does its share. */
-static void *
-fw_run_blocked(void *arg)
-{
-	struct fw_worker	*wk = arg;
-	struct fw		*f = wk->f;
-	size_t			 nb = (f->np + FW_BS - 1) / FW_BS, kb, b, t;
+	size_t	 nb = (f->np + FW_BS - 1) / FW_BS, kb, b;
 
 	for (kb = 0; kb < nb && kb * FW_BS < f->n; kb++) {
-		if (wk->tid == 0)
-			fw_phase1(f, kb);
-		fw_sync(wk);
-		for (t = 0, b = 0; b < nb; b++) {
+		fw_phase1(f, kb);
+		for (b = 0; b < nb; b++) {
 			if (b == kb)
 				continue;
-			if (t++ % wk->nthr == (size_t)wk->tid)
-				fw_phase2_row(f, kb, b);
-			if (t++ % wk->nthr == (size_t)wk->tid)
-				fw_phase2_col(f, kb, b);
+			fw_phase2_row(f, kb, b);
+			fw_phase2_col(f, kb, b);
 		}
-		fw_sync(wk);
-		for (t = 0, b = 0; b < nb; b++) {
+		for (b = 0; b < nb; b++) {
 			if (b == kb || b * FW_BS >= f->n)
 				continue;
-			if (t++ % wk->nthr == (size_t)wk->tid)
-				fw_phase3(f, kb, b);
+			fw_phase3(f, kb, b);
 		}
-		fw_sync(wk);
 	}
-	return NULL;
 }
 
 static void
 fw_run(struct fw *f)
 {
-	struct fw_worker	 w0 = { f, 0, 1 }, w1 = { f, 1, 2 };
-	pthread_t		 th;
-
-	if (f->np < FW_BLOCKED_MIN) {
+	if (f->np < FW_BLOCKED_MIN)
 		fw_run_simple(f);
-		return;
-	}
-	if (f->nthreads > 1 && f->np >= FW_MT_MIN &&
-	    pthread_barrier_init(&f->bar, NULL, 2) == 0) {
-		if (pthread_create(&th, NULL, fw_run_blocked, &w1) == 0) {
-			w0.nthr = 2;
-			fw_run_blocked(&w0);
-			pthread_join(th, NULL);
-			pthread_barrier_destroy(&f->bar);
-			return;
-		}
-		pthread_barrier_destroy(&f->bar);
-	}
-	fw_run_blocked(&w0);
+	else
+		fw_run_blocked(f);
 }
 
 int

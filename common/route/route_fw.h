@@ -37,8 +37,6 @@ struct fw;
 
 struct fw	*fw_new(void);
 void		 fw_free(struct fw *);
-/* Worker threads for the blocked phases (1 or 2; more are capped). */
-void		 fw_set_threads(struct fw *, int);
 /* Force a kernel: 0 scalar, 1 AVX2, 2 AVX-512, -1 best available. */
 int		 fw_set_isa(struct fw *, int);
 const char	*fw_isa_name(const struct fw *);

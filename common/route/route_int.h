@@ -28,6 +28,12 @@ struct route_link {
 	double		 ttl;
 	double		 used_ms;	/* latency the last computation used */
 	double		*win;		/* 2r+1 raw samples, ring */
+	/* route_seq.c: the newest sequenced sample taken, and counts */
+	uint8_t		 has_seq;
+	uint32_t	 seq;
+	uint64_t	 seqwin;	/* bit i: seq - i was taken */
+	double		 measured;
+	struct route_sample_counts counts;
 };
 
 struct route_links {
@@ -71,6 +77,8 @@ struct route {
 	uint16_t		*nh;		/* n x n NodeIDs */
 	int			 computed;
 	int			 fw_ok;		/* fw holds the same index */
+
+	struct route_sample_counts counts;	/* every link, ever */
 };
 
 /* route_edge.c: the table of measured links */
@@ -84,7 +92,10 @@ void	route_links_free(struct route_links *);
 int	route_link_push(struct route_link *, double ms, int radius,
 	    double resistance);
 
-/* route.c: the effective latency of a link now, or HUGE_VAL. */
+/* route.c: a sample of l taken; validated by the caller.  -1: ENOMEM. */
+int	route_link_take(struct route *, struct route_link *, uint16_t src,
+	    uint16_t dst, double ms, double ttl, double now);
+/* The effective latency of a link now, or HUGE_VAL. */
 double	route_link_latency(const struct route *, uint16_t, uint16_t);
 const struct route_node *route_node_find(const struct route *, uint16_t);
 /* Notes a link touched since the last computation. */

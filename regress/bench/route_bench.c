@@ -6,8 +6,8 @@
  * usage: route_bench [-i isa] [-s seed] [n ...]
  *   isa: scalar, avx2, avx512 (default: the best this CPU runs)
  *
- * Columns: full computation with 1 and 2 threads (best of several runs),
- * the same with per-node clock offsets (negative weights: adds the
+ * Columns: full computation (best of several runs), the same with
+ * per-node clock offsets (negative weights: adds the
  * Bellman-Ford potentials), the textbook loop, the speed-up of the best
  * full computation over it, and the mean time of an incremental update
  * after one link's weight drops.  Above 1024 nodes the textbook loop
@@ -96,12 +96,11 @@ load(struct fw *f, const int64_t *w, size_t n)
 
 /* Best time of reps full computations. */
 static double
-time_solve(struct fw *f, int threads, int reps)
+time_solve(struct fw *f, int reps)
 {
 	double	 t0, t, best = 1e30;
 	int	 r;
 
-	fw_set_threads(f, threads);
 	for (r = 0; r < reps; r++) {
 		t0 = now();
 		if (fw_solve(f) < 0)
@@ -158,7 +157,6 @@ time_lower(struct fw *f, size_t n, int reps, int *fallbacks)
 	double	 t0, total = 0;
 	int	 r, done = 0;
 
-	fw_set_threads(f, 1);
 	*fallbacks = 0;
 	for (r = 0; r < reps; r++) {
 		a = rng() % n;
@@ -221,7 +219,7 @@ kernel_peak(int isa)
 
 /* The engine on the same kind of graph: full and one-drop times. */
 static void
-bench_engine(size_t n, int threads, double *full, double *drop)
+bench_engine(size_t n, double *full, double *drop)
 {
 	struct route_params	 p;
 	struct route		*rt;
@@ -231,7 +229,6 @@ bench_engine(size_t n, int threads, double *full, double *drop)
 
 	memset(&p, 0, sizeof(p));
 	p.jitter_tolerance_multiplier = 1;
-	p.threads = threads;
 	if ((rt = route_new(&p)) == NULL)
 		err(1, "route_new");
 	for (i = 0; i < n; i++)
@@ -283,7 +280,7 @@ main(int argc, char *argv[])
 	int64_t			*w, *d;
 	int32_t			*nh;
 	size_t			 n, i, j, kmax, nsizes, *sizes;
-	double			 t1, t2, to, tb, best, tinc;
+	double			 t1, to, tb, tinc;
 	int			 ch, isa = -1, reps, fb, partial, bad;
 
 	while ((ch = getopt(argc, argv, "i:s:")) != -1) {
@@ -322,11 +319,10 @@ main(int argc, char *argv[])
 	printf("route_bench: kernels %s, %ld cpus online; times in ms; "
 	    "random graphs, half the links present\n", fw_isa_name(f),
 	    sysconf(_SC_NPROCESSORS_ONLN));
-	printf("kernel peak: %.1f G pairs relaxed per second per thread "
+	printf("kernel peak: %.1f G pairs relaxed per second "
 	    "(min-plus on 64x64 blocks in L1)\n", kernel_peak(isa) / 1e9);
-	printf("%6s %10s %10s %12s %12s %8s %10s %9s\n", "n", "full 1thr",
-	    "full 2thr", "offsets 2thr", "textbook", "speedup", "incr",
-	    "full/incr");
+	printf("%6s %10s %10s %12s %8s %10s %9s\n", "n", "full",
+	    "offsets", "textbook", "speedup", "incr", "full/incr");
 	for (i = 0; i < nsizes; i++) {
 		n = sizes[i];
 		w = malloc(n * n * sizeof(*w));
@@ -338,12 +334,11 @@ main(int argc, char *argv[])
 
 		make_graph(w, n, 1);
 		load(f, w, n);
-		to = time_solve(f, 2, reps);
+		to = time_solve(f, reps);
 
 		make_graph(w, n, 0);
 		load(f, w, n);
-		t1 = time_solve(f, 1, reps);
-		t2 = time_solve(f, 2, reps);
+		t1 = time_solve(f, reps);
 
 		partial = n > TB_FULL_MAX;
 		kmax = partial ? TB_PART_K : n;
@@ -358,36 +353,30 @@ main(int argc, char *argv[])
 			    n, bad);
 
 		tinc = time_lower(f, n, n <= 1024 ? 200 : 20, &fb);
-		best = t1 < t2 ? t1 : t2;
-		printf("%6zu %10.3f %10.3f %12.3f %11.1f%s %7.1fx %10.3f "
-		    "%8.0fx\n", n, t1 * 1e3, t2 * 1e3, to * 1e3, tb * 1e3,
-		    partial ? "*" : " ", tb / best, tinc * 1e3,
-		    tinc > 0 ? best / tinc : 0);
+		printf("%6zu %10.3f %10.3f %11.1f%s %7.1fx %10.3f %8.0fx\n",
+		    n, t1 * 1e3, to * 1e3, tb * 1e3, partial ? "*" : " ",
+		    tb / t1, tinc * 1e3, tinc > 0 ? t1 / tinc : 0);
 		if (fb)
 			printf("       (%d of the drops needed a full "
 			    "computation)\n", fb);
-		printf("       %.1f G pairs relaxed per second (1 thread), "
-		    "%.1f (2 threads)\n", (double)n * n * n / t1 / 1e9,
-		    (double)n * n * n / t2 / 1e9);
+		printf("       %.1f G pairs relaxed per second\n",
+		    (double)n * n * n / t1 / 1e9);
 		free(w);
 		free(d);
 		free(nh);
 	}
-	printf("speedup: textbook / best full computation, same run, same "
+	printf("speedup: textbook / full computation, same run, same "
 	    "compiler flags;\n  distances checked equal to the textbook's "
 	    "wherever it ran to the end.\n");
 	printf("* textbook above %d nodes: first %d k iterations timed, "
 	    "scaled by n/%d.\n", TB_FULL_MAX, TB_PART_K, TB_PART_K);
 	printf("\nwhole engine (route.h), half the links sampled, ms:\n");
-	printf("%6s %12s %12s %14s\n", "n", "full 1thr", "full 2thr",
-	    "1 link drops");
+	printf("%6s %12s %14s\n", "n", "full", "1 link drops");
 	for (i = 0; i < nsizes; i++) {
 		if ((n = sizes[i]) > TB_FULL_MAX)
 			continue;
-		bench_engine(n, 1, &t1, &tinc);
-		bench_engine(n, 2, &t2, &tinc);
-		printf("%6zu %12.3f %12.3f %14.3f\n", n, t1 * 1e3, t2 * 1e3,
-		    tinc * 1e3);
+		bench_engine(n, &t1, &tinc);
+		printf("%6zu %12.3f %14.3f\n", n, t1 * 1e3, tinc * 1e3);
 	}
 	fw_free(f);
 	free(sizes);

@@ -56,7 +56,7 @@ refused() {
 	_rc=$?
 	_what="$_bin: $_type from $_from to $_to"
 	ok $([ $_rc -eq 1 ]; echo $?) "$_what: exit status 1 (got $_rc)"
-	ok $(grep -Eq "^$_to: message [0-9]+ \\($_pat\\) from $_from refused: " \
+	ok $(grep -Eq "^fatal in $_to: message [0-9]+ \\($_pat\\) from $_from refused: " \
 	    $_log; echo $?) "$_what: $_to logs it: $(grep refused $_log)"
 	_left=$(in_session $_p)
 	ok $([ -z "$_left" ] && [ ! -e $T/sock.$_n ]; echo $?) \

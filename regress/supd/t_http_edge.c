@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 
 #include "http_test.h"
@@ -401,12 +402,12 @@ test_nodeinfo(void)
 	struct resp	 r;
 	const char	*body = "{\"LocalV4\":[\"192.168.1.1:3001\","
 	    "\"224.0.0.1:3001\"],\"LocalV6\":[],\"Pongs\":["
-	    "{\"Src\":2,\"Dst\":1,\"LatencyMs\":3.5,\"LifetimeS\":70,"
-	    "\"AdditionalCost\":10},"
-	    "{\"Src\":1,\"Dst\":2,\"LatencyMs\":1,\"LifetimeS\":70,"
-	    "\"AdditionalCost\":10},"
-	    "{\"Src\":9,\"Dst\":1,\"LatencyMs\":1,\"LifetimeS\":70,"
-	    "\"AdditionalCost\":10}]}";
+	    "{\"Src\":2,\"Dst\":1,\"Seq\":5,\"LatencyMs\":3.5,"
+	    "\"LifetimeS\":70,\"AgeS\":1.5,\"AdditionalCost\":10},"
+	    "{\"Src\":1,\"Dst\":2,\"Seq\":5,\"LatencyMs\":1,"
+	    "\"LifetimeS\":70,\"AgeS\":0,\"AdditionalCost\":10},"
+	    "{\"Src\":9,\"Dst\":1,\"Seq\":5,\"LatencyMs\":1,"
+	    "\"LifetimeS\":70,\"AgeS\":0,\"AdditionalCost\":10}]}";
 	const uint8_t	*before = told_hash(NODEID_BROADCAST, OVLMSG_PEERS);
 	uint8_t		 old[32];
 	char		*big;
@@ -424,6 +425,10 @@ test_nodeinfo(void)
 	    rec.sample[nsample].lifetime_s == 70 &&
 	    rec.sample[nsample].additional_cost == 10,
 	    "one sample to route: the Pong into edge 1 from a known edge");
+	ok(rec.nsample == nsample + 1 && rec.sample[nsample].seq == 5 &&
+	    rec.sample[nsample].age_s == 1.5 &&
+	    rec.sample[nsample].reporter == 1,
+	    "the sample carries its origin: Seq, AgeS, reported by edge 1");
 	settle();
 	ok(memcmp(old, told_hash(NODEID_BROADCAST, OVLMSG_PEERS), 32) != 0,
 	    "its local address changed the peers hash");
@@ -582,7 +587,7 @@ static void
 test_client_post(void)
 {
 	struct ovlmsg_pong	pongs[4] = {
-		{ 2, 1, 0, 4.25, 70, 10 }, { 3, 1, 0, 1.5, 0.2, 10 },
+		{ 2, 1, 41, 4.25, 70, 10 }, { 3, 1, 0, 1.5, 0.2, 10 },
 		{ 3, 1, 0, 2, 70, 10 }, { 3, 1, 0, 1e12, 70, 10 }
 	};
 	struct edgeapi_localaddrs	la;
@@ -614,6 +619,12 @@ test_client_post(void)
 	    rec.sample[nsample].lifetime_s > 60,
 	    "a Pong posted late carries what is left of its lifetime (%.2f s)",
 	    rec.sample[nsample].lifetime_s);
+	ok(rec.nsample == nsample + 2 && rec.sample[nsample].seq == 41 &&
+	    rec.sample[nsample].age_s >= 0.3 &&
+	    rec.sample[nsample].age_s < 10 &&
+	    fabs(rec.sample[nsample].age_s + rec.sample[nsample].lifetime_s -
+	    70) < 0.01, "and its Ping's number and its age, which add up to "
+	    "the lifetime (%.2f s)", rec.sample[nsample].age_s);
 	ok(apiclient_pending_pongs() == 0, "reported Pongs released");
 	apiclient_shutdown();
 }

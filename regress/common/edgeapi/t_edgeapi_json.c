@@ -341,24 +341,38 @@ test_nodeinfo(void)
 {
 	struct edgeapi_nodeinfo	 ni, o;
 	struct ovlmsg_pong	 pongs[2] = {
-		{ 1, 2, 0, 3.25, 70, 10 }, { 3, 2, 0, -0.5, 70, 0 }
+		{ 1, 2, 7, 3.25, 70, 10 }, { 3, 2, 4294967295U, -0.5, 70, 0 }
 	};
+	double			 ages[2] = { 0, 12.5 };
 	char			*a, *b, *big;
 	size_t			 alen, blen, i, off;
 	const char		*bad[] = {
 		"{\"LocalV4\":[\"[::1]:3000\"],\"LocalV6\":[],\"Pongs\":[]}",
 		"{\"LocalV4\":[],\"LocalV6\":[\"1.2.3.4:3000\"],\"Pongs\":[]}",
 		"{\"LocalV4\":[],\"LocalV6\":[],\"Pongs\":[{\"Src\":1,"
-		    "\"Dst\":2,\"LatencyMs\":1,\"LifetimeS\":0,"
-		    "\"AdditionalCost\":0}]}",
+		    "\"Dst\":2,\"Seq\":1,\"LatencyMs\":1,\"LifetimeS\":0,"
+		    "\"AgeS\":0,\"AdditionalCost\":0}]}",
 		"{\"LocalV4\":[],\"LocalV6\":[],\"Pongs\":[{\"Src\":1,"
-		    "\"Dst\":65535,\"LatencyMs\":1,\"LifetimeS\":1,"
-		    "\"AdditionalCost\":0}]}",
+		    "\"Dst\":65535,\"Seq\":1,\"LatencyMs\":1,\"LifetimeS\":1,"
+		    "\"AgeS\":0,\"AdditionalCost\":0}]}",
+		"{\"LocalV4\":[],\"LocalV6\":[],\"Pongs\":[{\"Src\":1,"
+		    "\"Dst\":2,\"Seq\":1,\"LatencyMs\":1,\"LifetimeS\":1,"
+		    "\"AgeS\":0,\"AdditionalCost\":-1}]}",
+		"{\"LocalV4\":[],\"LocalV6\":[],\"Pongs\":[{\"Src\":1,"
+		    "\"Dst\":2,\"Seq\":1,\"LatencyMs\":1,\"LifetimeS\":1,"
+		    "\"AgeS\":0}]}",
+		"{\"LocalV4\":[],\"LocalV6\":[],\"Pongs\":[{\"Src\":1,"
+		    "\"Dst\":2,\"Seq\":4294967296,\"LatencyMs\":1,"
+		    "\"LifetimeS\":1,\"AgeS\":0,\"AdditionalCost\":0}]}",
+		"{\"LocalV4\":[],\"LocalV6\":[],\"Pongs\":[{\"Src\":1,"
+		    "\"Dst\":2,\"Seq\":1.5,\"LatencyMs\":1,"
+		    "\"LifetimeS\":1,\"AgeS\":0,\"AdditionalCost\":0}]}",
+		"{\"LocalV4\":[],\"LocalV6\":[],\"Pongs\":[{\"Src\":1,"
+		    "\"Dst\":2,\"Seq\":1,\"LatencyMs\":1,"
+		    "\"LifetimeS\":1,\"AgeS\":-1,\"AdditionalCost\":0}]}",
 		"{\"LocalV4\":[],\"LocalV6\":[],\"Pongs\":[{\"Src\":1,"
 		    "\"Dst\":2,\"LatencyMs\":1,\"LifetimeS\":1,"
-		    "\"AdditionalCost\":-1}]}",
-		"{\"LocalV4\":[],\"LocalV6\":[],\"Pongs\":[{\"Src\":1,"
-		    "\"Dst\":2,\"LatencyMs\":1,\"LifetimeS\":1}]}",
+		    "\"AdditionalCost\":0}]}",
 		"{\"LocalV4\":[],\"LocalV6\":[]}",
 		"{\"LocalV4\":[\"1.1.1.1:1\",\"1.1.1.1:2\",\"1.1.1.1:3\","
 		    "\"1.1.1.1:4\",\"1.1.1.1:5\"],\"LocalV6\":[\"[::1]:1\","
@@ -371,17 +385,23 @@ test_nodeinfo(void)
 	ni.local.count = 2;
 	ni.pongs = pongs;
 	ni.npongs = 2;
+	ok(edgeapi_nodeinfo_build(&ni, &alen) == NULL && errno == EINVAL,
+	    "build refuses Pongs without their ages");
+	ni.pong_age_s = ages;
 	a = edgeapi_nodeinfo_build(&ni, &alen);
 	ok(a != NULL && strcmp(a, "{\"LocalV4\":[\"192.168.1.2:3000\"],"
 	    "\"LocalV6\":[\"[2001:db8::2]:3000\"],\"Pongs\":[{\"Src\":1,"
-	    "\"Dst\":2,\"LatencyMs\":3.25,\"LifetimeS\":70,"
-	    "\"AdditionalCost\":10},{\"Src\":3,\"Dst\":2,\"LatencyMs\":-0.5,"
-	    "\"LifetimeS\":70,\"AdditionalCost\":0}]}") == 0,
+	    "\"Dst\":2,\"Seq\":7,\"LatencyMs\":3.25,\"LifetimeS\":70,"
+	    "\"AgeS\":0,\"AdditionalCost\":10},{\"Src\":3,\"Dst\":2,"
+	    "\"Seq\":4294967295,\"LatencyMs\":-0.5,\"LifetimeS\":70,"
+	    "\"AgeS\":12.5,\"AdditionalCost\":0}]}") == 0,
 	    "nodeinfo: exact bytes (%s)", a ? a : "NULL");
 	ok(edgeapi_nodeinfo_parse(a, alen, &o, err, sizeof(err)) == 0 &&
 	    o.local.count == 2 && o.npongs == 2 &&
 	    o.local.addrs[0].ss_family == AF_INET &&
-	    o.pongs[1].latency_ms == -0.5 && o.pongs[0].additional_cost == 10,
+	    o.pongs[1].latency_ms == -0.5 && o.pongs[0].additional_cost == 10 &&
+	    o.pongs[0].seq == 7 && o.pongs[1].seq == 4294967295U &&
+	    o.pong_age_s[1] == 12.5,
 	    "nodeinfo parses back (%s)", err);
 	b = edgeapi_nodeinfo_build(&o, &blen);
 	ok(b != NULL && blen == alen && memcmp(a, b, alen) == 0,
@@ -404,8 +424,8 @@ test_nodeinfo(void)
 	    "\"Pongs\":[");
 	for (i = 0; i <= EDGEAPI_MAX_PONGS; i++)
 		off += (size_t)snprintf(big + off, 200000 - off, "%s{\"Src\":1,"
-		    "\"Dst\":2,\"LatencyMs\":1,\"LifetimeS\":1,"
-		    "\"AdditionalCost\":0}", i ? "," : "");
+		    "\"Dst\":2,\"Seq\":1,\"LatencyMs\":1,\"LifetimeS\":1,"
+		    "\"AgeS\":0,\"AdditionalCost\":0}", i ? "," : "");
 	snprintf(big + off, 200000 - off, "]}");
 	ok(edgeapi_nodeinfo_parse(big, strlen(big), &o, err, sizeof(err)) ==
 	    -1, "nodeinfo refused: %d Pongs (%s)", EDGEAPI_MAX_PONGS + 1, err);

@@ -38,7 +38,6 @@ params(void)
 
 	memset(&p, 0, sizeof(p));
 	p.jitter_tolerance_multiplier = 1;
-	p.threads = 1;
 	return p;
 }
 
