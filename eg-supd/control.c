@@ -23,11 +23,28 @@
 #include "proc/sandbox.h"
 #include "util/log.h"
 
+static void	control_commit(void *);
+
 static struct {
 	struct proc_chan	 chans[PROC_MAX];
-	struct reconf_stage	 stage;
+	struct reconf_child	 reconf;
 	struct super_conf	*conf;
-} ctl;
+} ctl = {
+	.reconf = { .self = PROC_CONTROL, .flags = CONF_PARSE_NO_SECRETS,
+	    .commit = control_commit },
+};
+
+static void
+control_commit(void *arg)
+{
+	struct super_conf	*old = ctl.conf;
+
+	ctl.conf = arg;
+	/* The HTTP side compares the old config with the new. */
+	hstate_conf(ctl.conf);
+	if (old != NULL)
+		conf_free_super(old);
+}
 
 static void
 send_or_die(enum eg_proc to, uint32_t type, const void *data, size_t len)
@@ -90,22 +107,11 @@ control_manage_result(struct proc_chan *pc, struct imsg *imsg)
 static void
 control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
-	struct super_conf	*old;
 	int			 which;
 
+	if (reconf_child_dispatch(&ctl.reconf, pc, imsg))
+		return;
 	switch (imsg->hdr.type) {
-	case IMSG_RECONF_CONF:
-	case IMSG_RECONF_DONE:
-		if (!reconf_stage_imsg(&ctl.stage, imsg))
-			break;
-		old = ctl.conf;
-		ctl.conf = supd_conf_receive(&ctl.stage, CONF_PARSE_NO_SECRETS);
-		log_setcats(conf_log_categories(&ctl.conf->loglevel));
-		/* The HTTP side compares the old config with the new. */
-		hstate_conf(ctl.conf);
-		if (old != NULL)
-			conf_free_super(old);
-		break;
 	case IMSG_CONTROLFD:
 		if (imsg->fd == -1 || imsg->datalen != 0)
 			fatalx("IMSG_CONTROLFD: bad message");

@@ -15,9 +15,9 @@
 /* parent_setup.c: the parent's privileged work */
 int	supd_setup(void *conf);
 void	supd_started(void *conf, struct proc_chan chans[PROC_MAX]);
-void	supd_reloaded(void *conf, struct proc_chan chans[PROC_MAX]);
+void	supd_reloaded(void *conf, const void *old,
+	    struct proc_chan chans[PROC_MAX]);
 void	supd_send_keys(const struct super_conf *, struct proc_chan *);
-void	supd_send_endpoints(const struct super_conf *, struct proc_chan *);
 
 /* parent_manage.c: Manage API changes to the config, in the parent */
 void	supd_manage(struct proc_chan *, struct imsg *);
@@ -31,7 +31,5 @@ struct parent_ops;
 extern const struct parent_ops supd_parent_ops;
 void	*supd_parse(const char *name, const char *buf, size_t len,
 	    struct conf_diags *, int flags);
-/* Parse a config pushed by the parent; fatal if it does not parse. */
-struct super_conf *supd_conf_receive(struct reconf_stage *, int flags);
 
 #endif /* EG_SUPD_H */

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "eg-supd.h"
 #include "engine.h"
 #include "proc/ctl.h"
@@ -211,10 +213,39 @@ se_tick(int fd, short event, void *arg)
 	evtimer_add(&se->ev_tick, &tv);
 }
 
-static void
-se_configure(struct super_conf *conf)
+/*
+ * Before a config is committed: every edge it names must be one a
+ * session can be made with (X25519 with its key not all zero).
+ */
+static int
+se_check(const void *arg, char *why, size_t len)
 {
-	size_t	i;
+	const struct super_conf	*conf = arg;
+	const uint8_t		*priv;
+	uint8_t			 ss[crypto_scalarmult_BYTES];
+	size_t			 i;
+	int			 r;
+
+	priv = conf->privkey_v4.set ? conf->privkey_v4.key :
+	    conf->privkey_v6.key;
+	for (i = 0; i < conf->npeers; i++) {
+		r = crypto_scalarmult(ss, priv, conf->peers[i].pubkey.key);
+		sodium_memzero(ss, sizeof(ss));
+		if (r != 0) {
+			snprintf(why, len, "Peers[%zu].PubKey: no session can "
+			    "be made with this key (NodeID %u)", i,
+			    conf->peers[i].node_id);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+se_configure(void *arg)
+{
+	struct super_conf	*conf = arg;
+	size_t			 i;
 
 	if (se->conf == NULL) {
 		/* The keys stay for the life of the process. */
@@ -309,7 +340,8 @@ se_endpoint(struct imsg *imsg)
 	if (pe.sslen > sizeof(pe.ss) || (e = edge_by_id(pe.node_id)) == NULL)
 		return;
 	af = pe.ss.ss_family == AF_INET6 ? SE_V6 : SE_V4;
-	if (e->wg[af] == NULL || e->eplen[af] > 0)
+	/* Once heard, an edge is where it is, unless its EndPoint changed. */
+	if (e->wg[af] == NULL || (e->eplen[af] > 0 && !pe.force))
 		return;
 	memcpy(&e->ep[af], &pe.ss, pe.sslen);
 	e->eplen[af] = pe.sslen;
@@ -399,14 +431,9 @@ se_udp_fd(struct imsg *imsg)
 static void
 se_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
+	if (reconf_child_dispatch(&se->reconf, pc, imsg))
+		return;
 	switch (imsg->hdr.type) {
-	case IMSG_RECONF_CONF:
-	case IMSG_RECONF_DONE:
-		if (!reconf_stage_imsg(&se->stage, imsg))
-			break;
-		se_configure(supd_conf_receive(&se->stage, 0));
-		log_setcats(conf_log_categories(&se->conf->loglevel));
-		break;
 	case IMSG_SUPD_UDP:
 		se_udp_fd(imsg);
 		break;
@@ -458,6 +485,9 @@ supd_engine_main(void)
 
 	se->udp[SE_V4] = se->udp[SE_V6] = -1;
 	memset(se->idx, 0xff, sizeof(se->idx));
+	se->reconf.self = PROC_ENGINE;
+	se->reconf.check = se_check;
+	se->reconf.commit = se_configure;
 	proc_child_start(PROC_ENGINE, SB_ENGINE_SETUP, se->chans, dispatch);
 	evtimer_set(&se->ev_tick, se_tick, NULL);
 	evtimer_add(&se->ev_tick, &tv);

@@ -56,7 +56,7 @@ struct sedge {
 
 struct sengine {
 	struct proc_chan	 chans[PROC_MAX];
-	struct reconf_stage	 stage;
+	struct reconf_child	 reconf;
 	struct super_conf	*conf;
 	struct wg_local		*local[SE_NAF];
 	int			 udp[SE_NAF];

@@ -11,8 +11,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "eg-supd.h"
 #include "proc/parent.h"
 #include "proc/proc_imsg.h"
@@ -57,32 +55,11 @@ supd_describe(const void *arg, char *buf, size_t len)
 	    conf->npeers, conf->npeers == 1 ? "" : "s");
 }
 
-/* Keys the sockets were made with: a reload cannot change them. */
-static const char *
-supd_restart_key(const void *cur, const void *next)
+/* What a reload cannot apply: the schema says (common/config). */
+static int
+supd_restart_key(const void *cur, const void *next, char *out, size_t len)
 {
-	const struct super_conf	*a = cur, *b = next;
-
-	if (a->listen_port != b->listen_port)
-		return "ListenPort";
-	if (strcmp(a->listen_port_edge_api, b->listen_port_edge_api) != 0)
-		return "ListenPort_EdgeAPI";
-	if (strcmp(a->listen_port_manage_api, b->listen_port_manage_api) != 0)
-		return "ListenPort_ManageAPI";
-	if (strcmp(a->api_prefix, b->api_prefix) != 0)
-		return "API_Prefix";
-	if (a->fwmark != b->fwmark)
-		return "FwMark";
-	if (a->disabled_af.ipv4 != b->disabled_af.ipv4 ||
-	    a->disabled_af.ipv6 != b->disabled_af.ipv6 ||
-	    strcmp(a->disabled_af.listen_ipv4, b->disabled_af.listen_ipv4) ||
-	    strcmp(a->disabled_af.listen_ipv6, b->disabled_af.listen_ipv6))
-		return "DisabledAf";
-	if (sodium_memcmp(a->privkey_v4.key, b->privkey_v4.key,
-	    EG_KEY_LEN) != 0 || sodium_memcmp(a->privkey_v6.key,
-	    b->privkey_v6.key, EG_KEY_LEN) != 0)
-		return "PrivKeyV4/PrivKeyV6";
-	return NULL;
+	return conf_restart_key_super(cur, next, out, len);
 }
 
 const struct parent_ops supd_parent_ops = {
@@ -110,10 +87,4 @@ supd_parse(const char *name, const char *buf, size_t len,
     struct conf_diags *diags, int flags)
 {
 	return conf_parse_super(name, buf, len, diags, flags);
-}
-
-struct super_conf *
-supd_conf_receive(struct reconf_stage *stage, int flags)
-{
-	return daemon_conf_take(stage, flags);
 }

@@ -1,9 +1,11 @@
 /*
  * Manage API changes to the config, applied by the parent: control has
  * parsed and authorised the request; here the change is made on a copy
- * of the running config, checked by printing and parsing it again as a
- * reload would, written to the config file (atomically, mode 0600), and
- * pushed to the children.  Comments and layout of the file are not kept:
+ * of the running config, checked by printing and parsing it again, and
+ * applied as a reload is (parent_reconf()): when every child has staged
+ * it, it is written to the config file (atomically, mode 0600), then
+ * committed.  A change the children cannot apply leaves the file and
+ * every process as they were.  Comments and layout of the file are not kept:
  * it is rewritten in the effective schema, as EtherGuard-Go does.
  */
 #include <sys/types.h>
@@ -46,18 +48,16 @@ conf_copy(const struct super_conf *c)
 }
 
 /*
- * Check a changed copy as a reload would and write it out.  Returns the
- * config as read back from what was written, or NULL with why in err.
+ * Check a changed copy as a reload would: the config as read back from
+ * its own print, or NULL with why in err.
  */
 static struct super_conf *
-conf_commit(struct super_conf *c, char *err, size_t errlen)
+conf_check(struct super_conf *c, char *err, size_t errlen)
 {
 	struct conf_diags	 d;
 	struct super_conf	*checked;
-	char			*yaml, tmp[PATH_MAX];
-	size_t			 len, off;
-	ssize_t			 n;
-	int			 fd;
+	char			*yaml;
+	size_t			 len;
 
 	if ((yaml = conf_dump_super(c, CONF_PRINT_SECRETS, &len)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -65,16 +65,33 @@ conf_commit(struct super_conf *c, char *err, size_t errlen)
 	}
 	memset(&d, 0, sizeof(d));
 	checked = conf_parse_super(c->path, yaml, len, &d, 0);
-	if (checked == NULL) {
+	if (checked == NULL)
 		snprintf(err, errlen, "%s", d.count ? d.items[0].msg :
 		    "the changed config does not load");
-		goto fail;
+	sodium_memzero(yaml, len);
+	free(yaml);
+	conf_diags_free(&d);
+	return checked;
+}
+
+/* Write c to its file, atomically and mode 0600: 0, or -1 and why. */
+static int
+conf_write(const struct super_conf *c, char *err, size_t errlen)
+{
+	char	*yaml, tmp[PATH_MAX];
+	size_t	 len, off;
+	ssize_t	 n;
+	int	 fd, r = -1;
+
+	if ((yaml = conf_dump_super(c, CONF_PRINT_SECRETS, &len)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", c->path) >=
 	    (int)sizeof(tmp) || (fd = mkstemp(tmp)) == -1) {
 		snprintf(err, errlen, "%s: cannot write: %s", c->path,
 		    strerror(errno));
-		goto fail;
+		goto done;
 	}
 	for (off = 0; off < len; off += n)
 		if ((n = write(fd, yaml + off, len - off)) <= 0)
@@ -84,21 +101,24 @@ conf_commit(struct super_conf *c, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot write: %s", c->path,
 		    strerror(errno));
 		unlink(tmp);
-		goto fail;
+		goto done;
 	}
+	r = 0;
+done:
 	sodium_memzero(yaml, len);
 	free(yaml);
-	conf_diags_free(&d);
-	return checked;
-
-fail:
-	if (checked != NULL)
-		conf_free_super(checked);
-	sodium_memzero(yaml, len);
-	free(yaml);
-	conf_diags_free(&d);
-	return NULL;
+	return r;
 }
+
+/* A Manage API change on its way through parent_reconf(). */
+struct manage_txn {
+	struct proc_chan	*pc;
+	uint32_t		 request;
+	int			 op;
+	uint16_t		 node_id;
+	uint16_t		 deleted;	/* or NODEID_INVALID */
+	int			 fail_status;	/* 0: the children refused */
+};
 
 static struct conf_super_peer *
 find_peer(struct super_conf *c, uint16_t id)
@@ -264,15 +284,77 @@ peer_remove(struct super_conf *c, struct conf_super_peer *p)
 	c->npeers--;
 }
 
+/*
+ * Every child can apply the change: the file gets it before any of them
+ * does, and a deleted edge is told to stop before it is forgotten.
+ */
+static int
+manage_precommit(void *conf, void *arg, char *why, size_t len)
+{
+	struct manage_txn	*t = arg;
+
+	if (conf_write(conf, why, len) == -1) {
+		t->fail_status = 500;
+		return -1;
+	}
+	if (t->deleted != NODEID_INVALID)
+		proc_compose(parent_chan(PROC_ENGINE), IMSG_SUPD_DELETED, 0, 0,
+		    -1, &t->deleted, sizeof(t->deleted));
+	return 0;
+}
+
+static void
+manage_done(int status, const char *msg, void *arg)
+{
+	struct manage_txn		*t = arg;
+	struct super_conf		*done = parent_conf();
+	struct conf_super_peer		*p;
+	char				 text[512], *yaml;
+	size_t				 len;
+
+	if (status != 0) {
+		log_warnx("manage: %s", msg);
+		reply(t->pc, t->request, t->fail_status ? t->fail_status : 400,
+		    msg, strlen(msg));
+		free(t);
+		return;
+	}
+	log_info("manage: config changed and written to %s", done->path);
+	switch (t->op) {
+	case SUPD_PEER_ADD:
+		p = find_peer(done, t->node_id);
+		yaml = p != NULL ? edge_template(done, p, &len) : NULL;
+		if (yaml == NULL) {
+			snprintf(text, sizeof(text), "NodeID %u added",
+			    t->node_id);
+			reply(t->pc, t->request, 200, text, strlen(text));
+			break;
+		}
+		reply(t->pc, t->request, 200, yaml, len);
+		sodium_memzero(yaml, len);
+		free(yaml);
+		break;
+	case SUPD_PEER_DEL:
+		snprintf(text, sizeof(text), "NodeID: %u deleted.", t->node_id);
+		reply(t->pc, t->request, 200, text, strlen(text));
+		break;
+	default:
+		snprintf(text, sizeof(text), "updated");
+		reply(t->pc, t->request, 200, text, strlen(text));
+		break;
+	}
+	free(t);
+}
+
 static void
 supd_manage_apply(struct proc_chan *pc, struct imsg *imsg)
 {
 	const struct super_conf	*cur = parent_conf();
 	struct supd_manage	 m;
-	struct super_conf	*c, *done;
+	struct super_conf	*c, *checked;
 	struct conf_super_peer	*p;
-	char			 err[512], *yaml;
-	size_t			 len;
+	struct manage_txn	*t;
+	char			 err[512];
 	int			 status = 200;
 	uint16_t		 deleted = NODEID_INVALID;
 
@@ -281,6 +363,10 @@ supd_manage_apply(struct proc_chan *pc, struct imsg *imsg)
 	memcpy(&m, imsg->data, sizeof(m));
 	m.name[sizeof(m.name) - 1] = '\0';
 	err[0] = '\0';
+	if (parent_reconf_busy()) {
+		reply(pc, m.request, 503, "reload in progress", 18);
+		return;
+	}
 	if ((c = conf_copy(cur)) == NULL) {
 		reply(pc, m.request, 500, "out of memory", 13);
 		return;
@@ -326,44 +412,24 @@ supd_manage_apply(struct proc_chan *pc, struct imsg *imsg)
 		reply(pc, m.request, status, err, strlen(err));
 		return;
 	}
-	if ((done = conf_commit(c, err, sizeof(err))) == NULL) {
+	if ((checked = conf_check(c, err, sizeof(err))) == NULL) {
 		conf_free_super(c);
 		log_warnx("manage: %s", err);
 		reply(pc, m.request, 400, err, strlen(err));
 		return;
 	}
 	conf_free_super(c);
-
-	/* The deleted edge is told to stop before it is forgotten. */
-	if (deleted != NODEID_INVALID)
-		proc_compose(parent_chan(PROC_ENGINE), IMSG_SUPD_DELETED, 0, 0,
-		    -1, &deleted, sizeof(deleted));
-	parent_apply_conf(done);
-	log_info("manage: config changed and written to %s", done->path);
-
-	switch (m.op) {
-	case SUPD_PEER_ADD:
-		p = find_peer(done, m.node_id);
-		yaml = p != NULL ? edge_template(done, p, &len) : NULL;
-		if (yaml == NULL) {
-			snprintf(err, sizeof(err), "NodeID %u added",
-			    m.node_id);
-			reply(pc, m.request, 200, err, strlen(err));
-			break;
-		}
-		reply(pc, m.request, 200, yaml, len);
-		sodium_memzero(yaml, len);
-		free(yaml);
-		break;
-	case SUPD_PEER_DEL:
-		snprintf(err, sizeof(err), "NodeID: %u deleted.", m.node_id);
-		reply(pc, m.request, 200, err, strlen(err));
-		break;
-	default:
-		snprintf(err, sizeof(err), "updated");
-		reply(pc, m.request, 200, err, strlen(err));
-		break;
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		conf_free_super(checked);
+		reply(pc, m.request, 500, "out of memory", 13);
+		return;
 	}
+	t->pc = pc;
+	t->request = m.request;
+	t->op = m.op;
+	t->node_id = m.node_id;
+	t->deleted = deleted;
+	parent_reconf(checked, 0, manage_precommit, manage_done, t);
 }
 
 void

@@ -185,13 +185,18 @@ supd_send_keys(const struct super_conf *conf, struct proc_chan *ctl)
 	sodium_memzero(seed, sizeof(seed));
 }
 
-/* Edges with an EndPoint in the config: the supernode calls them. */
-void
-supd_send_endpoints(const struct super_conf *conf, struct proc_chan *eng)
+/*
+ * Edges with an EndPoint in the config: the supernode calls them.  One
+ * that a reload changed (old: the config before) replaces where the edge
+ * was heard from.
+ */
+static void
+supd_send_endpoints(const struct super_conf *conf, struct proc_chan *eng,
+    const struct super_conf *old)
 {
 	struct peer_endpoint	e;
 	socklen_t		len;
-	size_t			i;
+	size_t			i, j;
 
 	for (i = 0; i < conf->npeers; i++) {
 		const struct conf_super_peer *p = &conf->peers[i];
@@ -204,6 +209,10 @@ supd_send_endpoints(const struct super_conf *conf, struct proc_chan *eng)
 			continue;
 		e.node_id = p->node_id;
 		e.sslen = len;
+		for (j = 0; old != NULL && j < old->npeers; j++)
+			if (old->peers[j].node_id == p->node_id &&
+			    strcmp(old->peers[j].endpoint, p->endpoint) != 0)
+				e.force = 1;
 		proc_compose(eng, IMSG_ENDPOINT, 0, 0, -1, &e, sizeof(e));
 	}
 }
@@ -229,15 +238,15 @@ supd_started(void *arg, struct proc_chan chans[PROC_MAX])
 	}
 	ss.http_edge = ss.http_manage = -1;
 	supd_send_keys(conf, &chans[PROC_CONTROL]);
-	supd_send_endpoints(conf, &chans[PROC_ENGINE]);
+	supd_send_endpoints(conf, &chans[PROC_ENGINE], NULL);
 	if (proc_compose(&chans[PROC_ENGINE], IMSG_FDS_DONE, 0, 0, -1,
 	    NULL, 0) == -1)
 		fatal("engine");
 }
 
 void
-supd_reloaded(void *arg, struct proc_chan chans[PROC_MAX])
+supd_reloaded(void *arg, const void *old, struct proc_chan chans[PROC_MAX])
 {
 	supd_send_keys(arg, &chans[PROC_CONTROL]);
-	supd_send_endpoints(arg, &chans[PROC_ENGINE]);
+	supd_send_endpoints(arg, &chans[PROC_ENGINE], old);
 }

@@ -27,9 +27,12 @@
 
 #define DOC_CHUNK	(60 * 1024)
 
+static int	route_check(const void *, char *, size_t);
+static void	route_configure(void *);
+
 static struct {
 	struct proc_chan	 chans[PROC_MAX];
-	struct reconf_stage	 stage;
+	struct reconf_child	 reconf;
 	struct super_conf	*conf;
 	struct route		*rt;
 	uint8_t			 online[65536];
@@ -38,7 +41,10 @@ static struct {
 	struct event		 ev_state;
 	int			 state_dirty;
 	int			 published;
-} rte;
+} rte = {
+	.reconf = { .self = PROC_ROUTE, .flags = CONF_PARSE_NO_SECRETS,
+	    .check = route_check, .commit = route_configure },
+};
 
 static double
 now_s(void)
@@ -291,9 +297,35 @@ conf_peer(uint16_t id)
 	return NULL;
 }
 
-static void
-route_configure(struct super_conf *conf)
+/* The route engine must take the new parameters, or nothing changes. */
+static int
+route_check(const void *arg, char *why, size_t len)
 {
+	const struct super_conf	*conf = arg;
+	struct route_params	 params;
+	struct route		*rt;
+
+	route_params_from_conf(&params, &conf->graph,
+	    conf->damping_filter_radius);
+	if (params.damping_filter_radius > ROUTE_RADIUS_MAX) {
+		snprintf(why, len, "DampingFilterRadius %d: the route engine "
+		    "takes at most %d", params.damping_filter_radius,
+		    ROUTE_RADIUS_MAX);
+		return -1;
+	}
+	if ((rt = route_new(&params)) == NULL) {
+		snprintf(why, len, "GraphRecalculateSetting: the route engine "
+		    "cannot take these parameters: %s", strerror(errno));
+		return -1;
+	}
+	route_free(rt);
+	return 0;
+}
+
+static void
+route_configure(void *arg)
+{
+	struct super_conf	*conf = arg;
 	struct route_params	 params;
 	size_t			 i, n;
 	uint16_t		 id;
@@ -459,18 +491,8 @@ route_show_links(struct proc_chan *pc, uint32_t client)
 static void
 route_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
-	switch (imsg->hdr.type) {
-	case IMSG_RECONF_CONF:
-	case IMSG_RECONF_DONE:
-		if (!reconf_stage_imsg(&rte.stage, imsg))
-			break;
-		route_configure(supd_conf_receive(&rte.stage,
-		    CONF_PARSE_NO_SECRETS));
-		log_setcats(conf_log_categories(&rte.conf->loglevel));
-		break;
-	default:
+	if (!reconf_child_dispatch(&rte.reconf, pc, imsg))
 		proc_unexpected(pc, imsg);
-	}
 }
 
 static void

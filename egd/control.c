@@ -26,9 +26,12 @@
 /* Entries of struct conf_nexthop per IMSG_EGD_NH, well under the limit. */
 #define NH_CHUNK	8192
 
+static int	control_check(const void *, char *, size_t);
+static void	control_conf(void *);
+
 static struct {
 	struct proc_chan	 chans[PROC_MAX];
-	struct reconf_stage	 stage;
+	struct reconf_child	 reconf;
 	struct edge_conf	*conf;
 	int			 super;		/* the EdgeAPI client runs */
 	int			 narrowed;	/* SB_CONTROL: no client */
@@ -39,7 +42,10 @@ static struct {
 	struct egd_apiaddr	 addr;
 	int			 have_local;
 	struct edgeapi_localaddrs	 local;
-} ctl;
+} ctl = {
+	.reconf = { .self = PROC_CONTROL, .flags = CONF_PARSE_NO_SECRETS,
+	    .check = control_check, .commit = control_conf },
+};
 
 static void
 send_or_die(enum eg_proc to, uint32_t type, const void *data, size_t len)
@@ -116,8 +122,28 @@ client_off(struct imsg *imsg)
 	return 1;
 }
 
+/*
+ * Once control narrowed its sandbox for static mode, nothing widens it
+ * again: back into super mode needs a new process.
+ */
+static int
+control_check(const void *arg, char *why, size_t len)
+{
+	const struct edge_conf	*conf = arg;
+
+	if (conf->dynroute.supernode.use_supernode && ctl.narrowed) {
+		snprintf(why, len, "DynamicRoute.SuperNode.UseSuperNode: egd "
+		    "in static mode cannot switch to super mode (its control "
+		    "process gave up network access when static mode "
+		    "began); restart egd");
+		return -1;
+	}
+	return 0;
+}
+
+/* A new config: the EdgeAPI client starts or stops with super mode. */
 static void
-control_conf(void)
+control_conf(void *arg)
 {
 	static const struct apiclient_out out = {
 		.peer = out_peer,
@@ -127,14 +153,13 @@ control_conf(void)
 		.superparams = out_superparams,
 		.dial = out_dial,
 	};
-	struct event	probe;
-	int		want = ctl.conf->dynroute.supernode.use_supernode;
+	struct event	 probe;
+	struct edge_conf *conf = arg;
+	int		 want = conf->dynroute.supernode.use_supernode;
 
-	if (want && ctl.narrowed) {
-		log_warnx("UseSuperNode turned on by a reload: restart egd to "
-		    "use the EdgeAPI");
-		return;
-	}
+	if (ctl.conf != NULL)
+		conf_free_edge(ctl.conf);
+	ctl.conf = conf;
 	if (!want) {
 		if (ctl.super) {
 			apiclient_shutdown();
@@ -188,17 +213,9 @@ control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
 	struct egd_apiaddr	a;
 
+	if (reconf_child_dispatch(&ctl.reconf, pc, imsg))
+		return;
 	switch (imsg->hdr.type) {
-	case IMSG_RECONF_CONF:
-	case IMSG_RECONF_DONE:
-		if (!reconf_stage_imsg(&ctl.stage, imsg))
-			break;
-		if (ctl.conf != NULL)
-			conf_free_edge(ctl.conf);
-		ctl.conf = egd_conf_receive(&ctl.stage, CONF_PARSE_NO_SECRETS);
-		log_setcats(conf_log_categories(&ctl.conf->loglevel));
-		control_conf();
-		break;
 	case IMSG_CONTROLFD:
 		if (imsg->fd == -1 || imsg->datalen != 0)
 			fatalx("IMSG_CONTROLFD: bad message");

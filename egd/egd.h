@@ -18,17 +18,24 @@
 /* parent_setup.c: the parent's privileged work for the engine */
 int	egd_setup(void *conf);
 void	egd_started(void *conf, struct proc_chan chans[PROC_MAX]);
-void	egd_reloaded(void *conf, struct proc_chan chans[PROC_MAX]);
+void	egd_reloaded(void *conf, const void *old,
+	    struct proc_chan chans[PROC_MAX]);
 void	egd_dispatch_engine(struct proc_chan *, struct imsg *);
 void	egd_reaped(pid_t, int);
 /* parent_super.c: the parent's part in super mode */
 int	egd_super_start(const struct edge_conf *, struct proc_chan *,
 	    int have4, int have6, int port, const char *ovl_ifname);
 void	egd_super_endpoints(const struct edge_conf *);
+/* A reload: what the parent must do for super mode, checked, then done. */
+int	egd_super_prepare(const void *cur, const void *next, char *why,
+	    size_t len);
+void	egd_super_reloaded(const struct edge_conf *,
+	    const struct edge_conf *old);
 void	egd_super_dispatch(struct proc_chan *, struct imsg *);
 void	egd_super_shutdown(struct imsg *) __attribute__((__noreturn__));
 /* parent_apidial.c: dials the EdgeAPI for control */
 void	egd_apidial_init(struct proc_chan *, const struct sockaddr_storage *);
+void	egd_apidial_addr(const struct sockaddr_storage *);
 void	egd_apidial_request(struct imsg *);
 #define parent_conf_edge()	((const struct edge_conf *)parent_conf())
 
@@ -44,7 +51,5 @@ struct parent_ops;
 extern const struct parent_ops egd_parent_ops;
 void	*egd_parse(const char *name, const char *buf, size_t len,
 	    struct conf_diags *, int flags);
-/* Parse a config pushed by the parent; fatal if it does not parse. */
-struct edge_conf *egd_conf_receive(struct reconf_stage *, int flags);
 
 #endif /* EGD_H */

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "egd.h"
 #include "engine.h"
 #include "proc/ctl.h"
@@ -117,18 +119,85 @@ engine_static_peers(const struct edge_conf *conf)
 	free(specs);
 }
 
+/* Whether a session with pub can ever be made (X25519 not all zero). */
+static int
+engine_key_usable(const struct edge_conf *conf, const uint8_t *pub)
+{
+	uint8_t	ss[crypto_scalarmult_BYTES];
+	int	r;
+
+	r = crypto_scalarmult(ss, conf->privkey.key, pub);
+	sodium_memzero(ss, sizeof(ss));
+	return r == 0;
+}
+
 /*
- * The config changed: peers, forwarding table, timeouts.  In super mode
- * the config's Peers and NextHopTable are ignored: they come from the
- * supernode.
+ * Before a config is committed: every peer it names must be one the
+ * engine can make a session with, or the reload would drop it.
  */
+static int
+engine_check(const void *arg, char *why, size_t len)
+{
+	const struct edge_conf		*conf = arg;
+	const struct conf_supernode	*sn = &conf->dynroute.supernode;
+	size_t				 i;
+
+	if (sn->use_supernode) {
+		if (sn->pubkey_v4.set && !conf->disabled_af.ipv4 &&
+		    !engine_key_usable(conf, sn->pubkey_v4.key)) {
+			snprintf(why, len, "DynamicRoute.SuperNode.PubKeyV4: "
+			    "no session can be made with this key");
+			return -1;
+		}
+		if (sn->pubkey_v6.set && !conf->disabled_af.ipv6 &&
+		    !engine_key_usable(conf, sn->pubkey_v6.key)) {
+			snprintf(why, len, "DynamicRoute.SuperNode.PubKeyV6: "
+			    "no session can be made with this key");
+			return -1;
+		}
+		return 0;
+	}
+	for (i = 0; i < conf->npeers; i++)
+		if (!engine_key_usable(conf, conf->peers[i].pubkey.key)) {
+			snprintf(why, len, "Peers[%zu].PubKey: no session can "
+			    "be made with this key (NodeID %u)", i,
+			    conf->peers[i].node_id);
+			return -1;
+		}
+	return 0;
+}
+
+/* A forwarding table from table, over the peers the engine has now. */
 static void
-engine_configure(struct edge_conf *conf)
+engine_fwd_rebuild(const struct conf_nhtable *table)
 {
 	uint16_t	*nbr;
 	size_t		 i;
 
-	if (eng->conf == NULL) {
+	if ((nbr = calloc(eng->npeers ? eng->npeers : 1, sizeof(*nbr))) ==
+	    NULL)
+		fatal("forwarding table");
+	for (i = 0; i < eng->npeers; i++)
+		nbr[i] = eng->peers[i]->node_id;
+	fwd_table_free(eng->fwd);
+	if ((eng->fwd = fwd_table_build(table, eng->me, nbr,
+	    eng->npeers)) == NULL)
+		fatal("forwarding table");
+	free(nbr);
+}
+
+/*
+ * The config changed: peers, forwarding table, timeouts, and the mode.
+ * In super mode the config's Peers and NextHopTable are ignored: they
+ * come from the supernode.
+ */
+static void
+engine_configure(void *arg)
+{
+	struct edge_conf	*conf = arg, *old = eng->conf;
+	int			 was_super = eng->super_mode;
+
+	if (old == NULL) {
 		eng->me = conf->node_id;
 		if (l2fib_init(&eng->fib, conf->l2fib_timeout, 0) == -1)
 			fatal("L2 FIB");
@@ -136,28 +205,29 @@ engine_configure(struct edge_conf *conf)
 		if ((eng->wg = wg_local_new(conf->privkey.key, NULL,
 		    NULL)) == NULL)
 			fatal("WireGuard: cannot use the private key");
-	} else
-		conf_free_edge(eng->conf);
+	}
 	eng->conf = conf;
 	eng->ttl = conf->default_ttl;
 	l2fib_set_lifetime(&eng->fib, conf->l2fib_timeout);
 	if (conf->dynroute.supernode.use_supernode) {
-		super_start(conf);
+		/* The config's peers go: the supernode lists its own. */
+		if (old != NULL && !was_super) {
+			peers_set(NULL, 0);
+			engine_fwd_rebuild(&eng->nh);
+		}
+		super_start(old, conf);
 		engine_rearm_timers();
+		if (old != NULL)
+			conf_free_edge(old);
 		return;
 	}
+	if (was_super)
+		super_stop();
 	engine_static_peers(conf);
-	if ((nbr = calloc(eng->npeers ? eng->npeers : 1, sizeof(*nbr))) ==
-	    NULL)
-		fatal("forwarding table");
-	for (i = 0; i < eng->npeers; i++)
-		nbr[i] = eng->peers[i]->node_id;
-	fwd_table_free(eng->fwd);
-	if ((eng->fwd = fwd_table_build(&conf->nhtable, eng->me, nbr,
-	    eng->npeers)) == NULL)
-		fatal("forwarding table");
-	free(nbr);
+	engine_fwd_rebuild(&conf->nhtable);
 	engine_rearm_timers();
+	if (old != NULL)
+		conf_free_edge(old);
 	log_debug("config: node %u, %zu peers, %zu next hops", eng->me,
 	    eng->npeers, conf->nhtable.count);
 }
@@ -393,14 +463,9 @@ engine_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
 	struct ifio_info	info;
 
+	if (reconf_child_dispatch(&eng->reconf, pc, imsg))
+		return;
 	switch (imsg->hdr.type) {
-	case IMSG_RECONF_CONF:
-	case IMSG_RECONF_DONE:
-		if (!reconf_stage_imsg(&eng->stage, imsg))
-			break;
-		engine_configure(egd_conf_receive(&eng->stage, 0));
-		log_setcats(conf_log_categories(&eng->conf->loglevel));
-		break;
 	case IMSG_EGD_UDP:
 		engine_udp(imsg);
 		break;
@@ -438,11 +503,20 @@ engine_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 	case IMSG_CTL_SHOW_PEERS:
 		engine_show_peers(pc, imsg->hdr.peerid);
 		break;
-	default:
+	case IMSG_EGD_PEER:
+	case IMSG_EGD_PEERS_DONE:
+	case IMSG_EGD_NH:
+	case IMSG_EGD_NH_DONE:
+	case IMSG_EGD_SUPERPARAMS:
+		/* Sent before a reload ended super mode in both: late. */
 		if (eng->super_mode)
 			super_dispatch_control(pc, imsg);
 		else
-			proc_unexpected(pc, imsg);
+			log_debug("message %u ignored: not in super mode",
+			    imsg->hdr.type);
+		break;
+	default:
+		proc_unexpected(pc, imsg);
 	}
 }
 
@@ -456,6 +530,9 @@ engine_main(void)
 	};
 	struct timeval	tv = { ENG_HOUSEKEEPING_SEC, 0 };
 
+	eng->reconf.self = PROC_ENGINE;
+	eng->reconf.check = engine_check;
+	eng->reconf.commit = engine_configure;
 	eng->udp4 = eng->udp6 = -1;
 	eng->io.rxfd = eng->io.txfd = -1;
 	eng->io.conns[0].fd = eng->io.conns[1].fd = -1;

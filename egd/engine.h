@@ -107,7 +107,7 @@ struct eng_txq {
 
 struct engine {
 	struct proc_chan	 chans[PROC_MAX];
-	struct reconf_stage	 stage;
+	struct reconf_child	 reconf;
 	struct edge_conf	*conf;
 	uint16_t		 me;
 	int			 ttl;
@@ -177,8 +177,13 @@ void	engine_iface_out(void);
 
 /* engine_peer.c */
 int	peers_set(const struct peer_spec *, size_t);
-/* The supernode's two peers (IPv4 and IPv6 keys), from the config. */
-void	peers_set_supernode(const struct edge_conf *);
+/*
+ * The supernode's two peers (IPv4 and IPv6 keys), from the config; a key
+ * or PSK changed since old (NULL: none) makes a new session.
+ */
+void	peers_set_supernode(const struct edge_conf *old,
+	    const struct edge_conf *);
+void	peers_drop_supernode(void);
 void	peers_free(void);
 struct epeer *peer_by_id(uint16_t);
 struct epeer *peer_by_wg(struct wg_peer *);
@@ -191,7 +196,9 @@ void	peer_handle_result(struct epeer *, struct wg_result *,
 void	peer_tick(int, short, void *);
 
 /* engine_super.c: super mode */
-void	super_start(const struct edge_conf *);
+void	super_start(const struct edge_conf *old, const struct edge_conf *);
+/* A reload turned super mode off. */
+void	super_stop(void);
 void	super_control(struct epeer *, const struct ovl_hdr *,
 	    const uint8_t *payload, struct wg_time);
 void	super_dispatch_control(struct proc_chan *, struct imsg *);

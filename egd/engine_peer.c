@@ -279,17 +279,41 @@ peers_set(const struct peer_spec *specs, size_t n)
 	return 0;
 }
 
+/* Whether the supernode peer of this family must be made anew. */
+static int
+super_key_changed(const struct conf_supernode *a,
+    const struct conf_supernode *b, int af)
+{
+	const struct conf_key	*ka = af == 0 ? &a->pubkey_v4 : &a->pubkey_v6;
+	const struct conf_key	*kb = af == 0 ? &b->pubkey_v4 : &b->pubkey_v6;
+
+	return ka->set != kb->set || sodium_memcmp(ka->key, kb->key,
+	    sizeof(ka->key)) != 0 || a->psk.set != b->psk.set ||
+	    sodium_memcmp(a->psk.key, b->psk.key, sizeof(a->psk.key)) != 0;
+}
+
 void
-peers_set_supernode(const struct edge_conf *conf)
+peers_set_supernode(const struct edge_conf *old, const struct edge_conf *conf)
 {
 	const struct conf_supernode	*sn = &conf->dynroute.supernode;
 	const struct conf_key		*keys[2] = { &sn->pubkey_v4,
 					    &sn->pubkey_v6 };
+	struct sockaddr_storage		 ep;
+	socklen_t			 eplen;
 	struct wg_time			 now;
 	int				 af;
 
 	engine_now(&now);
 	for (af = 0; af < 2; af++) {
+		eplen = 0;
+		/* A new key or PSK: a new session, at the same address. */
+		if (eng->super[af] != NULL && (old == NULL ||
+		    super_key_changed(&old->dynroute.supernode, sn, af))) {
+			eplen = eng->super[af]->eplen;
+			memcpy(&ep, &eng->super[af]->ep, sizeof(ep));
+			peer_free(eng->super[af]);
+			eng->super[af] = NULL;
+		}
 		if (eng->super[af] != NULL || !keys[af]->set ||
 		    (af == 0 && conf->disabled_af.ipv4) ||
 		    (af == 1 && conf->disabled_af.ipv6))
@@ -301,8 +325,23 @@ peers_set_supernode(const struct edge_conf *conf)
 		strlcpy(eng->super[af]->name, af == 0 ? "supernode IPv4" :
 		    "supernode IPv6", sizeof(eng->super[af]->name));
 		eng->super[af]->has_psk = sn->psk.set;
+		if (eplen > 0)
+			peer_set_endpoint(eng->super[af],
+			    (struct sockaddr *)&ep, eplen);
 		engine_peer_touched(eng->super[af]);
 	}
+}
+
+void
+peers_drop_supernode(void)
+{
+	int	af;
+
+	for (af = 0; af < 2; af++)
+		if (eng->super[af] != NULL) {
+			peer_free(eng->super[af]);
+			eng->super[af] = NULL;
+		}
 }
 
 void

@@ -350,24 +350,58 @@ super_tick(int fd, short event, void *arg)
 	evtimer_add(&eng->ev_super, &tv);
 }
 
-/* Super mode from this config: the supernode's peers and the timers. */
+/*
+ * Super mode from this config (on a reload: old is the one before): the
+ * supernode's peers and the timers.
+ */
 void
-super_start(const struct edge_conf *conf)
+super_start(const struct edge_conf *old, const struct edge_conf *conf)
 {
-	struct timeval	tv = { 0, 100000 };
+	static const uint8_t	zero[OVLMSG_HASH_LEN];
+	struct timeval		tv = { 0, 100000 };
 
-	eng->super_mode = 1;
-	peers_set_supernode(conf);
+	peers_set_supernode(old, conf);
 	/* Until the supernode sends its parameters, the config's. */
-	if (eng->params.send_ping_interval == 0) {
+	if (memcmp(eng->held[OVLMSG_SUPERPARAMS], zero, sizeof(zero)) == 0) {
 		eng->params.send_ping_interval =
 		    conf->dynroute.send_ping_interval;
 		eng->params.peer_alive_timeout =
 		    conf->dynroute.peer_alive_timeout;
 		eng->params.additional_cost = conf->dynroute.additional_cost;
+	}
+	if (!eng->super_mode) {
+		eng->super_mode = 1;
 		evtimer_set(&eng->ev_super, super_tick, NULL);
 		evtimer_add(&eng->ev_super, &tv);
 	}
+	/* A supernode that changed hears from this edge at once. */
+	eng->next_register = 0;
+}
+
+/*
+ * Static mode from now on: no supernode, and nothing it said is kept
+ * (the config's peers and table take over).
+ */
+void
+super_stop(void)
+{
+	evtimer_del(&eng->ev_super);
+	peers_drop_supernode();
+	eng->super_mode = 0;
+	memset(eng->held, 0, sizeof(eng->held));
+	memset(eng->asked, 0, sizeof(eng->asked));
+	memset(eng->asked_at, 0, sizeof(eng->asked_at));
+	memset(&eng->params, 0, sizeof(eng->params));
+	eng->npongs = 0;
+	sodium_memzero(eng->newpeers, eng->nnewpeers * sizeof(*eng->newpeers));
+	free(eng->newpeers);
+	eng->newpeers = NULL;
+	eng->nnewpeers = 0;
+	free(eng->newnh.entries);
+	memset(&eng->newnh, 0, sizeof(eng->newnh));
+	free(eng->nh.entries);
+	memset(&eng->nh, 0, sizeof(eng->nh));
+	log_info("super mode off: peers and next hops from the config");
 }
 
 /* The list of peers control fetched is complete: use it. */

@@ -10,8 +10,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "egd.h"
 #include "proc/parent.h"
 #include "proc/proc_imsg.h"
@@ -56,36 +54,11 @@ egd_describe(const void *arg, char *buf, size_t len)
 	    conf->node_name, conf->npeers, conf->npeers == 1 ? "" : "s");
 }
 
-/*
- * Keys the running processes cannot take over without a restart: the
- * interface and the sockets were made with them.
- */
-static const char *
-egd_restart_key(const void *cur, const void *next)
+/* What a reload cannot apply: the schema says (common/config). */
+static int
+egd_restart_key(const void *cur, const void *next, char *out, size_t len)
 {
-	const struct edge_conf	*a = cur, *b = next;
-
-	if (a->node_id != b->node_id)
-		return "NodeID";
-	if (a->iface.itype != b->iface.itype ||
-	    strcmp(a->iface.name, b->iface.name) != 0 ||
-	    a->iface.mtu != b->iface.mtu ||
-	    strcmp(a->iface.recv_addr, b->iface.recv_addr) != 0 ||
-	    strcmp(a->iface.send_addr, b->iface.send_addr) != 0 ||
-	    a->iface.l2_header_mode != b->iface.l2_header_mode)
-		return "Interface";
-	if (a->listen_port != b->listen_port)
-		return "ListenPort";
-	if (a->fwmark != b->fwmark)
-		return "FwMark";
-	if (a->disabled_af.ipv4 != b->disabled_af.ipv4 ||
-	    a->disabled_af.ipv6 != b->disabled_af.ipv6 ||
-	    strcmp(a->disabled_af.listen_ipv4, b->disabled_af.listen_ipv4) ||
-	    strcmp(a->disabled_af.listen_ipv6, b->disabled_af.listen_ipv6))
-		return "DisabledAf";
-	if (sodium_memcmp(a->privkey.key, b->privkey.key, EG_KEY_LEN) != 0)
-		return "PrivKey";
-	return NULL;
+	return conf_restart_key_edge(cur, next, out, len);
 }
 
 const struct parent_ops egd_parent_ops = {
@@ -96,6 +69,7 @@ const struct parent_ops egd_parent_ops = {
 	.loglevel = egd_loglevel,
 	.describe = egd_describe,
 	.restart_key = egd_restart_key,
+	.prepare = egd_super_prepare,
 	/* Only the engine needs keys. */
 	.printflags = { [PROC_ENGINE] = CONF_PRINT_SECRETS },
 	.setup = egd_setup,
@@ -111,10 +85,4 @@ egd_parse(const char *name, const char *buf, size_t len,
     struct conf_diags *diags, int flags)
 {
 	return conf_parse_edge(name, buf, len, diags, flags);
-}
-
-struct edge_conf *
-egd_conf_receive(struct reconf_stage *stage, int flags)
-{
-	return daemon_conf_take(stage, flags);
 }

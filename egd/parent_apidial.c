@@ -96,6 +96,15 @@ egd_apidial_init(struct proc_chan *ctl, const struct sockaddr_storage *ss)
 	evtimer_set(&ad.ev_gap, dial, NULL);
 }
 
+/* A reload moved the EdgeAPI: the next dial goes to the new address. */
+void
+egd_apidial_addr(const struct sockaddr_storage *ss)
+{
+	ad.ss = *ss;
+	ad.sslen = ss->ss_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
 void
 egd_apidial_request(struct imsg *imsg)
 {

@@ -68,13 +68,19 @@ egd_setup(void *arg)
 	return 0;
 }
 
-/* Tell the engine where the peers are; static only when statics_only. */
+/*
+ * Tell the engine where the peers are; static only when statics_only.
+ * An endpoint that a reload changed (old: the config before) replaces
+ * the one a dynamic peer roamed to: the file says where it is now.
+ */
 static void
-send_endpoints(const struct edge_conf *conf, int statics_only)
+send_endpoints(const struct edge_conf *conf, int statics_only,
+    const struct edge_conf *old)
 {
-	struct peer_endpoint	e;
-	socklen_t		len;
-	size_t			i;
+	const struct conf_edge_peer	*op;
+	struct peer_endpoint		 e;
+	socklen_t			 len;
+	size_t				 i;
 
 	for (i = 0; i < conf->npeers; i++) {
 		const struct conf_edge_peer *p = &conf->peers[i];
@@ -87,7 +93,9 @@ send_endpoints(const struct edge_conf *conf, int statics_only)
 			continue;
 		e.node_id = p->node_id;
 		e.sslen = len;
-		e.force = p->is_static;
+		e.force = p->is_static || (old != NULL &&
+		    (op = conf_edge_peer_by_id(old, p->node_id)) != NULL &&
+		    strcmp(op->endpoint, p->endpoint) != 0);
 		proc_compose(&su.chans[PROC_ENGINE], IMSG_ENDPOINT, 0, 0,
 		    -1, &e, sizeof(e));
 	}
@@ -99,7 +107,7 @@ reresolve(int fd, short event, void *arg)
 	const struct edge_conf	*conf = parent_conf_edge();
 	struct timeval		 tv;
 
-	send_endpoints(conf, 1);
+	send_endpoints(conf, 1, NULL);
 	if (conf->dynroute.supernode.use_supernode)
 		egd_super_endpoints(conf);
 	tv.tv_sec = (time_t)conf->reset_endpoint_interval;
@@ -196,7 +204,7 @@ egd_started(void *arg, struct proc_chan chans[PROC_MAX])
 		pass_fd(IMSG_EGD_IFACE_FD, su.iface.txfd, IFIO_TX);
 	su.iface.rxfd = su.iface.txfd = -1;
 
-	send_endpoints(conf, 0);
+	send_endpoints(conf, 0, NULL);
 	if (conf->dynroute.supernode.use_supernode &&
 	    egd_super_start(conf, chans, su.have4, su.have6, su.port,
 	    su.iface.kind == IFIO_TAP ? su.iface.ifname : NULL) == -1)
@@ -222,9 +230,20 @@ egd_started(void *arg, struct proc_chan chans[PROC_MAX])
 }
 
 void
-egd_reloaded(void *arg, struct proc_chan chans[PROC_MAX])
+egd_reloaded(void *arg, const void *oldarg, struct proc_chan chans[PROC_MAX])
 {
-	send_endpoints(arg, 0);
+	const struct edge_conf	*conf = arg, *old = oldarg;
+	struct timeval		 tv;
+
+	send_endpoints(conf, 0, old);
+	egd_super_reloaded(conf, old);
+	if (conf->reset_endpoint_interval != old->reset_endpoint_interval) {
+		evtimer_del(&su.ev_reresolve);
+		tv.tv_sec = (time_t)conf->reset_endpoint_interval;
+		tv.tv_usec = 0;
+		if (tv.tv_sec > 0)
+			evtimer_add(&su.ev_reresolve, &tv);
+	}
 }
 
 void

@@ -41,6 +41,7 @@ static struct {
 	struct event		 ev_local;
 	struct edgeapi_peer		*learned;
 	size_t			 nlearned;
+	int			 running;	/* super mode */
 } ss;
 
 /*
@@ -185,40 +186,134 @@ egd_super_endpoints(const struct edge_conf *conf)
 	}
 }
 
+/* The EdgeAPI key: with the V4 key pair if the supernode has one. */
+static int
+api_key(const struct edge_conf *conf, uint8_t key[EDGEAPI_KEY_LEN])
+{
+	const struct conf_supernode	*sn = &conf->dynroute.supernode;
+	const struct conf_key		*pub;
+
+	pub = sn->pubkey_v4.set ? &sn->pubkey_v4 : &sn->pubkey_v6;
+	return edgeapi_key(key, conf->privkey.key, pub->key,
+	    sn->psk.set ? sn->psk.key : NULL);
+}
+
+static int
+send_apikey(const struct edge_conf *conf)
+{
+	uint8_t	key[EDGEAPI_KEY_LEN];
+
+	if (api_key(conf, key) == -1) {
+		log_warnx("SuperNode.PubKeyV4/V6: unusable key");
+		return -1;
+	}
+	proc_compose(&ss.chans[PROC_CONTROL], IMSG_EGD_APIKEY, 0, 0, -1, key,
+	    sizeof(key));
+	sodium_memzero(key, sizeof(key));
+	return 0;
+}
+
+/* The EdgeAPI's address to control, and to the parent's dialer. */
+static int
+send_apiaddr(const struct edge_conf *conf, int first)
+{
+	struct egd_apiaddr	a;
+
+	if (api_url(conf->dynroute.supernode.edge_api_url, &a, ss.have4,
+	    ss.have6) == -1)
+		return -1;
+	proc_compose(&ss.chans[PROC_CONTROL], IMSG_EGD_APIADDR, 0, 0, -1, &a,
+	    sizeof(a));
+	if (first)
+		egd_apidial_init(&ss.chans[PROC_CONTROL], &a.ss);
+	else
+		egd_apidial_addr(&a.ss);
+	return 0;
+}
+
 int
 egd_super_start(const struct edge_conf *conf, struct proc_chan *chans,
     int have4, int have6, int port, const char *ovl_ifname)
 {
-	const struct conf_supernode	*sn = &conf->dynroute.supernode;
-	struct egd_apiaddr		 a;
-	uint8_t				 key[EDGEAPI_KEY_LEN];
-	const struct conf_key		*pub;
-
 	ss.chans = chans;
 	ss.have4 = have4;
 	ss.have6 = have6;
 	ss.port = port;
 	strlcpy(ss.ovl_ifname, ovl_ifname != NULL ? ovl_ifname : "",
 	    sizeof(ss.ovl_ifname));
-	/* The V4 key pair if the supernode has one, as it does. */
-	pub = sn->pubkey_v4.set ? &sn->pubkey_v4 : &sn->pubkey_v6;
-	if (edgeapi_key(key, conf->privkey.key, pub->key,
-	    sn->psk.set ? sn->psk.key : NULL) == -1) {
-		log_warnx("SuperNode.PubKeyV4/V6: unusable key");
+	if (send_apikey(conf) == -1 || send_apiaddr(conf, 1) == -1)
 		return -1;
-	}
-	proc_compose(&chans[PROC_CONTROL], IMSG_EGD_APIKEY, 0, 0, -1, key,
-	    sizeof(key));
-	sodium_memzero(key, sizeof(key));
-	if (api_url(sn->edge_api_url, &a, have4, have6) == -1)
-		return -1;
-	proc_compose(&chans[PROC_CONTROL], IMSG_EGD_APIADDR, 0, 0, -1, &a,
-	    sizeof(a));
-	egd_apidial_init(&chans[PROC_CONTROL], &a.ss);
 	egd_super_endpoints(conf);
 	evtimer_set(&ss.ev_local, send_localaddrs, NULL);
 	send_localaddrs(-1, 0, NULL);
+	ss.running = 1;
 	return 0;
+}
+
+static int
+api_key_changed(const struct conf_supernode *a, const struct conf_supernode *b)
+{
+	return a->psk.set != b->psk.set || sodium_memcmp(a->psk.key,
+	    b->psk.key, EG_KEY_LEN) != 0 || a->pubkey_v4.set !=
+	    b->pubkey_v4.set || sodium_memcmp(a->pubkey_v4.key,
+	    b->pubkey_v4.key, EG_KEY_LEN) != 0 || a->pubkey_v6.set !=
+	    b->pubkey_v6.set || sodium_memcmp(
+	    a->pubkey_v6.key, b->pubkey_v6.key, EG_KEY_LEN) != 0;
+}
+
+/*
+ * Before a reload in super mode reaches the children: the new EdgeAPI
+ * key and address must be usable.  Into super mode from static mode
+ * control refuses (it has no network access left).
+ */
+int
+egd_super_prepare(const void *curarg, const void *nextarg, char *why,
+    size_t len)
+{
+	const struct edge_conf	*cur = curarg, *next = nextarg;
+	const char		*url = next->dynroute.supernode.edge_api_url;
+	struct egd_apiaddr	 a;
+	uint8_t			 key[EDGEAPI_KEY_LEN];
+
+	if (!next->dynroute.supernode.use_supernode || !ss.running)
+		return 0;
+	if (api_key(next, key) == -1) {
+		snprintf(why, len, "DynamicRoute.SuperNode.PubKeyV4/V6: no "
+		    "EdgeAPI key can be made with this key");
+		return -1;
+	}
+	sodium_memzero(key, sizeof(key));
+	if (strcmp(url, cur->dynroute.supernode.edge_api_url) != 0 &&
+	    api_url(url, &a, ss.have4, ss.have6) == -1) {
+		snprintf(why, len, "DynamicRoute.SuperNode.EndpointEdgeAPIUrl "
+		    "%s: not an http URL whose host resolves", url);
+		return -1;
+	}
+	return 0;
+}
+
+/* A reload was committed: what changed for super mode goes out. */
+void
+egd_super_reloaded(const struct edge_conf *conf, const struct edge_conf *old)
+{
+	const struct conf_supernode	*sn = &conf->dynroute.supernode;
+	const struct conf_supernode	*osn = &old->dynroute.supernode;
+
+	if (!ss.running)
+		return;
+	if (!sn->use_supernode) {
+		evtimer_del(&ss.ev_local);
+		ss.running = 0;
+		log_info("super mode off");
+		return;
+	}
+	if (api_key_changed(osn, sn))
+		(void)send_apikey(conf);
+	if (strcmp(sn->edge_api_url, osn->edge_api_url) != 0)
+		(void)send_apiaddr(conf, 0);
+	egd_super_endpoints(conf);
+	evtimer_del(&ss.ev_local);
+	send_localaddrs(-1, 0, NULL);
 }
 
 /*

@@ -15,14 +15,34 @@
 #include "proc/sandbox.h"
 #include "util/log.h"
 
+static void	route_commit(void *);
+
 static struct {
 	struct proc_chan	 chans[PROC_MAX];
-	struct reconf_stage	 stage;
+	struct reconf_child	 reconf;
 	struct edge_conf	*conf;
 	/* super mode: the table from the supernode, and one coming in */
 	struct conf_nhtable	 super;
 	struct conf_nhtable	 incoming;
-} rte;
+} rte = {
+	.reconf = { .self = PROC_ROUTE, .flags = CONF_PARSE_NO_SECRETS,
+	    .commit = route_commit },
+};
+
+/* A new config; out of super mode the supernode's table goes. */
+static void
+route_commit(void *arg)
+{
+	struct edge_conf	*conf = arg;
+
+	if (rte.conf != NULL)
+		conf_free_edge(rte.conf);
+	rte.conf = conf;
+	if (!conf->dynroute.supernode.use_supernode) {
+		free(rte.super.entries);
+		memset(&rte.super, 0, sizeof(rte.super));
+	}
+}
 
 /* The table in use: the config's, or in super mode the supernode's. */
 static const struct conf_nhtable *
@@ -61,19 +81,8 @@ route_show(struct proc_chan *pc, uint32_t client, int all)
 static void
 route_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
-	switch (imsg->hdr.type) {
-	case IMSG_RECONF_CONF:
-	case IMSG_RECONF_DONE:
-		if (!reconf_stage_imsg(&rte.stage, imsg))
-			break;
-		if (rte.conf != NULL)
-			conf_free_edge(rte.conf);
-		rte.conf = egd_conf_receive(&rte.stage, CONF_PARSE_NO_SECRETS);
-		log_setcats(conf_log_categories(&rte.conf->loglevel));
-		break;
-	default:
+	if (!reconf_child_dispatch(&rte.reconf, pc, imsg))
 		proc_unexpected(pc, imsg);
-	}
 }
 
 static int

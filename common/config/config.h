@@ -299,6 +299,18 @@ int	conf_print_super(FILE *, const struct super_conf *, int flags);
 char	*conf_dump_edge(const struct edge_conf *, int flags, size_t *lenp);
 char	*conf_dump_super(const struct super_conf *, int flags, size_t *lenp);
 
+/*
+ * Reload: the first key that differs between the running config and the
+ * next and that the running daemon cannot apply (not live in the
+ * schema), as its path in the file ("DynamicRoute.SuperNode.PubKeyV4",
+ * "Interface.MTU", "Peers[2].PubKey"): 1 and the path in out, or 0 and
+ * "" when a reload can apply every change.
+ */
+int	conf_restart_key_edge(const struct edge_conf *cur,
+	    const struct edge_conf *next, char *out, size_t outlen);
+int	conf_restart_key_super(const struct super_conf *cur,
+	    const struct super_conf *next, char *out, size_t outlen);
+
 void	conf_diags_print(FILE *, const struct conf_diags *);
 void	conf_diags_free(struct conf_diags *);
 

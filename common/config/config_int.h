@@ -127,6 +127,7 @@ enum ckind {
 				   even by CONF_PRINT_SHARED */
 #define CF_MIN_OPEN	0x04	/* CK_FLOAT: value must be > min */
 #define CF_MAX_OPEN	0x08	/* CK_FLOAT: value must be < max */
+#define CF_LIVE		0x20	/* a reload applies it; without: restart */
 
 struct cenum {
 	const char	*name;
@@ -180,6 +181,10 @@ struct peer_ref {
 const struct ynode *cp_peer_key(struct cparse *, size_t, const char *);
 void	conf_check_peers(struct cparse *, struct peer_ref *, size_t,
 	    int own_id, const uint8_t *own_pubkey);
+
+/* config_diff.c: 1 and the path of the first restart key changed. */
+int	cdiff_block(const struct ckey *, const void *a, const void *b,
+	    const char *path, char *out, size_t outlen);
 
 /* config_print.c */
 int	cpr_block(FILE *, const struct ckey *, const void *base, int indent,

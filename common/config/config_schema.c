@@ -7,6 +7,13 @@
  * Durations are seconds, latencies and costs milliseconds; both are
  * bounded by CONF_TIME_MAX.  Timer periods must be positive (a zero
  * period would spin); ResetEndPointInterval 0 means never.
+ *
+ * CF_LIVE marks what the running processes apply on a reload; every
+ * other key needs a restart, and a reload that changes one is refused
+ * by its name (config_diff.c).  A block or list without CF_LIVE is a
+ * restart key as a whole; with it, its own keys say.  A key here marked
+ * live must be applied by every process that reads it (egd(8),
+ * eg-supd(8) RELOADING list the others).
  */
 #include <limits.h>
 #include <stddef.h>
@@ -19,27 +26,27 @@
 	.off = offsetof(S, f), .check = (c), .flags = (fl) }
 #define K_INT(n, f, lo, hi, fl)	{ .name = (n), .kind = CK_INT,		\
 	.off = offsetof(S, f), .min = (lo), .max = (hi), .flags = (fl) }
-#define K_U32(n, f)		{ .name = (n), .kind = CK_U32,		\
-	.off = offsetof(S, f), .min = 0, .max = UINT32_MAX }
+#define K_U32(n, f, fl)		{ .name = (n), .kind = CK_U32,		\
+	.off = offsetof(S, f), .min = 0, .max = UINT32_MAX, .flags = (fl) }
 #define K_NODEID(n, f, fl)	{ .name = (n), .kind = CK_NODEID,	\
 	.off = offsetof(S, f), .flags = (fl) }
 #define K_FLOAT(n, f, lo, hi, fl) { .name = (n), .kind = CK_FLOAT,	\
 	.off = offsetof(S, f), .min = (lo), .max = (hi), .flags = (fl) }
-#define K_BOOL(n, f)		{ .name = (n), .kind = CK_BOOL,		\
-	.off = offsetof(S, f) }
+#define K_BOOL(n, f, fl)	{ .name = (n), .kind = CK_BOOL,		\
+	.off = offsetof(S, f), .flags = (fl) }
 #define K_KEY(n, f, fl)		{ .name = (n), .kind = CK_KEY,		\
 	.off = offsetof(S, f), .flags = (fl) }
 #define K_ENUM(n, f, e, fl)	{ .name = (n), .kind = CK_ENUM,		\
 	.off = offsetof(S, f), .enames = (e), .flags = (fl) }
 #define K_BLOCK(n, f, t, fl)	{ .name = (n), .kind = CK_BLOCK,	\
 	.off = offsetof(S, f), .sub = (t), .flags = (fl) }
-#define K_STRLIST(n, f, c)	{ .name = (n), .kind = CK_STRLIST,	\
-	.off = offsetof(S, f), .check = (c) }
-#define K_NHTABLE(n, f)		{ .name = (n), .kind = CK_NHTABLE,	\
-	.off = offsetof(S, f) }
-#define K_LIST(n, f, cnt, t, et, init) { .name = (n), .kind = CK_LIST,	\
+#define K_STRLIST(n, f, c, fl)	{ .name = (n), .kind = CK_STRLIST,	\
+	.off = offsetof(S, f), .check = (c), .flags = (fl) }
+#define K_NHTABLE(n, f, fl)	{ .name = (n), .kind = CK_NHTABLE,	\
+	.off = offsetof(S, f), .flags = (fl) }
+#define K_LIST(n, f, cnt, t, et, init, fl) { .name = (n), .kind = CK_LIST, \
 	.off = offsetof(S, f), .cnt_off = offsetof(S, cnt), .sub = (t),	\
-	.elem_size = sizeof(et), .elem_init = (init) }
+	.elem_size = sizeof(et), .elem_init = (init), .flags = (fl) }
 #define K_END			{ .name = NULL, .kind = CK_END }
 
 /* Enum values are stored through int pointers. */
@@ -97,8 +104,8 @@ static const struct ckey iface_keys[] = {
 
 #define S struct conf_disabled_af
 static const struct ckey disabled_af_keys[] = {
-	K_BOOL("IPv4", ipv4),
-	K_BOOL("IPv6", ipv6),
+	K_BOOL("IPv4", ipv4, 0),
+	K_BOOL("IPv6", ipv6, 0),
 	K_STR("ListenIPv4", listen_ipv4, SC_IP4, 0),
 	K_STR("ListenIPv6", listen_ipv6, SC_IP6, 0),
 	K_END
@@ -107,13 +114,13 @@ static const struct ckey disabled_af_keys[] = {
 
 #define S struct conf_loglevel
 static const struct ckey loglevel_keys[] = {
-	K_ENUM("LogLevel", level, loglevel_names, 0),
-	K_BOOL("LogTransit", log_transit),
-	K_BOOL("LogNormal", log_normal),
-	K_BOOL("DumpNormal", dump_normal),
-	K_BOOL("LogControl", log_control),
-	K_BOOL("LogInternal", log_internal),
-	K_BOOL("LogNTP", log_ntp),
+	K_ENUM("LogLevel", level, loglevel_names, CF_LIVE),
+	K_BOOL("LogTransit", log_transit, CF_LIVE),
+	K_BOOL("LogNormal", log_normal, CF_LIVE),
+	K_BOOL("DumpNormal", dump_normal, CF_LIVE),
+	K_BOOL("LogControl", log_control, CF_LIVE),
+	K_BOOL("LogInternal", log_internal, CF_LIVE),
+	K_BOOL("LogNTP", log_ntp, CF_LIVE),
 	K_END
 };
 #undef S
@@ -121,31 +128,36 @@ static const struct ckey loglevel_keys[] = {
 /* EtherGuard-Go 0.3.5 has no DampingResistance key; older ones do. */
 #define S struct conf_graph
 static const struct ckey graph_keys[] = {
-	K_BOOL("StaticMode", static_mode),
+	K_BOOL("StaticMode", static_mode, CF_LIVE),
 	{ .name = "ManualLatency", .kind = CK_LATENCY,
-	  .off = offsetof(S, manual), .cnt_off = offsetof(S, manual_count) },
-	K_FLOAT("JitterTolerance", jitter_tolerance, 0, T_MAX, 0),
+	  .off = offsetof(S, manual), .cnt_off = offsetof(S, manual_count),
+	  .flags = CF_LIVE },
+	K_FLOAT("JitterTolerance", jitter_tolerance, 0, T_MAX, CF_LIVE),
 	K_FLOAT("JitterToleranceMultiplier", jitter_tolerance_multiplier,
-	    1, 1000, 0),
-	K_FLOAT("DampingResistance", damping_resistance, 0, 1, CF_MAX_OPEN),
+	    1, 1000, CF_LIVE),
+	K_FLOAT("DampingResistance", damping_resistance, 0, 1,
+	    CF_MAX_OPEN | CF_LIVE),
 	K_FLOAT("TimeoutCheckInterval", timeout_check_interval, 0, T_MAX,
-	    CF_MIN_OPEN),
-	K_FLOAT("RecalculateCoolDown", recalculate_cooldown, 0, T_MAX, 0),
+	    CF_MIN_OPEN | CF_LIVE),
+	K_FLOAT("RecalculateCoolDown", recalculate_cooldown, 0, T_MAX,
+	    CF_LIVE),
 	K_END
 };
 #undef S
 
 #define S struct conf_supernode
 static const struct ckey supernode_keys[] = {
-	K_BOOL("UseSuperNode", use_supernode),
-	K_KEY("PSKey", psk, CF_SECRET),
-	K_STR("EndpointV4", endpoint_v4, SC_ENDPOINT, 0),
-	K_KEY("PubKeyV4", pubkey_v4, 0),
-	K_STR("EndpointV6", endpoint_v6, SC_ENDPOINT, 0),
-	K_KEY("PubKeyV6", pubkey_v6, 0),
-	K_STR("EndpointEdgeAPIUrl", edge_api_url, SC_URL, 0),
-	K_BOOL("SkipLocalIP", skip_local_ip),
-	K_STRLIST("AdditionalLocalIP", additional_local_ip, SC_ENDPOINT_REQ),
+	K_BOOL("UseSuperNode", use_supernode, CF_LIVE),
+	K_KEY("PSKey", psk, CF_SECRET | CF_LIVE),
+	K_STR("EndpointV4", endpoint_v4, SC_ENDPOINT, CF_LIVE),
+	K_KEY("PubKeyV4", pubkey_v4, CF_LIVE),
+	K_STR("EndpointV6", endpoint_v6, SC_ENDPOINT, CF_LIVE),
+	K_KEY("PubKeyV6", pubkey_v6, CF_LIVE),
+	K_STR("EndpointEdgeAPIUrl", edge_api_url, SC_URL, CF_LIVE),
+	K_BOOL("SkipLocalIP", skip_local_ip, CF_LIVE),
+	K_STRLIST("AdditionalLocalIP", additional_local_ip, SC_ENDPOINT_REQ,
+	    CF_LIVE),
+	/* Read by nothing without P2P mode. */
 	K_FLOAT("SuperNodeInfoTimeout", info_timeout, 0, T_MAX, CF_MIN_OPEN),
 	K_END
 };
@@ -153,7 +165,7 @@ static const struct ckey supernode_keys[] = {
 
 #define S struct conf_p2p
 static const struct ckey p2p_keys[] = {
-	K_BOOL("UseP2P", use_p2p),
+	K_BOOL("UseP2P", use_p2p, 0),
 	K_FLOAT("SendPeerInterval", send_peer_interval, 0, T_MAX,
 	    CF_MIN_OPEN),
 	K_BLOCK("GraphRecalculateSetting", graph, graph_keys, 0),
@@ -163,31 +175,35 @@ static const struct ckey p2p_keys[] = {
 
 #define S struct conf_ntp
 static const struct ckey ntp_keys[] = {
-	K_BOOL("UseNTP", use_ntp),
+	K_BOOL("UseNTP", use_ntp, 0),
 	K_INT("MaxServerUse", max_server_use, 1, 1024, 0),
 	K_FLOAT("SyncTimeInterval", sync_time_interval, 0, T_MAX,
 	    CF_MIN_OPEN),
 	K_FLOAT("NTPTimeout", ntp_timeout, 0, T_MAX, CF_MIN_OPEN),
-	K_STRLIST("Servers", servers, SC_HOST),
+	K_STRLIST("Servers", servers, SC_HOST, 0),
 	K_END
 };
 #undef S
 
 #define S struct conf_dynroute
 static const struct ckey dynroute_keys[] = {
+	/* Until the supernode sends its own. */
 	K_FLOAT("SendPingInterval", send_ping_interval, 0, T_MAX,
-	    CF_MIN_OPEN),
+	    CF_MIN_OPEN | CF_LIVE),
 	K_FLOAT("PeerAliveTimeout", peer_alive_timeout, 0, T_MAX,
-	    CF_MIN_OPEN),
+	    CF_MIN_OPEN | CF_LIVE),
+	/* P2P mode's, as DupCheckTimeout and DampingFilterRadius. */
 	K_FLOAT("TimeoutCheckInterval", timeout_check_interval, 0, T_MAX,
 	    CF_MIN_OPEN),
-	K_FLOAT("ConnNextTry", conn_next_try, 0, T_MAX, CF_MIN_OPEN),
+	K_FLOAT("ConnNextTry", conn_next_try, 0, T_MAX, CF_MIN_OPEN | CF_LIVE),
 	K_FLOAT("DupCheckTimeout", dup_check_timeout, 0, T_MAX, CF_MIN_OPEN),
-	K_FLOAT("AdditionalCost", additional_cost, 0, T_MAX, 0),
+	K_FLOAT("AdditionalCost", additional_cost, 0, T_MAX, CF_LIVE),
 	K_INT("DampingFilterRadius", damping_filter_radius, 0, 1024, 0),
-	K_BOOL("SaveNewPeers", save_new_peers),
-	K_BLOCK("SuperNode", supernode, supernode_keys, 0),
+	K_BOOL("SaveNewPeers", save_new_peers, CF_LIVE),
+	K_BLOCK("SuperNode", supernode, supernode_keys, CF_LIVE),
+	/* Not implemented: egd refuses UseP2P, at start and on reload. */
 	K_BLOCK("P2P", p2p, p2p_keys, 0),
+	/* egd sets no clock: only a log line at start. */
 	K_BLOCK("NTPConfig", ntp, ntp_keys, 0),
 	K_END
 };
@@ -195,12 +211,12 @@ static const struct ckey dynroute_keys[] = {
 
 #define S struct conf_edge_peer
 static const struct ckey edge_peer_keys[] = {
-	K_NODEID("NodeID", node_id, CF_REQUIRED),
-	K_KEY("PubKey", pubkey, CF_REQUIRED),
-	K_KEY("PSKey", psk, CF_SECRET),
-	K_STR("EndPoint", endpoint, SC_ENDPOINT, 0),
-	K_INT("PersistentKeepalive", persistent_keepalive, 0, 65535, 0),
-	K_BOOL("Static", is_static),
+	K_NODEID("NodeID", node_id, CF_REQUIRED | CF_LIVE),
+	K_KEY("PubKey", pubkey, CF_REQUIRED | CF_LIVE),
+	K_KEY("PSKey", psk, CF_SECRET | CF_LIVE),
+	K_STR("EndPoint", endpoint, SC_ENDPOINT, CF_LIVE),
+	K_INT("PersistentKeepalive", persistent_keepalive, 0, 65535, CF_LIVE),
+	K_BOOL("Static", is_static, CF_LIVE),
 	K_END
 };
 #undef S
@@ -211,32 +227,32 @@ const struct ckey edge_keys[] = {
 	K_NODEID("NodeID", node_id, CF_REQUIRED),
 	K_STR("NodeName", node_name, SC_NODENAME, 0),
 	K_STR("PostScript", post_script, SC_ANY, 0),
-	K_INT("DefaultTTL", default_ttl, 1, 255, 0),
-	K_FLOAT("L2FIBTimeout", l2fib_timeout, 0, T_MAX, CF_MIN_OPEN),
+	K_INT("DefaultTTL", default_ttl, 1, 255, CF_LIVE),
+	K_FLOAT("L2FIBTimeout", l2fib_timeout, 0, T_MAX, CF_MIN_OPEN | CF_LIVE),
 	K_KEY("PrivKey", privkey, CF_SECRET | CF_PRIVATE),	/* see config_edge.c */
 	K_INT("ListenPort", listen_port, 0, 65535, 0),
-	K_U32("FwMark", fwmark),
+	K_U32("FwMark", fwmark, 0),
 	K_BLOCK("DisabledAf", disabled_af, disabled_af_keys, 0),
-	K_INT("AfPrefer", af_prefer, INT_MIN, INT_MAX, 0), /* config_edge.c */
-	K_BLOCK("LogLevel", loglevel, loglevel_keys, 0),
-	K_BLOCK("DynamicRoute", dynroute, dynroute_keys, 0),
-	K_NHTABLE("NextHopTable", nhtable),
+	K_INT("AfPrefer", af_prefer, INT_MIN, INT_MAX, CF_LIVE), /* config_edge.c */
+	K_BLOCK("LogLevel", loglevel, loglevel_keys, CF_LIVE),
+	K_BLOCK("DynamicRoute", dynroute, dynroute_keys, CF_LIVE),
+	K_NHTABLE("NextHopTable", nhtable, CF_LIVE),
 	{ .name = "ResetEndPointInterval", .kind = CK_FLOAT,
 	  .off = offsetof(S, reset_endpoint_interval), .min = 0,
-	  .max = T_MAX, .alias = "ResetConnInterval" },
+	  .max = T_MAX, .alias = "ResetConnInterval", .flags = CF_LIVE },
 	K_LIST("Peers", peers, npeers, edge_peer_keys, struct conf_edge_peer,
-	    conf_edge_peer_init),
+	    conf_edge_peer_init, CF_LIVE),
 	K_END
 };
 #undef S
 
 #define S struct conf_passwords
 static const struct ckey passwords_keys[] = {
-	K_STR("ShowState", show_state, SC_ANY, CF_SECRET),
-	K_STR("AddPeer", add_peer, SC_ANY, CF_SECRET),
-	K_STR("DelPeer", del_peer, SC_ANY, CF_SECRET),
-	K_STR("UpdatePeer", update_peer, SC_ANY, CF_SECRET),
-	K_STR("UpdateSuper", update_super, SC_ANY, CF_SECRET),
+	K_STR("ShowState", show_state, SC_ANY, CF_SECRET | CF_LIVE),
+	K_STR("AddPeer", add_peer, SC_ANY, CF_SECRET | CF_LIVE),
+	K_STR("DelPeer", del_peer, SC_ANY, CF_SECRET | CF_LIVE),
+	K_STR("UpdatePeer", update_peer, SC_ANY, CF_SECRET | CF_LIVE),
+	K_STR("UpdateSuper", update_super, SC_ANY, CF_SECRET | CF_LIVE),
 	K_END
 };
 #undef S
@@ -244,14 +260,14 @@ static const struct ckey passwords_keys[] = {
 /* AdditionalCost -1 means "the edge's own"; config_super.c checks. */
 #define S struct conf_super_peer
 static const struct ckey super_peer_keys[] = {
-	K_NODEID("NodeID", node_id, CF_REQUIRED),
-	K_STR("Name", name, SC_ANY, 0),
-	K_KEY("PubKey", pubkey, CF_REQUIRED),
-	K_KEY("PSKey", psk, CF_SECRET),
-	K_FLOAT("AdditionalCost", additional_cost, -1, T_MAX, 0),
-	K_BOOL("SkipLocalIP", skip_local_ip),
-	K_STR("EndPoint", endpoint, SC_ENDPOINT, 0),
-	K_STR("ExternalIP", external_ip, SC_IP, 0),
+	K_NODEID("NodeID", node_id, CF_REQUIRED | CF_LIVE),
+	K_STR("Name", name, SC_ANY, CF_LIVE),
+	K_KEY("PubKey", pubkey, CF_REQUIRED | CF_LIVE),
+	K_KEY("PSKey", psk, CF_SECRET | CF_LIVE),
+	K_FLOAT("AdditionalCost", additional_cost, -1, T_MAX, CF_LIVE),
+	K_BOOL("SkipLocalIP", skip_local_ip, CF_LIVE),
+	K_STR("EndPoint", endpoint, SC_ENDPOINT, CF_LIVE),
+	K_STR("ExternalIP", external_ip, SC_IP, CF_LIVE),
 	K_END
 };
 #undef S
@@ -266,28 +282,30 @@ const struct ckey super_keys[] = {
 	K_STR("ListenPort_EdgeAPI", listen_port_edge_api, SC_HTTP_LISTEN, 0),
 	K_STR("ListenPort_ManageAPI", listen_port_manage_api,
 	    SC_HTTP_LISTEN, 0),
-	K_U32("FwMark", fwmark),
+	K_U32("FwMark", fwmark, 0),
 	K_BLOCK("DisabledAf", disabled_af, disabled_af_keys, 0),
-	K_STR("API_Prefix", api_prefix, SC_API_PREFIX, 0),
+	/* control reads it at every request. */
+	K_STR("API_Prefix", api_prefix, SC_API_PREFIX, CF_LIVE),
 	K_FLOAT("RePushConfigInterval", repush_config_interval, 0, T_MAX,
-	    CF_MIN_OPEN),
+	    CF_MIN_OPEN | CF_LIVE),
 	K_FLOAT("HttpPostInterval", http_post_interval, 0, T_MAX,
-	    CF_MIN_OPEN),
+	    CF_MIN_OPEN | CF_LIVE),
 	K_FLOAT("PeerAliveTimeout", peer_alive_timeout, 0, T_MAX,
-	    CF_MIN_OPEN),
+	    CF_MIN_OPEN | CF_LIVE),
 	K_FLOAT("SendPingInterval", send_ping_interval, 0, T_MAX,
-	    CF_MIN_OPEN),
-	K_INT("DampingFilterRadius", damping_filter_radius, 0, 1024, 0),
-	K_BLOCK("LogLevel", loglevel, loglevel_keys, 0),
-	K_BLOCK("Passwords", passwords, passwords_keys, 0),
-	K_BLOCK("GraphRecalculateSetting", graph, graph_keys, 0),
-	K_NHTABLE("NextHopTable", nhtable),
-	K_STR("EdgeTemplate", edge_template, SC_ANY, 0),
-	K_BOOL("UsePSKForInterEdge", use_psk_for_inter_edge),
+	    CF_MIN_OPEN | CF_LIVE),
+	K_INT("DampingFilterRadius", damping_filter_radius, 0, 1024, CF_LIVE),
+	K_BLOCK("LogLevel", loglevel, loglevel_keys, CF_LIVE),
+	K_BLOCK("Passwords", passwords, passwords_keys, CF_LIVE),
+	K_BLOCK("GraphRecalculateSetting", graph, graph_keys, CF_LIVE),
+	K_NHTABLE("NextHopTable", nhtable, CF_LIVE),
+	K_STR("EdgeTemplate", edge_template, SC_ANY, CF_LIVE),
+	K_BOOL("UsePSKForInterEdge", use_psk_for_inter_edge, CF_LIVE),
+	/* Read by nothing in eg-supd. */
 	K_FLOAT("ResetEndPointInterval", reset_endpoint_interval, 0, T_MAX,
 	    0),
 	K_LIST("Peers", peers, npeers, super_peer_keys,
-	    struct conf_super_peer, conf_super_peer_init),
+	    struct conf_super_peer, conf_super_peer_init, CF_LIVE),
 	K_END
 };
 #undef S

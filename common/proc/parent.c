@@ -35,6 +35,7 @@ static struct {
 	struct event		 ev_sigterm, ev_sigint, ev_sighup;
 	struct event		 ev_sigchld, ev_sigpipe;
 	int			 stopping;
+	int			 ctlfd;		/* until control has it */
 } par;
 
 void *
@@ -43,33 +44,31 @@ parent_conf(void)
 	return par.conf;
 }
 
-static void
-parent_push_conf(const void *conf)
+const struct parent_ops *
+parent_ops(void)
 {
-	char	*yaml;
-	size_t	 len;
-	int	 p;
-
-	for (p = PROC_ENGINE; p < PROC_MAX; p++) {
-		if ((yaml = par.ops->dump(conf, par.ops->printflags[p],
-		    &len)) == NULL)
-			fatal("config for %s", proc_names[p]);
-		if (proc_send_conf(&par.chans[p], yaml, len) == -1)
-			fatal("config to %s", proc_names[p]);
-		sodium_memzero(yaml, len);
-		free(yaml);
-	}
+	return par.ops;
 }
 
 void
-parent_apply_conf(void *conf)
+parent_conf_committed(void *conf, int initial)
 {
-	parent_push_conf(conf);
-	par.ops->free(par.conf);
+	void	*old = par.conf;
+
+	if (initial) {
+		if (proc_compose(&par.chans[PROC_CONTROL], IMSG_CONTROLFD, 0, 0,
+		    par.ctlfd, NULL, 0) == -1)
+			fatal("control socket to control");
+		par.ctlfd = -1;
+		if (par.ops->started != NULL)
+			par.ops->started(par.conf, par.chans);
+		return;
+	}
 	par.conf = conf;
 	log_setcats(conf_log_categories(par.ops->loglevel(conf)));
 	if (par.ops->reloaded != NULL)
-		par.ops->reloaded(conf, par.chans);
+		par.ops->reloaded(conf, old, par.chans);
+	par.ops->free(old);
 }
 
 struct proc_chan *
@@ -85,70 +84,73 @@ parent_load(struct conf_diags *diags)
 	return par.ops->load(par.conffile, diags);
 }
 
+/* How a reload ended, for the egctl client it came from (peerid). */
+static void
+parent_reload_answer(int status, const char *msg, void *arg)
+{
+	ctl_result_compose(&par.chans[PROC_CONTROL], (uint32_t)(uintptr_t)arg,
+	    status, msg);
+}
+
 /*
- * Re-read the config.  A config with errors, or one that changes what
- * needs a restart, is refused and the running one stays.  msg gets a
- * line for egctl.
+ * Re-read the config.  A config with errors is refused at once; one that
+ * parses goes through parent_reconf(), which answers through done.
  */
-static int
-parent_reload(char *msg, size_t msglen)
+static void
+parent_reload(reconf_done_cb done, void *arg)
 {
 	struct conf_diags	 diags;
+	char			 msg[CTL_MSG_LEN];
 	void			*conf;
-	const char		*key;
 	size_t			 i;
 
+	log_info("reloading %s", par.conffile);
 	conf = parent_load(&diags);
 	for (i = 0; i < diags.count; i++)
 		log_warnx("%s", diags.items[i].msg);
 	if (conf == NULL) {
-		snprintf(msg, msglen, "%s: %zu error%s, config not reloaded "
+		snprintf(msg, sizeof(msg), "%s: %zu error%s, config not reloaded "
 		    "(the running one stays)%s%s", par.conffile, diags.nerrors,
 		    diags.nerrors == 1 ? "" : "s", diags.count ? "\n" : "",
 		    diags.count ? diags.items[0].msg : "");
 		log_warnx("reload: %s has errors, keeping the running config",
 		    par.conffile);
 		conf_diags_free(&diags);
-		return -1;
+		if (done != NULL)
+			done(-1, msg, arg);
+		return;
 	}
 	conf_diags_free(&diags);
 	if (conf_file_is_exposed(par.conffile)) {
-		snprintf(msg, msglen, "%s holds secrets but is readable by "
+		snprintf(msg, sizeof(msg), "%s holds secrets but is readable by "
 		    "group or others: not reloaded", par.conffile);
 		log_warnx("reload: %s", msg);
 		par.ops->free(conf);
-		return -1;
+		if (done != NULL)
+			done(-1, msg, arg);
+		return;
 	}
-	if ((key = par.ops->restart_key(par.conf, conf)) != NULL) {
-		snprintf(msg, msglen, "%s changed: restart the daemon to apply "
-		    "it; config not reloaded", key);
-		log_warnx("reload: %s", msg);
-		par.ops->free(conf);
-		return -1;
-	}
-	parent_apply_conf(conf);
-	snprintf(msg, msglen, "config reloaded");
-	log_info("%s: config reloaded", par.conffile);
-	return 0;
+	parent_reconf(conf, 0, NULL, done, arg);
 }
 
 static void
 parent_dispatch(struct proc_chan *pc, struct imsg *imsg)
 {
-	char	msg[CTL_MSG_LEN];
-	int	status;
-
 	switch (imsg->hdr.type) {
 	case IMSG_LOG:
 		proc_log_from_child(imsg);
+		return;
+	case IMSG_RECONF_STAGED:
+	case IMSG_RECONF_COMMITTED:
+		parent_reconf_imsg(pc, imsg);
 		return;
 	case IMSG_CTL_RELOAD:
 		if (pc->peer != PROC_CONTROL)
 			break;
 		if (imsg->datalen != 0)
 			fatalx("IMSG_CTL_RELOAD: bad length");
-		status = parent_reload(msg, sizeof(msg));
-		ctl_result_compose(pc, imsg->hdr.peerid, status, msg);
+		parent_reload(parent_reload_answer,
+		    (void *)(uintptr_t)imsg->hdr.peerid);
 		return;
 	default:
 		break;
@@ -204,7 +206,6 @@ parent_chan_closed(struct proc_chan *pc)
 static void
 parent_sig(int sig, short event, void *arg)
 {
-	char		 msg[CTL_MSG_LEN];
 	enum eg_proc	 p;
 	int		 status;
 
@@ -215,8 +216,9 @@ parent_sig(int sig, short event, void *arg)
 		parent_shutdown(0);
 		/* NOTREACHED */
 	case SIGHUP:
-		log_info("SIGHUP: reloading %s", par.conffile);
-		(void)parent_reload(msg, sizeof(msg));
+		/* parent_reconf() logs how it ends. */
+		log_info("SIGHUP");
+		parent_reload(NULL, NULL);
 		break;
 	case SIGCHLD:
 		if (par.stopping)
@@ -247,6 +249,20 @@ parent_shutdown(int failed)
 	exit(failed ? 1 : 0);
 }
 
+/* The first config is in every child, or one of them refused it. */
+static void
+parent_started(int status, const char *msg, void *arg)
+{
+	char	desc[256];
+
+	if (status != 0) {
+		log_warnx("cannot start: %s", msg);
+		parent_shutdown(1);
+	}
+	par.ops->describe(par.conf, desc, sizeof(desc));
+	log_info("started: %s, config %s", desc, par.conffile);
+}
+
 /* A child sent what it may not: the framework logged it. */
 static void
 parent_refused(void)
@@ -259,8 +275,7 @@ parent_main(const struct parent_ops *ops, const char *conffile,
     const char *sockpath, int noaction)
 {
 	struct conf_diags	 diags;
-	char			 desc[256];
-	int			 fds[PROC_MAX], ctlfd, p;
+	int			 fds[PROC_MAX], p;
 
 	par.ops = ops;
 	par.conffile = conffile;
@@ -306,7 +321,7 @@ parent_main(const struct parent_ops *ops, const char *conffile,
 	if (!proc_daemon.debug && daemon(0, 0) == -1)
 		fatal("daemon");
 
-	ctlfd = parent_control_socket(sockpath);
+	par.ctlfd = parent_control_socket(sockpath);
 	par.sockpath = sockpath;
 	proc_start_children(par.pids, fds);
 	setproctitle("%s", proc_names[PROC_PARENT]);
@@ -327,15 +342,8 @@ parent_main(const struct parent_ops *ops, const char *conffile,
 		proc_chan_init(&par.chans[p], fds[p], p, parent_dispatch,
 		    parent_chan_closed);
 
-	parent_push_conf(par.conf);
-	if (proc_compose(&par.chans[PROC_CONTROL], IMSG_CONTROLFD, 0, 0, ctlfd,
-	    NULL, 0) == -1)
-		fatal("control socket to control");
-	if (ops->started != NULL)
-		ops->started(par.conf, par.chans);
-
-	ops->describe(par.conf, desc, sizeof(desc));
-	log_info("started: %s, config %s", desc, conffile);
+	/* The same transaction as a reload; the parent keeps this one. */
+	parent_reconf(par.conf, 1, NULL, parent_started, NULL);
 	event_dispatch();
 	parent_shutdown(1);
 }
@@ -500,24 +508,29 @@ daemon_run(int argc, char *argv[], const struct daemon_desc *d)
 }
 
 void *
-daemon_conf_take(struct reconf_stage *stage, int flags)
+daemon_conf_parse(const char *yaml, size_t len, int flags, char *why,
+    size_t whylen)
 {
 	struct conf_diags	 diags;
 	void			*conf;
-	char			*yaml;
-	size_t			 len, i;
 
-	if ((yaml = reconf_stage_take(stage, &len)) == NULL)
-		fatal("config");
 	memset(&diags, 0, sizeof(diags));
 	conf = daemon_self->parse("(from parent)", yaml, len, &diags, flags);
-	sodium_memzero(yaml, len);
-	free(yaml);
-	if (conf == NULL) {
-		for (i = 0; i < diags.count; i++)
-			log_warnx("%s", diags.items[i].msg);
-		fatalx("config from the parent does not parse");
-	}
+	if (conf == NULL)
+		snprintf(why, whylen, "%s", diags.count > 0 ?
+		    diags.items[0].msg : "does not parse");
 	conf_diags_free(&diags);
 	return conf;
+}
+
+void
+daemon_conf_free(void *conf)
+{
+	daemon_self->ops->free(conf);
+}
+
+const struct conf_loglevel *
+daemon_conf_loglevel(const void *conf)
+{
+	return daemon_self->ops->loglevel(conf);
 }

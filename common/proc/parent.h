@@ -1,7 +1,8 @@
 /*
  * The parent process both daemons share.  It keeps root: reads the
- * config, starts the three children (proc.h), pushes the config to them,
- * serves reloads (SIGHUP, egctl reload), and takes the whole daemon down
+ * config, starts the three children (proc.h), gives them the config as
+ * one transaction (parent_reconf()), serves reloads (SIGHUP, egctl
+ * reload) the same way, and takes the whole daemon down
  * when any process dies or on SIGTERM.  What differs between egd and
  * eg-supd comes in through struct parent_ops.
  */
@@ -25,16 +26,31 @@ struct parent_ops {
 	const struct conf_loglevel *(*loglevel)(const void *conf);
 	/* Describes the node for the start message. */
 	void	 (*describe)(const void *conf, char *buf, size_t len);
-	/* First key that a reload cannot apply, or NULL. */
-	const char *(*restart_key)(const void *cur, const void *next);
+	/*
+	 * The first key that changed and that a reload cannot apply, as
+	 * its path in the file: 1 and the path in out, else 0.
+	 */
+	int	 (*restart_key)(const void *cur, const void *next, char *out,
+		    size_t outlen);
+	/*
+	 * What the parent itself must do for a new config and could fail
+	 * at (resolve a name, derive a key), checked before the children
+	 * see it: 0, or -1 and a one-line reason.  May be NULL.
+	 */
+	int	 (*prepare)(const void *cur, const void *next, char *why,
+		    size_t len);
 	/* conf_print flags of the config each child gets. */
 	int	 printflags[PROC_MAX];
 	/* Before daemonizing: open what needs root (errors: exit 1). */
 	int	 (*setup)(void *conf);
-	/* After the children got their first config: pass descriptors. */
+	/* After the children took their first config: pass descriptors. */
 	void	 (*started)(void *conf, struct proc_chan chans[PROC_MAX]);
-	/* After a reload was pushed. */
-	void	 (*reloaded)(void *conf, struct proc_chan chans[PROC_MAX]);
+	/*
+	 * After a reload was committed (the children run conf), before old
+	 * is freed: what the parent sends for the new config.
+	 */
+	void	 (*reloaded)(void *conf, const void *old,
+		    struct proc_chan chans[PROC_MAX]);
 	/* A process of the daemon's own (not a child role) exited. */
 	void	 (*reaped)(pid_t, int status);
 	/* Daemon-specific messages from each child (may be NULL). */
@@ -60,22 +76,44 @@ struct daemon_desc {
 void	daemon_run(int argc, char *argv[], const struct daemon_desc *)
 	    __attribute__((__noreturn__));
 /*
- * In a child: the config the parent pushed, parsed by the daemon's
- * parser; fatal if it does not parse (the parent checked it).
+ * In a child: a config the parent pushed, parsed by the daemon's parser,
+ * or NULL and the first error in why.
  */
-void	*daemon_conf_take(struct reconf_stage *, int flags);
+void	*daemon_conf_parse(const char *yaml, size_t len, int flags,
+	    char *why, size_t whylen);
+void	 daemon_conf_free(void *);
+const struct conf_loglevel *daemon_conf_loglevel(const void *);
 
 /* Runs the daemon; never returns.  noaction: print the config (-n). */
 void	parent_main(const struct parent_ops *, const char *conffile,
 	    const char *sockpath, int noaction) __attribute__((__noreturn__));
 /* The running config, for the hooks. */
 void	*parent_conf(void);
-/*
- * Make conf (checked as a reload checks it) the running config: push it
- * to the children, free the old one, run the reloaded hook.
- */
-void	 parent_apply_conf(void *conf);
 struct proc_chan *parent_chan(enum eg_proc);
+
+/*
+ * A config change, all or nothing (parent_reconf.c), taking conf: refused
+ * if another is in flight or if it changes a restart key; otherwise
+ * prepared by the parent, pushed to every child, which stages it and
+ * says whether it can apply it; when all can, precommit (may be NULL)
+ * may still refuse it, then every child commits and the parent swaps
+ * its own.  done is called once, with 0 and "config reloaded", or -1
+ * and why nothing changed; the running config stays in every process
+ * unless all committed.  initial: the first config, at start (no
+ * restart keys; the started hook instead of reloaded).
+ */
+typedef int	(*reconf_precommit_cb)(void *conf, void *arg, char *why,
+		    size_t len);
+typedef void	(*reconf_done_cb)(int status, const char *msg, void *arg);
+void	parent_reconf(void *conf, int initial, reconf_precommit_cb,
+	    reconf_done_cb, void *arg);
+/* Whether a change is in flight (parent_reconf() would refuse one). */
+int	parent_reconf_busy(void);
+/* Parent: IMSG_RECONF_STAGED and IMSG_RECONF_COMMITTED from a child. */
+void	parent_reconf_imsg(struct proc_chan *, struct imsg *);
+/* parent.c for parent_reconf.c: the change is committed, conf runs. */
+void	parent_conf_committed(void *conf, int initial);
+const struct parent_ops *parent_ops(void);
 /* Stop everything and exit (failed: exit status 1). */
 void	parent_shutdown(int failed) __attribute__((__noreturn__));
 

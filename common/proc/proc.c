@@ -515,7 +515,8 @@ proc_unexpected(struct proc_chan *pc, struct imsg *imsg)
 }
 
 int
-proc_send_conf(struct proc_chan *pc, const char *yaml, size_t len)
+proc_send_conf(struct proc_chan *pc, uint32_t gen, const char *yaml,
+    size_t len)
 {
 	size_t	off, n;
 
@@ -523,11 +524,11 @@ proc_send_conf(struct proc_chan *pc, const char *yaml, size_t len)
 		n = len - off;
 		if (n > RECONF_CHUNK)
 			n = RECONF_CHUNK;
-		if (proc_compose(pc, IMSG_RECONF_CONF, 0, 0, -1, yaml + off,
+		if (proc_compose(pc, IMSG_RECONF_CONF, gen, 0, -1, yaml + off,
 		    n) == -1)
 			return -1;
 	}
-	return proc_compose(pc, IMSG_RECONF_DONE, 0, 0, -1, NULL, 0);
+	return proc_compose(pc, IMSG_RECONF_DONE, gen, 0, -1, NULL, 0);
 }
 
 int

@@ -3,7 +3,8 @@
  * engine, route engine, control), children started by fork+exec of the
  * daemon's own binary with a role flag, an imsg channel between every
  * pair of processes, one dispatch loop for all channels, and the config
- * pushed from the parent as YAML chunks committed on IMSG_RECONF_DONE.
+ * pushed from the parent as YAML chunks that every child stages, then
+ * commits when the parent says all could (parent_reconf.c).
  *
  * Channel graph (each line one socketpair):
  *
@@ -126,8 +127,12 @@ void	proc_unexpected(struct proc_chan *, struct imsg *);
  */
 void	proc_test_imsg(struct proc_chan chans[PROC_MAX]);
 
-/* Push a config to a child: YAML text in chunks, then IMSG_RECONF_DONE. */
-int	proc_send_conf(struct proc_chan *, const char *yaml, size_t len);
+/*
+ * Push a config to a child: YAML text in chunks, then IMSG_RECONF_DONE,
+ * all numbered gen.
+ */
+int	proc_send_conf(struct proc_chan *, uint32_t gen, const char *yaml,
+	    size_t len);
 
 /* Child side staging of a pushed config. */
 struct reconf_stage {
@@ -140,6 +145,35 @@ int	reconf_stage_add(struct reconf_stage *, const void *, size_t);
 int	reconf_stage_imsg(struct reconf_stage *, struct imsg *);
 /* Takes the staged text (NUL-terminated); the stage is empty afterwards. */
 char	*reconf_stage_take(struct reconf_stage *, size_t *lenp);
+
+/*
+ * A child's side of a config change (bgpd's reconfigure()): the chunks
+ * are parsed and checked on IMSG_RECONF_DONE and the parent told whether
+ * this process can apply them (IMSG_RECONF_STAGED); the config becomes
+ * the running one on IMSG_RECONF_COMMIT only (IMSG_RECONF_COMMITTED
+ * says so), and is dropped on IMSG_RECONF_ABORT.  The first config
+ * comes the same way.
+ */
+struct reconf_child {
+	enum eg_proc	 self;
+	int		 flags;		/* conf_parse flags */
+	/*
+	 * What this process could fail to apply, against its running
+	 * state (none before the first commit): 0, or -1 and a one-line
+	 * reason in why.  NULL: nothing can fail.
+	 */
+	int		(*check)(const void *next, char *why, size_t);
+	/* next becomes the running config (the callee's); cannot fail. */
+	void		(*commit)(void *next);
+
+	struct reconf_stage	 stage;
+	void		*staged;	/* checked, waiting for the commit */
+	uint32_t	 gen;
+	unsigned int	 ncommits;
+};
+/* 1 if imsg (from the parent) was an IMSG_RECONF_*, now handled. */
+int	reconf_child_dispatch(struct reconf_child *, struct proc_chan *,
+	    struct imsg *);
 
 /* Children that are not in the foreground send their logs to the parent. */
 void	proc_log_to_parent(struct proc_chan *);

@@ -32,14 +32,29 @@ enum proc_imsg_type {
 
 	/* process framework */
 	IMSG_LOG = 100,			/* int priority + text, child -> parent */
-	IMSG_RECONF_CONF,		/* a chunk of the config, as YAML */
-	IMSG_RECONF_DONE,		/* last chunk sent: commit the config */
+	/*
+	 * A config change, all or nothing (common/proc/parent_reconf.c):
+	 * every message of one change carries its number as peerid.
+	 */
+	IMSG_RECONF_CONF,		/* parent -> child: a chunk, as YAML */
+	IMSG_RECONF_DONE,		/* parent -> child: last chunk: stage it */
+	IMSG_RECONF_STAGED,		/* child -> parent: struct reconf_ack */
+	IMSG_RECONF_COMMIT,		/* parent -> child: run the staged one */
+	IMSG_RECONF_ABORT,		/* parent -> child: drop the staged one */
+	IMSG_RECONF_COMMITTED,		/* child -> parent: running it */
 	IMSG_CONTROLFD,			/* parent -> control: listening socket */
 	IMSG_ENDPOINT,			/* parent -> engine: peer_endpoint */
 	IMSG_FDS_DONE,			/* parent -> engine: descriptors passed */
 
 	/* the daemons' own types start here (egd_imsg.h, supd_imsg.h) */
 	IMSG_PROC_LAST = 200
+};
+
+/* IMSG_RECONF_STAGED: whether the child can apply it, and if not why. */
+#define RECONF_WHY_LEN		256
+struct reconf_ack {
+	int32_t			ok;
+	char			why[RECONF_WHY_LEN];	/* NUL-terminated */
 };
 
 /* IMSG_ENDPOINT: where a peer is, as the parent resolved it. */
