@@ -48,7 +48,7 @@ struct sedge {
 	uint8_t			 superparams[OVLMSG_HASH_LEN]; /* its own */
 	uint64_t		 pushed_at;	/* last ServerUpdate, 0: none
 						   pending */
-	unsigned int		 gen;		/* edges_load() that kept it */
+	unsigned int		 gen;	/* edges_load() that kept it */
 };
 
 /* engine_edges.c */

@@ -73,7 +73,6 @@ void		 iface_closed(int fd);
 /* Wait for room on the connections that hold the rest of a frame. */
 void		 iface_out(void);
 struct ifio	*iface_io(void);
-const char	*iface_name(void);
 void		 iface_free(void);
 
 /*

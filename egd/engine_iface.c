@@ -39,12 +39,6 @@ iface_io(void)
 	return &ifc.io;
 }
 
-const char *
-iface_name(void)
-{
-	return ifc.name;
-}
-
 void
 iface_set_info(struct imsg *imsg)
 {

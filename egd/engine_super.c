@@ -43,8 +43,8 @@ static struct {
 	struct proc_chan	*chans;
 	const struct edge_conf	*conf;
 	uint16_t		 me;
-	struct wgh_peer		*sn[2];		/* the supernode, v4 and v6 */
-	struct super_peer	*peers;		/* p_arg of the host's set */
+	struct wgh_peer		*sn[2];	/* the supernode, v4 and v6 */
+	struct super_peer	*peers;	/* p_arg of the host's set */
 	uint8_t			 held[OVLMSG_NSTATES][OVLMSG_HASH_LEN];
 	uint8_t			 asked[OVLMSG_NSTATES][OVLMSG_HASH_LEN];
 	uint64_t		 asked_at[OVLMSG_NSTATES];
@@ -56,7 +56,7 @@ static struct {
 	int			 npongs;
 	struct edgeapi_peer	*newpeers;	/* list being received */
 	size_t			 nnewpeers;
-	struct conf_nhtable	 newnh;		/* table being received */
+	struct conf_nhtable	 newnh;	/* table being received */
 	struct conf_nhtable	 nh;		/* the table in use */
 	struct event		 ev;
 } sup;

@@ -42,10 +42,10 @@ struct side {
 	struct net		*net;
 	struct wghost		*h;
 	struct test_rng		 rng;
-	struct sockaddr_in	 addr;		/* where it sends from now */
+	struct sockaddr_in	 addr;	/* where it sends from */
 	struct dgram		 out[NET_QMAX];
 	int			 nout;
-	int			 initiations;	/* handshake initiations sent */
+	int			 initiations;	/* sent */
 	struct got		 got[NET_QMAX];
 	int			 ngot;
 	int			 sessions_up;
