@@ -532,16 +532,9 @@ super_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 		super_peers_done(imsg->data);
 		break;
 	case IMSG_EGD_NH:
-		if (conf_nhtable_add(&sup.newnh, imsg->data,
-		    imsg->datalen) == -1)
-			fatalx("IMSG_EGD_NH: bad length, too many entries "
-			    "or out of memory");
-		break;
 	case IMSG_EGD_NH_DONE:
-		if (imsg->datalen != OVLMSG_HASH_LEN)
-			fatalx("IMSG_EGD_NH_DONE: bad length");
-		conf_nhtable_sort(&sup.newnh);
-		super_nh_done(imsg->data);
+		if (egd_nhtable_imsg(&sup.newnh, imsg))
+			super_nh_done(imsg->data);
 		break;
 	case IMSG_EGD_SUPERPARAMS:
 		if (imsg->datalen != sizeof(sup.params))

@@ -83,15 +83,9 @@ route_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 
 	switch (imsg->hdr.type) {
 	case IMSG_EGD_NH:
-		if (conf_nhtable_add(&rte.incoming, imsg->data,
-		    imsg->datalen) == -1)
-			fatalx("IMSG_EGD_NH: bad length, too many entries "
-			    "or out of memory");
-		break;
 	case IMSG_EGD_NH_DONE:
-		if (imsg->datalen != OVLMSG_HASH_LEN)
-			fatalx("IMSG_EGD_NH_DONE: bad length");
-		conf_nhtable_sort(&rte.incoming);
+		if (!egd_nhtable_imsg(&rte.incoming, imsg))
+			break;
 		free(rte.super.entries);
 		rte.super = rte.incoming;
 		memset(&rte.incoming, 0, sizeof(rte.incoming));
