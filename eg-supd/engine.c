@@ -1,8 +1,8 @@
 /*
- * The engine process of eg-supd: one WireGuard identity per address
- * family (PrivKeyV4 on the IPv4 socket, PrivKeyV6 on the IPv6 one, so
- * that the supernode learns both addresses of every edge: the seed's
- * "V4 V6" section), every edge a peer of both.  engine_edges.c says what the
+ * The engine process of eg-supd: one WireGuard host per address family
+ * (PrivKeyV4 on the IPv4 socket, PrivKeyV6 on the IPv6 one, so that the
+ * supernode learns both addresses of every edge: the seed's "V4 V6"
+ * section), every edge a peer of both.  engine_edges.c says what the
  * supernode does with them.
  */
 #include <sys/types.h>
@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <event.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,178 +28,14 @@
 #include "util/log.h"
 #include "wghost/wghost.h"
 
-static struct sengine	 sengine_state;
-struct sengine		*se = &sengine_state;
-
-void
-se_now(struct wg_time *t)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	t->mono = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	t->wall = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-void
-se_touch(struct sedge *e)
-{
-	e->touched = 1;
-}
-
-void
-se_sendmsg(int af, const struct sockaddr_storage *ss, socklen_t len,
-    const uint8_t *msg, size_t msglen)
-{
-	if (se->udp[af] == -1 || len == 0 || sendto(se->udp[af], msg, msglen,
-	    MSG_DONTWAIT, (const struct sockaddr *)ss, len) == -1)
-		se->drops[SED_SEND]++;
-}
-
-/* Move the WireGuard timers of the edges touched since the last time. */
-void
-se_rearm(void)
-{
-	struct wg_time	 now;
-	struct timeval	 tv;
-	uint64_t	 at, wait;
-	size_t		 i;
-	int		 af;
-
-	se_now(&now);
-	for (i = 0; i < se->nedges; i++) {
-		struct sedge *e = se->edges[i];
-
-		if (!e->touched)
-			continue;
-		e->touched = 0;
-		for (af = 0; af < SE_NAF; af++) {
-			if (e->wg[af] == NULL)
-				continue;
-			at = wg_peer_next_deadline(e->wg[af]);
-			if (at == e->timer_at[af])
-				continue;
-			if (e->timer_at[af] != 0)
-				evtimer_del(&e->timer[af]);
-			e->timer_at[af] = 0;
-			if (at == UINT64_MAX)
-				continue;
-			wait = at > now.mono ? at - now.mono : 0;
-			tv.tv_sec = wait / 1000000000ULL;
-			tv.tv_usec = (wait % 1000000000ULL) / 1000 + 1;
-			evtimer_add(&e->timer[af], &tv);
-			e->timer_at[af] = at;
-		}
-	}
-}
-
-/* Act on a WireGuard result for edge e on family af. */
-static void
-se_result(struct sedge *e, int af, struct wg_result *res,
-    const struct sockaddr_storage *src, socklen_t srclen)
-{
-	if ((res->events & WG_EV_ENDPOINT) && src != NULL &&
-	    srclen <= sizeof(e->ep[af])) {
-		if (e->eplen[af] != srclen || !sockaddr_eq(
-		    (const struct sockaddr *)&e->ep[af],
-		    (const struct sockaddr *)src)) {
-			memcpy(&e->ep[af], src, srclen);
-			e->eplen[af] = srclen;
-			edge_report(e);
-		}
-	}
-	if (res->events & (WG_EV_SESSION_INITIATOR | WG_EV_SESSION_RESPONDER))
-		log_cat(LOGC_WG, "edge %u: %s session established", e->node_id,
-		    af == SE_V4 ? "IPv4" : "IPv6");
-	se_touch(e);
-}
-
-void
-edge_wg_timer(int fd, short event, void *arg)
-{
-	struct sedge		*e = arg;
-	struct wg_result	 res;
-	struct wg_time		 now;
-	int			 af;
-
-	se_now(&now);
-	for (af = 0; af < SE_NAF; af++) {
-		if (e->wg[af] == NULL || e->timer_at[af] == 0 ||
-		    e->timer_at[af] > now.mono)
-			continue;
-		e->timer_at[af] = 0;
-		memset(&res, 0, sizeof(res));
-		wg_peer_tick(e->wg[af], now, &res);
-		if (res.msg_len > 0)
-			se_sendmsg(af, &e->ep[af], e->eplen[af], res.msg,
-			    res.msg_len);
-		if (res.events & WG_EV_KEEPALIVE) {
-			uint8_t buf[WG_SEND_BUFLEN(0)];
-
-			res.msg_len = 0;
-			if (wg_send(e->wg[af], now, buf, 0, sizeof(buf),
-			    &res) == WG_TX_OK)
-				se_sendmsg(af, &e->ep[af], e->eplen[af], buf,
-				    res.wire_len);
-		}
-		se_result(e, af, &res, NULL, 0);
-	}
-	se_touch(e);
-	se_rearm();
-}
-
-static void
-se_udp(int fd, short event, void *arg)
-{
-	int			 af = (int)(intptr_t)arg;
-	static uint8_t		 bufs[SE_BATCH][SE_BUFSIZE];
-	struct mmsghdr		 msgs[SE_BATCH];
-	struct iovec		 iov[SE_BATCH];
-	struct sockaddr_storage	 src[SE_BATCH];
-	struct wg_result	 res;
-	struct wg_addr		 wa;
-	struct wg_time		 now;
-	struct sedge		*e;
-	enum wg_rx		 rx;
-	int			 n, i, eaf;
-
-	for (i = 0; i < SE_BATCH; i++) {
-		iov[i].iov_base = bufs[i];
-		iov[i].iov_len = sizeof(bufs[i]);
-		memset(&msgs[i].msg_hdr, 0, sizeof(msgs[i].msg_hdr));
-		msgs[i].msg_hdr.msg_name = &src[i];
-		msgs[i].msg_hdr.msg_namelen = sizeof(src[i]);
-		msgs[i].msg_hdr.msg_iov = &iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
-	}
-	if ((n = recvmmsg(fd, msgs, SE_BATCH, MSG_DONTWAIT, NULL)) <= 0)
-		return;
-	se_now(&now);
-	for (i = 0; i < n; i++) {
-		socklen_t slen = msgs[i].msg_hdr.msg_namelen;
-
-		if ((msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ||
-		    wg_addr_from_sockaddr(&wa, (struct sockaddr *)&src[i]) ==
-		    -1)
-			continue;
-		memset(&res, 0, sizeof(res));
-		rx = wg_receive(se->local[af], now, &wa, bufs[i],
-		    msgs[i].msg_len, &res);
-		if (res.msg_len > 0)
-			se_sendmsg(af, &src[i], slen, res.msg, res.msg_len);
-		if ((e = edge_by_wg(res.peer, &eaf)) == NULL)
-			continue;
-		se_result(e, af, &res, &src[i], slen);
-		if (rx != WG_RX_DATA && rx != WG_RX_KEEPALIVE)
-			continue;
-		e->rx_pkts++;
-		e->rx_bytes += msgs[i].msg_len;
-		if (rx == WG_RX_DATA)
-			edge_control(e, af, res.data, res.data_len, now);
-	}
-	se_rearm();
-}
+static struct {
+	struct proc_chan	 chans[PROC_MAX];
+	struct reconf_child	 reconf;
+	struct super_conf	*conf;
+	int			 udp[SE_NAF];	/* until its host exists */
+	struct event		 ev_tick;
+	int			 narrowed;
+} se;
 
 static void
 se_tick(int fd, short event, void *arg)
@@ -206,11 +43,37 @@ se_tick(int fd, short event, void *arg)
 	struct wg_time	now;
 	struct timeval	tv = { 1, 0 };
 
-	se_now(&now);
-	if (se->conf != NULL)
+	wgh_now(NULL, &now);
+	if (se.conf != NULL)
 		edges_tick(now);
-	se_rearm();
-	evtimer_add(&se->ev_tick, &tv);
+	edges_flush();
+	evtimer_add(&se.ev_tick, &tv);
+}
+
+/* The host of family af, for this private key; for life. */
+static void
+se_host(int af, const struct conf_key *key)
+{
+	const struct wgh_ops ops = {
+		.rx = edges_rx,
+		.roamed = edges_roamed,
+	};
+	struct wghost	*h;
+
+	h = wgh_new(key->key, SE_BUFSIZE, 0, &ops, (void *)(intptr_t)af,
+	    af == SE_V4 ? "IPv4 edge" : "IPv6 edge");
+	if (h == NULL)
+		fatal("%s", af == SE_V4 ? "PrivKeyV4" : "PrivKeyV6");
+	/* Held packets: none, a send without a session has none. */
+	wgh_count_drops_at(h, WGH_DROP_STAGED_FULL,
+	    &edg.drops[SED_NO_SESSION]);
+	wgh_count_drops_at(h, WGH_DROP_GAVE_UP, &edg.drops[SED_NO_SESSION]);
+	wgh_count_drops_at(h, WGH_DROP_SEND, &edg.drops[SED_SEND]);
+	wgh_count_drops_at(h, WGH_DROP_NO_ENDPOINT, &edg.drops[SED_SEND]);
+	wgh_count_drops_at(h, WGH_DROP_OVER_MTU, &edg.drops[SED_OVER_MTU]);
+	if (se.udp[af] != -1)
+		wgh_set_socket(h, af, se.udp[af]);
+	edg.host[af] = h;
 }
 
 /*
@@ -245,25 +108,19 @@ static void
 se_configure(void *arg)
 {
 	struct super_conf	*conf = arg;
-	size_t			 i;
 
-	if (se->conf == NULL) {
+	if (se.conf == NULL) {
 		/* The keys stay for the life of the process. */
-		if (!conf->disabled_af.ipv4 && conf->privkey_v4.set &&
-		    (se->local[SE_V4] = wg_local_new(conf->privkey_v4.key,
-		    NULL, NULL)) == NULL)
-			fatal("PrivKeyV4");
-		if (!conf->disabled_af.ipv6 && conf->privkey_v6.set &&
-		    (se->local[SE_V6] = wg_local_new(conf->privkey_v6.key,
-		    NULL, NULL)) == NULL)
-			fatal("PrivKeyV6");
+		if (!conf->disabled_af.ipv4 && conf->privkey_v4.set)
+			se_host(SE_V4, &conf->privkey_v4);
+		if (!conf->disabled_af.ipv6 && conf->privkey_v6.set)
+			se_host(SE_V6, &conf->privkey_v6);
 	} else
-		conf_free_super(se->conf);
-	se->conf = conf;
+		conf_free_super(se.conf);
+	se.conf = conf;
+	edg.conf = conf;
 	edges_load(conf);
-	for (i = 0; i < se->nedges; i++)
-		se_touch(se->edges[i]);
-	se_rearm();
+	edges_flush();
 }
 
 static void
@@ -271,46 +128,47 @@ se_show_peers(struct proc_chan *pc, uint32_t client)
 {
 	struct ctl_peer		 cp;
 	struct wg_time		 now;
+	struct wgh_peer		*p;
 	size_t			 i, j;
 	uint64_t		 hs;
 	int			 af;
 
-	se_now(&now);
-	for (i = 0; i < se->nedges; i++) {
-		struct sedge *e = se->edges[i];
+	wgh_now(NULL, &now);
+	for (i = 0; i < edg.nedges; i++) {
+		struct sedge *e = edg.edges[i];
 
 		memset(&cp, 0, sizeof(cp));
 		cp.node_id = e->node_id;
 		cp.nexthop = NODEID_INVALID;
-		for (j = 0; se->conf != NULL && j < se->conf->npeers; j++) {
-			if (se->conf->peers[j].node_id != e->node_id)
+		for (j = 0; se.conf != NULL && j < se.conf->npeers; j++) {
+			if (se.conf->peers[j].node_id != e->node_id)
 				continue;
-			strlcpy(cp.name, se->conf->peers[j].name,
+			strlcpy(cp.name, se.conf->peers[j].name,
 			    sizeof(cp.name));
-			if (se->conf->peers[j].psk.set)
+			if (se.conf->peers[j].psk.set)
 				cp.flags |= CTLP_HAS_PSK;
 		}
 		af = e->last_af;
-		if (e->eplen[af] == 0)
+		if (e->p[af] == NULL || e->p[af]->p_eplen == 0)
 			af = !af;
-		if (e->eplen[af] > 0)
-			sockaddr_str((struct sockaddr *)&e->ep[af], cp.endpoint,
+		if ((p = e->p[af]) != NULL && p->p_eplen > 0)
+			sockaddr_str((struct sockaddr *)&p->p_ep, cp.endpoint,
 			    sizeof(cp.endpoint));
 		for (af = 0; af < SE_NAF; af++) {
-			if (e->wg[af] == NULL)
+			if ((p = e->p[af]) == NULL)
 				continue;
-			hs = wg_peer_last_handshake(e->wg[af]) / 1000000000ULL;
+			hs = wg_peer_last_handshake(p->p_wg) / 1000000000ULL;
 			if ((int64_t)hs > cp.last_handshake)
 				cp.last_handshake = hs;
-			if (wg_peer_has_session(e->wg[af], now))
+			if (wgh_peer_has_session(p, now))
 				cp.flags |= CTLP_SESSION;
+			cp.rx_bytes += p->p_rx_bytes;
+			cp.tx_bytes += p->p_tx_bytes;
+			cp.rx_packets += p->p_rx_pkts;
+			cp.tx_packets += p->p_tx_pkts;
 		}
 		if (e->online)
 			cp.flags |= CTLP_ONLINE;
-		cp.rx_bytes = e->rx_bytes;
-		cp.tx_bytes = e->tx_bytes;
-		cp.rx_packets = e->rx_pkts;
-		cp.tx_packets = e->tx_pkts;
 		cp.latency_ms = NAN;
 		if (proc_compose(pc, IMSG_CTL_PEER, client, 0, -1, &cp,
 		    sizeof(cp)) == -1)
@@ -318,9 +176,11 @@ se_show_peers(struct proc_chan *pc, uint32_t client)
 	}
 	for (i = 0; i < SED_MAX; i++)
 		ctl_counter_compose(pc, client, CTLC_DROP, se_drop_name(i),
-		    se->drops[i]);
-	ctl_counters_wg(pc, client, "wireguard4", se->local[SE_V4]);
-	ctl_counters_wg(pc, client, "wireguard6", se->local[SE_V6]);
+		    edg.drops[i]);
+	ctl_counters_wg(pc, client, "wireguard4", edg.host[SE_V4] != NULL ?
+	    edg.host[SE_V4]->h_wg : NULL);
+	ctl_counters_wg(pc, client, "wireguard6", edg.host[SE_V6] != NULL ?
+	    edg.host[SE_V6]->h_wg : NULL);
 	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
 		fatal("show peers");
 }
@@ -329,29 +189,24 @@ static void
 se_endpoint(struct imsg *imsg)
 {
 	struct peer_endpoint	 pe;
-	struct wg_result	 res;
 	struct wg_time		 now;
+	struct wgh_peer		*p;
 	struct sedge		*e;
-	int			 af;
 
 	if (imsg->datalen != sizeof(pe))
 		fatalx("IMSG_ENDPOINT: bad length");
 	memcpy(&pe, imsg->data, sizeof(pe));
 	if (pe.sslen > sizeof(pe.ss) || (e = edge_by_id(pe.node_id)) == NULL)
 		return;
-	af = pe.ss.ss_family == AF_INET6 ? SE_V6 : SE_V4;
+	p = e->p[pe.ss.ss_family == AF_INET6 ? SE_V6 : SE_V4];
 	/* Once heard, an edge is where it is, unless its EndPoint changed. */
-	if (e->wg[af] == NULL || (e->eplen[af] > 0 && !pe.force))
+	if (p == NULL || (p->p_eplen > 0 && !pe.force))
 		return;
-	memcpy(&e->ep[af], &pe.ss, pe.sslen);
-	e->eplen[af] = pe.sslen;
+	wgh_peer_set_endpoint(p, (struct sockaddr *)&pe.ss, pe.sslen);
 	/* EndPoint in the config: the supernode calls the edge first. */
-	se_now(&now);
-	memset(&res, 0, sizeof(res));
-	if (wg_peer_initiate(e->wg[af], now, 0, &res) == 0 && res.msg_len > 0)
-		se_sendmsg(af, &e->ep[af], e->eplen[af], res.msg, res.msg_len);
-	se_touch(e);
-	se_rearm();
+	wgh_now(p->p_host, &now);
+	wgh_initiate(p, now, 0);
+	wgh_flush(p->p_host);
 }
 
 static void
@@ -367,13 +222,14 @@ se_hash(struct imsg *imsg, int fetched)
 	memcpy(&h, imsg->data, sizeof(h));
 	if (h.state >= OVLMSG_NSTATES)
 		fatalx("IMSG_SUPD_HASH: bad state %u", h.state);
-	se_now(&now);
+	wgh_now(NULL, &now);
 	if (fetched) {
 		/* The edge has it now: no more pushes for it. */
 		if ((e = edge_by_id(h.node_id)) != NULL) {
 			memcpy(e->held[h.state], h.hash, OVLMSG_HASH_LEN);
 			edge_push(e, 0, now);
 		}
+		edges_flush();
 		return;
 	}
 	if (h.node_id != NODEID_BROADCAST) {
@@ -383,15 +239,16 @@ se_hash(struct imsg *imsg, int fetched)
 		memcpy(e->superparams, h.hash, OVLMSG_HASH_LEN);
 		if (e->online)
 			edge_push(e, 1, now);
+		edges_flush();
 		return;
 	}
 	if (h.state == OVLMSG_SUPERPARAMS)
 		fatalx("IMSG_SUPD_HASH: superparams are per edge");
-	memcpy(se->global[h.state], h.hash, OVLMSG_HASH_LEN);
-	for (i = 0; i < se->nedges; i++)
-		if (se->edges[i]->online)
-			edge_push(se->edges[i], 1, now);
-	se_rearm();
+	memcpy(edg.global[h.state], h.hash, OVLMSG_HASH_LEN);
+	for (i = 0; i < edg.nedges; i++)
+		if (edg.edges[i]->online)
+			edge_push(edg.edges[i], 1, now);
+	edges_flush();
 }
 
 static void
@@ -406,9 +263,10 @@ se_deleted(struct imsg *imsg)
 	memcpy(&id, imsg->data, sizeof(id));
 	if ((e = edge_by_id(id)) == NULL)
 		return;
-	se_now(&now);
+	wgh_now(NULL, &now);
 	edge_shutdown(e, OVLMSG_R_DELETED, "deleted from the supernode",
 	    now);
+	edges_flush();
 }
 
 static void
@@ -422,16 +280,15 @@ se_udp_fd(struct imsg *imsg)
 	if (family != AF_INET && family != AF_INET6)
 		fatalx("IMSG_SUPD_UDP: bad family");
 	af = family == AF_INET ? SE_V4 : SE_V6;
-	se->udp[af] = imsg->fd;
-	event_set(&se->ev_udp[af], imsg->fd, EV_READ | EV_PERSIST, se_udp,
-	    (void *)(intptr_t)af);
-	event_add(&se->ev_udp[af], NULL);
+	se.udp[af] = imsg->fd;
+	if (edg.host[af] != NULL)
+		wgh_set_socket(edg.host[af], af, imsg->fd);
 }
 
 static void
 se_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
-	if (reconf_child_dispatch(&se->reconf, pc, imsg))
+	if (reconf_child_dispatch(&se.reconf, pc, imsg))
 		return;
 	switch (imsg->hdr.type) {
 	case IMSG_SUPD_UDP:
@@ -444,9 +301,9 @@ se_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 		se_deleted(imsg);
 		break;
 	case IMSG_FDS_DONE:
-		if (!se->narrowed) {
+		if (!se.narrowed) {
 			sandbox_narrow(SB_ENGINE);
-			se->narrowed = 1;
+			se.narrowed = 1;
 		}
 		break;
 	default:
@@ -483,21 +340,20 @@ supd_engine_main(void)
 	struct timeval	tv = { 1, 0 };
 	int		af;
 
-	se->udp[SE_V4] = se->udp[SE_V6] = -1;
-	memset(se->idx, 0xff, sizeof(se->idx));
-	se->reconf.self = PROC_ENGINE;
-	se->reconf.check = se_check;
-	se->reconf.commit = se_configure;
-	proc_child_start(PROC_ENGINE, SB_ENGINE_SETUP, se->chans, dispatch);
-	evtimer_set(&se->ev_tick, se_tick, NULL);
-	evtimer_add(&se->ev_tick, &tv);
+	se.reconf.self = PROC_ENGINE;
+	se.reconf.check = se_check;
+	se.reconf.commit = se_configure;
+	se.udp[SE_V4] = se.udp[SE_V6] = -1;
+	edg.chans = se.chans;
+	proc_child_start(PROC_ENGINE, SB_ENGINE_SETUP, se.chans, dispatch);
+	evtimer_set(&se.ev_tick, se_tick, NULL);
+	evtimer_add(&se.ev_tick, &tv);
 	event_dispatch();
 
 	edges_free();
 	for (af = 0; af < SE_NAF; af++)
-		if (se->local[af] != NULL)
-			wg_local_free(se->local[af]);
-	if (se->conf != NULL)
-		conf_free_super(se->conf);
+		wgh_free(edg.host[af]);
+	if (se.conf != NULL)
+		conf_free_super(se.conf);
 	exit(0);
 }

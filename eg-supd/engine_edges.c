@@ -1,17 +1,17 @@
 /*
  * What the supernode does with each edge: its two sessions (one per
- * address family), Register and Pong in, ServerUpdate out until the edge
- * holds the current state, and whether it is alive.
+ * address family, a peer in each host), Register and Pong in,
+ * ServerUpdate out until the edge holds the current state, and whether
+ * it is alive.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <sodium.h>
 
 #include "eg-supd.h"
 #include "engine.h"
@@ -21,6 +21,8 @@
 
 #define SEC	1000000000ULL
 
+struct edges	 edg;
+
 static const char *se_drop_names[SED_MAX] = {
 	[SED_SRC_MISMATCH] = "source not the session's node",
 	[SED_NOT_FOR_US] = "not for the supernode",
@@ -29,6 +31,7 @@ static const char *se_drop_names[SED_MAX] = {
 	[SED_BAD_PONG] = "pong about another node's link",
 	[SED_NO_SESSION] = "no session",
 	[SED_SEND] = "send failed",
+	[SED_OVER_MTU] = "over mtu",
 };
 
 const char *
@@ -40,20 +43,14 @@ se_drop_name(enum se_drop d)
 struct sedge *
 edge_by_id(uint16_t id)
 {
-	uint16_t	i = se->idx[id];
+	struct wgh_peer	*p;
+	int		 af;
 
-	return i == SE_NO_EDGE ? NULL : se->edges[i];
-}
-
-struct sedge *
-edge_by_wg(struct wg_peer *wp, int *af)
-{
-	struct sedge	*e;
-
-	if (wp == NULL || (e = wg_peer_arg(wp)) == NULL)
-		return NULL;
-	*af = e->wg[SE_V4] == wp ? SE_V4 : SE_V6;
-	return e;
+	for (af = 0; af < SE_NAF; af++)
+		if (edg.host[af] != NULL &&
+		    (p = wgh_peer_by_id(edg.host[af], id)) != NULL)
+			return p->p_arg;
+	return NULL;
 }
 
 static int
@@ -65,20 +62,21 @@ hash_zero(const uint8_t *h)
 }
 
 /* Tell control and route what changed about an edge. */
-void
+static void
 edge_report(struct sedge *e)
 {
-	struct supd_edge	msg;
+	struct supd_edge	 msg;
+	struct wgh_peer		*p;
 
 	memset(&msg, 0, sizeof(msg));
 	msg.node_id = e->node_id;
 	msg.online = e->online;
 	msg.last_seen = e->last_seen_ms;
-	if (e->eplen[SE_V4] > 0)
-		memcpy(&msg.ep4, &e->ep[SE_V4], e->eplen[SE_V4]);
-	if (e->eplen[SE_V6] > 0)
-		memcpy(&msg.ep6, &e->ep[SE_V6], e->eplen[SE_V6]);
-	proc_compose(&se->chans[PROC_CONTROL], IMSG_SUPD_EDGE, 0, 0, -1, &msg,
+	if ((p = e->p[SE_V4]) != NULL && p->p_eplen > 0)
+		memcpy(&msg.ep4, &p->p_ep, p->p_eplen);
+	if ((p = e->p[SE_V6]) != NULL && p->p_eplen > 0)
+		memcpy(&msg.ep6, &p->p_ep, p->p_eplen);
+	proc_compose(&edg.chans[PROC_CONTROL], IMSG_SUPD_EDGE, 0, 0, -1, &msg,
 	    sizeof(msg));
 }
 
@@ -94,28 +92,16 @@ edge_set_online(struct sedge *e, int online)
 	    online ? "online" : "offline");
 	msg.node_id = e->node_id;
 	msg.online = online;
-	proc_compose(&se->chans[PROC_ROUTE], IMSG_SUPD_ONLINE, 0, 0, -1, &msg,
+	proc_compose(&edg.chans[PROC_ROUTE], IMSG_SUPD_ONLINE, 0, 0, -1, &msg,
 	    sizeof(msg));
 	edge_report(e);
 }
 
-/* Encrypts len bytes at buf (0: a keepalive) to the edge, and sends. */
-static void
-edge_transmit(struct sedge *e, int af, uint8_t *buf, size_t len, size_t cap,
-    struct wg_time now)
+void
+edges_roamed(void *arg, struct wgh_peer *p)
 {
-	struct wg_result	 res;
-
-	res.msg_len = 0;
-	if (wg_send(e->wg[af], now, buf, len, cap, &res) == WG_TX_OK) {
-		se_sendmsg(af, &e->ep[af], e->eplen[af], buf, res.wire_len);
-		e->tx_pkts++;
-		e->tx_bytes += res.wire_len;
-	} else
-		se->drops[SED_NO_SESSION]++;
-	if (res.msg_len > 0)
-		se_sendmsg(af, &e->ep[af], e->eplen[af], res.msg, res.msg_len);
-	se_touch(e);
+	if (p->p_arg != NULL)
+		edge_report(p->p_arg);
 }
 
 /*
@@ -123,42 +109,37 @@ edge_transmit(struct sedge *e, int af, uint8_t *buf, size_t len, size_t cap,
  * the other one.  Without a session it is dropped: Register comes again
  * and the push with it.
  */
-void
+static void
 edge_send(struct sedge *e, uint8_t usage, const uint8_t *payload, size_t len,
     struct wg_time now)
 {
-	uint8_t			 buf[SE_BUFSIZE];
-	struct ovl_hdr		 h;
-	int			 af = e->last_af, i;
+	struct wgh_peer	*p = NULL;
+	uint8_t		*buf;
+	size_t		 n;
+	int		 af = e->last_af, i;
 
-	if (len > SE_BUFSIZE - WG_SEND_BUFLEN(OVL_HDR_LEN))
-		fatalx("edge_send: message too long");
-	for (i = 0; i < SE_NAF; i++) {
-		if (e->wg[af] != NULL && e->eplen[af] > 0 &&
-		    wg_peer_has_session(e->wg[af], now))
+	for (i = 0; i < SE_NAF; i++, af = !af) {
+		p = e->p[af];
+		if (p != NULL && p->p_eplen > 0 && wgh_peer_has_session(p, now))
 			break;
-		af = !af;
 	}
 	if (i == SE_NAF) {
-		se->drops[SED_NO_SESSION]++;
+		edg.drops[SED_NO_SESSION]++;
 		return;
 	}
-	memset(&h, 0, sizeof(h));
-	h.version = OVL_VERSION;
-	h.usage = usage;
-	h.dst = e->node_id;
-	h.src = NODEID_SUPERNODE;
-	h.len = len;
-	ovl_write(buf + WG_TRANSPORT_HEADER, &h);
-	memcpy(buf + WG_TRANSPORT_HEADER + OVL_HDR_LEN, payload, len);
-	edge_transmit(e, af, buf, OVL_HDR_LEN + len, sizeof(buf), now);
+	if (len > p->p_host->h_bufsize - WG_SEND_BUFLEN(OVL_HDR_LEN))
+		fatalx("edge_send: message too long");
+	buf = wgh_copybuf(p->p_host);
+	n = ovl_write_control(buf + WG_TRANSPORT_HEADER, usage,
+	    NODEID_SUPERNODE, e->node_id, payload, len);
+	wgh_send(p, buf, n, now);
 }
 
 /* The hash of state s the edge should hold. */
 static const uint8_t *
 edge_want(struct sedge *e, int s)
 {
-	return s == OVLMSG_SUPERPARAMS ? e->superparams : se->global[s];
+	return s == OVLMSG_SUPERPARAMS ? e->superparams : edg.global[s];
 }
 
 /*
@@ -182,7 +163,7 @@ edge_push(struct sedge *e, int force, struct wg_time now)
 		e->pushed_at = 0;
 		return;
 	}
-	every = (uint64_t)(se->conf->repush_config_interval * SEC);
+	every = (uint64_t)(edg.conf->repush_config_interval * SEC);
 	if (!force && e->pushed_at != 0 && now.mono - e->pushed_at < every)
 		return;
 	memset(&u, 0, sizeof(u));
@@ -221,10 +202,10 @@ edge_shutdown(struct sedge *e, uint8_t reason, const char *text,
 static void
 edge_keepalive(struct sedge *e, int af, struct wg_time now)
 {
-	uint8_t	buf[WG_SEND_BUFLEN(0)];
+	struct wgh_peer	*p = e->p[af];
 
-	if (e->wg[af] != NULL && e->eplen[af] > 0)
-		edge_transmit(e, af, buf, 0, sizeof(buf), now);
+	if (p != NULL && p->p_eplen > 0)
+		wgh_send(p, wgh_copybuf(p->p_host), 0, now);
 }
 
 static void
@@ -235,7 +216,7 @@ edge_register(struct sedge *e, int af, const uint8_t *p, size_t len,
 	char			text[OVLMSG_REASON_MAX + 1];
 
 	if (ovlmsg_register_decode(p, len, &reg) == -1) {
-		se->drops[SED_BAD_MESSAGE]++;
+		edg.drops[SED_BAD_MESSAGE]++;
 		return;
 	}
 	if (reg.node_id != e->node_id) {
@@ -265,12 +246,12 @@ edge_pong(struct sedge *e, const uint8_t *p, size_t len)
 	struct supd_sample	s;
 
 	if (ovlmsg_pong_decode(p, len, &pong) == -1) {
-		se->drops[SED_BAD_MESSAGE]++;
+		edg.drops[SED_BAD_MESSAGE]++;
 		return;
 	}
 	/* An edge measures, so reports, only the links into itself. */
 	if (pong.dst != e->node_id || edge_by_id(pong.src) == NULL) {
-		se->drops[SED_BAD_PONG]++;
+		edg.drops[SED_BAD_PONG]++;
 		return;
 	}
 	log_cat(LOGC_CONTROL, "Pong %u -> %u: %.3f ms", pong.src, pong.dst,
@@ -284,12 +265,12 @@ edge_pong(struct sedge *e, const uint8_t *p, size_t len)
 	s.latency_ms = pong.latency_ms;
 	s.lifetime_s = pong.lifetime_s;
 	s.additional_cost = pong.additional_cost;
-	proc_compose(&se->chans[PROC_ROUTE], IMSG_SUPD_SAMPLE, 0, 0, -1, &s,
+	proc_compose(&edg.chans[PROC_ROUTE], IMSG_SUPD_SAMPLE, 0, 0, -1, &s,
 	    sizeof(s));
 }
 
 /* An authenticated plaintext from edge e on family af. */
-void
+static void
 edge_control(struct sedge *e, int af, const uint8_t *plain, size_t len,
     struct wg_time now)
 {
@@ -297,15 +278,15 @@ edge_control(struct sedge *e, int af, const uint8_t *plain, size_t len,
 	struct timespec	ts;
 
 	if (ovl_parse(plain, len, &h) != OVL_OK) {
-		se->drops[SED_BAD_MESSAGE]++;
+		edg.drops[SED_BAD_MESSAGE]++;
 		return;
 	}
 	if (h.src != e->node_id) {
-		se->drops[SED_SRC_MISMATCH]++;
+		edg.drops[SED_SRC_MISMATCH]++;
 		return;
 	}
 	if (h.dst != NODEID_SUPERNODE) {
-		se->drops[SED_NOT_FOR_US]++;
+		edg.drops[SED_NOT_FOR_US]++;
 		return;
 	}
 	e->last_seen = now.mono;
@@ -321,20 +302,32 @@ edge_control(struct sedge *e, int af, const uint8_t *plain, size_t len,
 		edge_pong(e, plain + OVL_HDR_LEN, h.len);
 		break;
 	default:
-		se->drops[SED_USAGE]++;
+		edg.drops[SED_USAGE]++;
 		break;
 	}
+}
+
+void
+edges_rx(void *arg, struct wgh_rx *rx, size_t n, struct wg_time now)
+{
+	int	af = (int)(intptr_t)arg;
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (rx[i].peer->p_arg != NULL)
+			edge_control(rx[i].peer->p_arg, af, rx[i].data,
+			    rx[i].len, now);
 }
 
 /* Once a second: liveness, and pushes that are due again. */
 void
 edges_tick(struct wg_time now)
 {
-	uint64_t	alive = (uint64_t)(se->conf->peer_alive_timeout * SEC);
+	uint64_t	alive = (uint64_t)(edg.conf->peer_alive_timeout * SEC);
 	size_t		i;
 
-	for (i = 0; i < se->nedges; i++) {
-		struct sedge *e = se->edges[i];
+	for (i = 0; i < edg.nedges; i++) {
+		struct sedge *e = edg.edges[i];
 
 		if (e->online && now.mono - e->last_seen > alive)
 			edge_set_online(e, 0);
@@ -343,93 +336,75 @@ edges_tick(struct wg_time now)
 	}
 }
 
-static struct sedge *
-edge_find_old(struct sedge **old, size_t nold, const struct conf_super_peer *p)
-{
-	uint8_t	pub[WG_KEY_LEN];
-	size_t	i;
-
-	for (i = 0; i < nold; i++) {
-		if (old[i] == NULL || old[i]->node_id != p->node_id)
-			continue;
-		wg_peer_pubkey(old[i]->wg[old[i]->wg[SE_V4] ? SE_V4 : SE_V6],
-		    pub);
-		if (sodium_memcmp(pub, p->pubkey.key, WG_KEY_LEN) == 0)
-			return old[i];
-	}
-	return NULL;
-}
-
-static void
-edge_free(struct sedge *e)
+void
+edges_flush(void)
 {
 	int	af;
 
-	for (af = 0; af < SE_NAF; af++) {
-		if (e->timer_at[af] != 0)
-			evtimer_del(&e->timer[af]);
-		if (e->wg[af] != NULL)
-			wg_peer_free(e->wg[af]);
-	}
-	free(e);
+	for (af = 0; af < SE_NAF; af++)
+		wgh_flush(edg.host[af]);
 }
 
 /*
- * The edges of a config.  An edge whose NodeID and key stayed keeps its
- * sessions and state across a reload or a Manage API change.
+ * The edges of a config.  An edge whose NodeID, key and PSK stayed keeps
+ * its sessions (the hosts see to that) and its state across a reload or
+ * a Manage API change.
  */
-int
+void
 edges_load(const struct super_conf *conf)
 {
-	struct sedge	**old = se->edges, **edges, *e;
-	size_t		 nold = se->nedges, i, j, n = 0;
-	int		 af;
+	struct sedge	**edges, *e;
+	struct wgh_spec	 *specs;
+	struct wgh_peer	 *p[SE_NAF];
+	size_t		  i, n = 0;
+	int		  af;
 
-	if ((edges = calloc(conf->npeers ? conf->npeers : 1,
-	    sizeof(*edges))) == NULL)
+	if ((specs = calloc(conf->npeers + 1, sizeof(*specs))) == NULL ||
+	    (edges = calloc(conf->npeers + 1, sizeof(*edges))) == NULL)
 		fatal("edges");
 	for (i = 0; i < conf->npeers; i++) {
-		const struct conf_super_peer *p = &conf->peers[i];
-		const uint8_t *psk = p->psk.set ? p->psk.key : NULL;
-
-		if ((e = edge_find_old(old, nold, p)) != NULL) {
-			for (j = 0; j < nold; j++)
-				if (old[j] == e)
-					old[j] = NULL;
-		} else {
+		specs[i].node_id = conf->peers[i].node_id;
+		specs[i].pubkey = conf->peers[i].pubkey.key;
+		specs[i].psk = conf->peers[i].psk.set ?
+		    conf->peers[i].psk.key : NULL;
+		specs[i].name = conf->peers[i].name;
+	}
+	for (af = 0; af < SE_NAF; af++)
+		if (edg.host[af] != NULL)
+			wgh_peers_replace(edg.host[af], specs, conf->npeers);
+	free(specs);
+	edg.gen++;
+	for (i = 0; i < conf->npeers; i++) {
+		e = NULL;
+		for (af = 0; af < SE_NAF; af++) {
+			p[af] = edg.host[af] != NULL ? wgh_peer_by_id(
+			    edg.host[af], conf->peers[i].node_id) : NULL;
+			if (p[af] != NULL && p[af]->p_arg != NULL)
+				e = p[af]->p_arg;
+		}
+		if (p[SE_V4] == NULL && p[SE_V6] == NULL)
+			continue;
+		if (e != NULL && e->gen == edg.gen)
+			continue;	/* the NodeID twice: the first */
+		if (e == NULL) {
 			if ((e = calloc(1, sizeof(*e))) == NULL)
 				fatal("edge");
-			e->node_id = p->node_id;
-			for (af = 0; af < SE_NAF; af++) {
-				evtimer_set(&e->timer[af], edge_wg_timer, e);
-				if (se->local[af] == NULL)
-					continue;
-				e->wg[af] = wg_peer_new(se->local[af],
-				    p->pubkey.key, psk, e);
-				if (e->wg[af] == NULL)
-					log_warn("edge %u: cannot add",
-					    p->node_id);
-			}
-			if (e->wg[SE_V4] == NULL && e->wg[SE_V6] == NULL) {
-				edge_free(e);
-				continue;
-			}
+			e->node_id = conf->peers[i].node_id;
 		}
-		for (af = 0; af < SE_NAF; af++)
-			if (e->wg[af] != NULL)
-				wg_peer_set_psk(e->wg[af], psk);
+		for (af = 0; af < SE_NAF; af++) {
+			e->p[af] = p[af];
+			if (p[af] != NULL)
+				p[af]->p_arg = e;
+		}
+		e->gen = edg.gen;
 		edges[n++] = e;
 	}
-	for (j = 0; j < nold; j++)
-		if (old[j] != NULL)
-			edge_free(old[j]);
-	free(old);
-	se->edges = edges;
-	se->nedges = n;
-	memset(se->idx, 0xff, sizeof(se->idx));
-	for (i = 0; i < n; i++)
-		se->idx[edges[i]->node_id] = i;
-	return 0;
+	for (i = 0; i < edg.nedges; i++)
+		if (edg.edges[i]->gen != edg.gen)
+			free(edg.edges[i]);
+	free(edg.edges);
+	edg.edges = edges;
+	edg.nedges = n;
 }
 
 void
@@ -437,9 +412,9 @@ edges_free(void)
 {
 	size_t	i;
 
-	for (i = 0; i < se->nedges; i++)
-		edge_free(se->edges[i]);
-	free(se->edges);
-	se->edges = NULL;
-	se->nedges = 0;
+	for (i = 0; i < edg.nedges; i++)
+		free(edg.edges[i]);
+	free(edg.edges);
+	edg.edges = NULL;
+	edg.nedges = 0;
 }

@@ -39,6 +39,12 @@ void	egd_apidial_addr(const struct sockaddr_storage *);
 void	egd_apidial_request(struct imsg *);
 #define parent_conf_edge()	((const struct edge_conf *)parent_conf())
 
+/*
+ * egd_nhtable.c: IMSG_EGD_NH and IMSG_EGD_NH_DONE into the table; 1
+ * when it is complete (sorted for conf_nexthop()), fatal if bad.
+ */
+int	egd_nhtable_imsg(struct conf_nhtable *, struct imsg *);
+
 /* engine.c */
 void	engine_main(void) __attribute__((__noreturn__));
 /* route_nhtable.c */

@@ -3,18 +3,17 @@
  * the UDP sockets (descriptors passed by the parent), one WireGuard
  * session per peer, the L2 FIB and the forwarding table; frames never
  * cross a process boundary.  It is also the authority on peer state,
- * which it reports to control for egctl.
+ * which it reports to control for egctl.  This file is the process:
+ * engine.h says which part owns what.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include <errno.h>
 #include <event.h>
-#include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -26,64 +25,23 @@
 #include "proc/sandbox.h"
 #include "util/addr.h"
 #include "util/log.h"
-#include "wghost/wghost.h"
 
 #define ENG_HOUSEKEEPING_SEC	10
 
-static struct engine	 engine_state;
-struct engine		*eng = &engine_state;
+static struct {
+	struct proc_chan	 chans[PROC_MAX];
+	struct reconf_child	 reconf;
+	struct edge_conf	*conf;
+	struct wghost		*host;
+	int			 udp[WGH_NAF];	/* until the host exists */
+	struct event		 ev_tick;	/* housekeeping */
+	int			 narrowed;
+} eng;
 
-void
-engine_now(struct wg_time *t)
+static void
+engine_session_up(void *arg, struct wgh_peer *p, struct wg_time now)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	t->mono = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	t->wall = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-void
-engine_peer_touched(struct epeer *ep)
-{
-	ep->touched = 1;
-	eng->any_touched = 1;
-}
-
-/* After a batch: move each touched peer's timer to its new deadline. */
-void
-engine_rearm_timers(void)
-{
-	struct wg_time	 now;
-	struct timeval	 tv;
-	struct epeer	*ep;
-	uint64_t	 at, wait;
-	size_t		 i;
-
-	if (!eng->any_touched)
-		return;
-	eng->any_touched = 0;
-	engine_now(&now);
-	for (i = 0; i < eng->npeers + 2; i++) {
-		ep = i < eng->npeers ? eng->peers[i] : eng->super[i - eng->npeers];
-		if (ep == NULL || !ep->touched)
-			continue;
-		ep->touched = 0;
-		at = wg_peer_next_deadline(ep->wg);
-		if (at == ep->timer_at)
-			continue;
-		if (ep->timer_at != 0)
-			evtimer_del(&ep->timer);
-		ep->timer_at = 0;
-		if (at == UINT64_MAX)
-			continue;
-		wait = at > now.mono ? at - now.mono : 0;
-		tv.tv_sec = wait / 1000000000ULL;
-		tv.tv_usec = (wait % 1000000000ULL) / 1000 + 1;
-		evtimer_add(&ep->timer, &tv);
-		ep->timer_at = at;
-	}
+	super_session_up(p, now);
 }
 
 static void
@@ -92,30 +50,56 @@ engine_housekeeping(int fd, short event, void *arg)
 	struct wg_time	now;
 	struct timeval	tv = { ENG_HOUSEKEEPING_SEC, 0 };
 
-	engine_now(&now);
-	l2fib_expire(&eng->fib, now.mono);
-	evtimer_add(&eng->ev_tick, &tv);
+	wgh_now(eng.host, &now);
+	datapath_housekeeping(now);
+	evtimer_add(&eng.ev_tick, &tv);
 }
 
-/* The config's peers, as the engine takes peers from anywhere. */
+/* The host and the data path, from the first config. */
+static void
+engine_start(const struct edge_conf *conf)
+{
+	static const struct wgh_ops ops = {
+		.rx = datapath_rx,
+		.session_up = engine_session_up,
+	};
+	int	af;
+
+	eng.host = wgh_new(conf->privkey.key,
+	    datapath_bufsize((size_t)conf->iface.mtu + 14), ENG_STAGED_MAX,
+	    &ops, NULL, "peer");
+	if (eng.host == NULL)
+		fatal("WireGuard: cannot use the private key");
+	eng_drops_host(eng.host);
+	for (af = 0; af < WGH_NAF; af++)
+		if (eng.udp[af] != -1)
+			wgh_set_socket(eng.host, af, eng.udp[af]);
+	datapath_init(eng.host, conf);
+}
+
+/* The config's peers, as the host takes peers from anywhere. */
 static void
 engine_static_peers(const struct edge_conf *conf)
 {
-	struct peer_spec	*specs;
-	size_t			 i;
+	struct wgh_spec	*specs;
+	size_t		 i, n = 0;
 
 	if ((specs = calloc(conf->npeers + 1, sizeof(*specs))) == NULL)
 		fatal("peers");
 	for (i = 0; i < conf->npeers; i++) {
 		const struct conf_edge_peer *cp = &conf->peers[i];
 
-		specs[i].node_id = cp->node_id;
-		specs[i].pubkey = cp->pubkey.key;
-		specs[i].psk = cp->psk.set ? cp->psk.key : NULL;
-		specs[i].is_static = cp->is_static;
-		specs[i].keepalive = cp->persistent_keepalive;
+		if (cp->node_id > NODEID_MAX_VALID ||
+		    cp->node_id == conf->node_id)
+			continue;
+		specs[n].node_id = cp->node_id;
+		specs[n].pubkey = cp->pubkey.key;
+		specs[n].psk = cp->psk.set ? cp->psk.key : NULL;
+		specs[n].is_static = cp->is_static;
+		specs[n].keepalive = cp->persistent_keepalive;
+		n++;
 	}
-	peers_set(specs, conf->npeers);
+	wgh_peers_replace(eng.host, specs, n);
 	free(specs);
 }
 
@@ -167,25 +151,6 @@ engine_check(const void *arg, char *why, size_t len)
 	return 0;
 }
 
-/* A forwarding table from table, over the peers the engine has now. */
-static void
-engine_fwd_rebuild(const struct conf_nhtable *table)
-{
-	uint16_t	*nbr;
-	size_t		 i;
-
-	if ((nbr = calloc(eng->npeers ? eng->npeers : 1, sizeof(*nbr))) ==
-	    NULL)
-		fatal("forwarding table");
-	for (i = 0; i < eng->npeers; i++)
-		nbr[i] = eng->peers[i]->node_id;
-	fwd_table_free(eng->fwd);
-	if ((eng->fwd = fwd_table_build(table, eng->me, nbr,
-	    eng->npeers)) == NULL)
-		fatal("forwarding table");
-	free(nbr);
-}
-
 /*
  * The config changed: peers, forwarding table, timeouts, and the mode.
  * In super mode the config's Peers and NextHopTable are ignored: they
@@ -194,301 +159,176 @@ engine_fwd_rebuild(const struct conf_nhtable *table)
 static void
 engine_configure(void *arg)
 {
-	struct edge_conf	*conf = arg, *old = eng->conf;
-	int			 was_super = eng->super_mode;
+	struct edge_conf	*conf = arg, *old = eng.conf;
+	int			 was_super = old != NULL &&
+				    old->dynroute.supernode.use_supernode;
 
-	if (old == NULL) {
-		eng->me = conf->node_id;
-		if (l2fib_init(&eng->fib, conf->l2fib_timeout, 0) == -1)
-			fatal("L2 FIB");
-		datapath_init((size_t)conf->iface.mtu + 14);
-		if ((eng->wg = wg_local_new(conf->privkey.key, NULL,
-		    NULL)) == NULL)
-			fatal("WireGuard: cannot use the private key");
-	}
-	eng->conf = conf;
-	eng->ttl = conf->default_ttl;
-	l2fib_set_lifetime(&eng->fib, conf->l2fib_timeout);
+	if (old == NULL)
+		engine_start(conf);
+	eng.conf = conf;
+	datapath_configure(conf);
 	if (conf->dynroute.supernode.use_supernode) {
 		/* The config's peers go: the supernode lists its own. */
 		if (old != NULL && !was_super) {
-			peers_set(NULL, 0);
-			engine_fwd_rebuild(&eng->nh);
+			wgh_peers_replace(eng.host, NULL, 0);
+			datapath_routes(super_nhtable());
 		}
-		super_start(old, conf);
-		engine_rearm_timers();
+		datapath_set_control(super_control);
+		super_start(old, conf, eng.host, eng.chans);
+		wgh_flush(eng.host);
 		if (old != NULL)
 			conf_free_edge(old);
 		return;
 	}
-	if (was_super)
+	if (was_super) {
 		super_stop();
+		datapath_set_control(NULL);
+	}
 	engine_static_peers(conf);
-	engine_fwd_rebuild(&conf->nhtable);
-	engine_rearm_timers();
+	datapath_routes(&conf->nhtable);
+	wgh_flush(eng.host);
 	if (old != NULL)
 		conf_free_edge(old);
-	log_debug("config: node %u, %zu peers, %zu next hops", eng->me,
-	    eng->npeers, conf->nhtable.count);
+	log_debug("config: node %u, %zu peers, %zu next hops", conf->node_id,
+	    eng.host->h_nset, conf->nhtable.count);
+}
+
+static void
+engine_show_peer(struct proc_chan *pc, uint32_t client, struct wgh_peer *p,
+    struct wg_time now)
+{
+	struct ctl_peer	cp;
+	uint64_t	hs;
+
+	memset(&cp, 0, sizeof(cp));
+	cp.node_id = p->p_node_id;
+	strlcpy(cp.name, p->p_name, sizeof(cp.name));
+	cp.nexthop = p->p_node_id == NODEID_SUPERNODE ? NODEID_INVALID :
+	    datapath_nexthop(p->p_node_id);
+	if (super_online(p, now))
+		cp.flags |= CTLP_ONLINE;
+	if (p->p_is_static)
+		cp.flags |= CTLP_STATIC;
+	if (p->p_has_psk)
+		cp.flags |= CTLP_HAS_PSK;
+	if (wgh_peer_has_session(p, now))
+		cp.flags |= CTLP_SESSION;
+	if (p->p_eplen > 0)
+		sockaddr_str((struct sockaddr *)&p->p_ep, cp.endpoint,
+		    sizeof(cp.endpoint));
+	if ((hs = wg_peer_last_handshake(p->p_wg)) != 0)
+		cp.last_handshake = hs / 1000000000ULL;
+	cp.rx_bytes = p->p_rx_bytes;
+	cp.tx_bytes = p->p_tx_bytes;
+	cp.rx_packets = p->p_rx_pkts;
+	cp.tx_packets = p->p_tx_pkts;
+	cp.latency_ms = super_latency(p);
+	cp.persistent_keepalive = p->p_keepalive;
+	if (proc_compose(pc, IMSG_CTL_PEER, client, 0, -1, &cp,
+	    sizeof(cp)) == -1)
+		fatal("show peers");
 }
 
 static void
 engine_show_peers(struct proc_chan *pc, uint32_t client)
 {
-	struct ctl_peer		 cp;
-	struct wg_time		 now;
-	struct epeer		*ep;
-	size_t			 i;
-	uint64_t		 hs;
+	struct ifio	*io = iface_io();
+	struct wg_time	 now;
+	size_t		 i;
+	int		 af;
 
-	engine_now(&now);
-	for (i = 0; i < eng->npeers + 2; i++) {
-		ep = i < eng->npeers ? eng->peers[i] : eng->super[i - eng->npeers];
-		if (ep == NULL)
-			continue;
-		memset(&cp, 0, sizeof(cp));
-		cp.node_id = ep->node_id;
-		strlcpy(cp.name, ep->name, sizeof(cp.name));
-		cp.nexthop = eng->fwd != NULL && !super_is_supernode(ep) ?
-		    fwd_nexthop(eng->fwd, ep->node_id) : NODEID_INVALID;
-		if (eng->super_mode && ep->last_rx != 0 && now.mono -
-		    ep->last_rx < (uint64_t)(eng->params.peer_alive_timeout *
-		    1e9))
-			cp.flags |= CTLP_ONLINE;
-		if (ep->is_static)
-			cp.flags |= CTLP_STATIC;
-		if (ep->has_psk)
-			cp.flags |= CTLP_HAS_PSK;
-		if (wg_peer_has_session(ep->wg, now))
-			cp.flags |= CTLP_SESSION;
-		if (ep->eplen > 0)
-			sockaddr_str((struct sockaddr *)&ep->ep, cp.endpoint,
-			    sizeof(cp.endpoint));
-		if ((hs = wg_peer_last_handshake(ep->wg)) != 0)
-			cp.last_handshake = hs / 1000000000ULL;
-		cp.rx_bytes = ep->rx_bytes;
-		cp.tx_bytes = ep->tx_bytes;
-		cp.rx_packets = ep->rx_pkts;
-		cp.tx_packets = ep->tx_pkts;
-		cp.latency_ms = ep->latency_ms;
-		cp.persistent_keepalive = ep->keepalive;
-		if (proc_compose(pc, IMSG_CTL_PEER, client, 0, -1, &cp,
-		    sizeof(cp)) == -1)
-			fatal("show peers");
-	}
+	wgh_now(eng.host, &now);
+	for (i = 0; eng.host != NULL && i < eng.host->h_nset; i++)
+		engine_show_peer(pc, client, eng.host->h_set[i], now);
+	for (af = 0; af < 2; af++)
+		if (super_peer(af) != NULL)
+			engine_show_peer(pc, client, super_peer(af), now);
 	for (i = 0; i < ED_MAX; i++)
 		ctl_counter_compose(pc, client, CTLC_DROP, eng_drop_name(i),
-		    eng->drops[i]);
+		    eng_drops[i]);
 	ctl_counter_compose(pc, client, CTLC_DROP, "interface frame too long",
-	    eng->io.rx_truncated);
+	    io->rx_truncated);
 	ctl_counter_compose(pc, client, CTLC_DROP, "interface superframe refused",
-	    eng->io.rx_gso_refused);
+	    io->rx_gso_refused);
 	ctl_counter_compose(pc, client, CTLC_COUNTER, "interface superframes",
-	    eng->io.rx_superframes);
-	ctl_counters_wg(pc, client, "wireguard", eng->wg);
+	    io->rx_superframes);
+	ctl_counters_wg(pc, client, "wireguard",
+	    eng.host != NULL ? eng.host->h_wg : NULL);
 	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
 		fatal("show peers");
-}
-
-/*
- * The data path reads an interface until it has nothing more: a
- * blocking descriptor (a socket, stdin, EG_FD_RX) would stall the
- * whole engine on the read after the last frame.
- */
-static void
-engine_iface_nonblock(int fd)
-{
-	int	flags;
-
-	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
-		fatal("interface descriptor: O_NONBLOCK");
-}
-
-static void
-engine_watch_fd(struct event *ev, int fd, void (*cb)(int, short, void *))
-{
-	event_set(ev, fd, EV_READ | EV_PERSIST, cb, NULL);
-	event_add(ev, NULL);
-}
-
-static void
-engine_iface_out_stop(int slot)
-{
-	struct event	*ev = &eng->ev_conn_out[slot];
-
-	if (event_initialized(ev) && event_pending(ev, EV_WRITE, NULL))
-		event_del(ev);
-}
-
-static void
-engine_iface_writable(int fd, short event, void *arg)
-{
-	if (ifio_flush(&eng->io, fd))
-		engine_iface_out();
-}
-
-void
-engine_iface_out(void)
-{
-	struct ifio_conn	*c;
-	struct event		*ev;
-	int			 i;
-
-	for (i = 0; i < IFIO_MAXCONN; i++) {
-		c = &eng->io.conns[i];
-		ev = &eng->ev_conn_out[i];
-		if (c->fd == -1 || c->outlen == 0 || (event_initialized(ev) &&
-		    event_pending(ev, EV_WRITE, NULL)))
-			continue;
-		event_set(ev, c->fd, EV_WRITE, engine_iface_writable, NULL);
-		event_add(ev, NULL);
-	}
-}
-
-/* The interface's descriptor `fd' is finished (EOF or error). */
-void
-engine_iface_closed(int fd)
-{
-	int	i, dialed;
-
-	for (i = 0; i < IFIO_MAXCONN; i++) {
-		if (eng->io.conns[i].fd != fd)
-			continue;
-		event_del(&eng->ev_conn[i]);
-		engine_iface_out_stop(i);
-		dialed = eng->io.conns[i].dialed;
-		ifio_drop_conn(&eng->io, fd);
-		/* The parent dials again, or waits for the next client. */
-		proc_compose(&eng->chans[PROC_PARENT], IMSG_EGD_IFACE_DOWN, 0,
-		    0, -1, &dialed, sizeof(dialed));
-		return;
-	}
-	if (fd == eng->io.rxfd) {
-		log_warnx("interface %s: end of input", eng->conf != NULL ?
-		    eng->conf->iface.name : "");
-		event_del(&eng->ev_iface);
-	}
-}
-
-static void
-engine_iface_fd(struct imsg *imsg)
-{
-	int	role, i;
-
-	if (imsg->datalen != sizeof(role) || imsg->fd == -1)
-		fatalx("IMSG_EGD_IFACE_FD: bad message");
-	memcpy(&role, imsg->data, sizeof(role));
-	engine_iface_nonblock(imsg->fd);
-	switch (role) {
-	case IFIO_RX:
-	case IFIO_RXTX:
-		eng->io.rxfd = imsg->fd;
-		engine_watch_fd(&eng->ev_iface, imsg->fd, datapath_iface);
-		break;
-	case IFIO_TX:
-		eng->io.txfd = imsg->fd;
-		break;
-	case IFIO_CONN:
-	default:
-		fatalx("IMSG_EGD_IFACE_FD: bad role %d", role);
-	}
-	(void)i;
-}
-
-static void
-engine_iface_conn(struct imsg *imsg)
-{
-	int	dialed, slot;
-
-	if (imsg->datalen != sizeof(dialed) || imsg->fd == -1)
-		fatalx("IMSG_EGD_IFACE_CONN: bad message");
-	memcpy(&dialed, imsg->data, sizeof(dialed));
-	engine_iface_nonblock(imsg->fd);
-	slot = dialed ? 1 : 0;
-	if (eng->io.conns[slot].fd != -1)
-		event_del(&eng->ev_conn[slot]);
-	engine_iface_out_stop(slot);
-	ifio_add_conn(&eng->io, imsg->fd, dialed);
-	engine_watch_fd(&eng->ev_conn[slot], imsg->fd, datapath_iface);
 }
 
 static void
 engine_udp(struct imsg *imsg)
 {
-	int	family;
+	int	family, af;
 
 	if (imsg->datalen != sizeof(family) || imsg->fd == -1)
 		fatalx("IMSG_EGD_UDP: bad message");
 	memcpy(&family, imsg->data, sizeof(family));
-	if (family == AF_INET) {
-		eng->udp4 = imsg->fd;
-		engine_watch_fd(&eng->ev_udp4, imsg->fd, datapath_udp);
-	} else if (family == AF_INET6) {
-		eng->udp6 = imsg->fd;
-		engine_watch_fd(&eng->ev_udp6, imsg->fd, datapath_udp);
-	} else
+	if (family != AF_INET && family != AF_INET6)
 		fatalx("IMSG_EGD_UDP: bad family");
+	af = family == AF_INET ? WGH_V4 : WGH_V6;
+	eng.udp[af] = imsg->fd;
+	if (eng.host != NULL)
+		wgh_set_socket(eng.host, af, imsg->fd);
 }
 
 static void
 engine_endpoint(struct imsg *imsg)
 {
 	struct peer_endpoint	 e;
-	struct epeer		*ep;
+	struct wgh_peer		*p;
 
 	if (imsg->datalen != sizeof(e))
 		fatalx("IMSG_ENDPOINT: bad length");
 	memcpy(&e, imsg->data, sizeof(e));
 	if (e.sslen > sizeof(e.ss))
 		fatalx("IMSG_ENDPOINT: bad address length");
+	if (eng.host == NULL)
+		return;
 	if (e.node_id == NODEID_SUPERNODE) {
 		/* One session per family: the address says which. */
-		ep = eng->super[e.ss.ss_family == AF_INET6 ? 1 : 0];
-		if (ep != NULL)
-			peer_set_endpoint(ep, (struct sockaddr *)&e.ss,
+		p = super_peer(e.ss.ss_family == AF_INET6 ? 1 : 0);
+		if (p != NULL)
+			wgh_peer_set_endpoint(p, (struct sockaddr *)&e.ss,
 			    e.sslen);
 		return;
 	}
-	if ((ep = peer_by_id(e.node_id)) == NULL)
+	if ((p = wgh_peer_by_id(eng.host, e.node_id)) == NULL)
 		return;
 	/* Roaming decides for a dynamic peer once it has been heard. */
-	if (!ep->is_static && ep->eplen > 0 && !e.force)
+	if (!p->p_is_static && p->p_eplen > 0 && !e.force)
 		return;
-	peer_set_endpoint(ep, (struct sockaddr *)&e.ss, e.sslen);
+	wgh_peer_set_endpoint(p, (struct sockaddr *)&e.ss, e.sslen);
 }
 
 static void
 engine_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
-	struct ifio_info	info;
-
-	if (reconf_child_dispatch(&eng->reconf, pc, imsg))
+	if (reconf_child_dispatch(&eng.reconf, pc, imsg))
 		return;
 	switch (imsg->hdr.type) {
 	case IMSG_EGD_UDP:
 		engine_udp(imsg);
 		break;
 	case IMSG_EGD_IFACE:
-		if (imsg->datalen != sizeof(info))
-			fatalx("IMSG_EGD_IFACE: bad length");
-		memcpy(&info, imsg->data, sizeof(info));
-		ifio_init(&eng->io, &info);
+		iface_set_info(imsg);
 		break;
 	case IMSG_EGD_IFACE_FD:
-		engine_iface_fd(imsg);
+		iface_fd(imsg);
 		break;
 	case IMSG_EGD_IFACE_CONN:
-		engine_iface_conn(imsg);
+		iface_conn(imsg);
 		break;
 	case IMSG_ENDPOINT:
 		engine_endpoint(imsg);
 		break;
 	case IMSG_FDS_DONE:
 		/* Everything that needed more is here: narrow for good. */
-		if (!eng->narrowed) {
+		if (!eng.narrowed) {
 			sandbox_narrow(SB_ENGINE);
-			eng->narrowed = 1;
+			eng.narrowed = 1;
 		}
 		break;
 	default:
@@ -509,7 +349,8 @@ engine_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 	case IMSG_EGD_NH_DONE:
 	case IMSG_EGD_SUPERPARAMS:
 		/* Sent before a reload ended super mode in both: late. */
-		if (eng->super_mode)
+		if (eng.conf != NULL &&
+		    eng.conf->dynroute.supernode.use_supernode)
 			super_dispatch_control(pc, imsg);
 		else
 			log_debug("message %u ignored: not in super mode",
@@ -530,25 +371,21 @@ engine_main(void)
 	};
 	struct timeval	tv = { ENG_HOUSEKEEPING_SEC, 0 };
 
-	eng->reconf.self = PROC_ENGINE;
-	eng->reconf.check = engine_check;
-	eng->reconf.commit = engine_configure;
-	eng->udp4 = eng->udp6 = -1;
-	eng->io.rxfd = eng->io.txfd = -1;
-	eng->io.conns[0].fd = eng->io.conns[1].fd = -1;
-	memset(eng->peer_idx, 0xff, sizeof(eng->peer_idx));
-	proc_child_start(PROC_ENGINE, SB_ENGINE_SETUP, eng->chans, dispatch);
-	evtimer_set(&eng->ev_tick, engine_housekeeping, NULL);
-	evtimer_add(&eng->ev_tick, &tv);
+	eng.reconf.self = PROC_ENGINE;
+	eng.reconf.check = engine_check;
+	eng.reconf.commit = engine_configure;
+	eng.udp[WGH_V4] = eng.udp[WGH_V6] = -1;
+	iface_init(&eng.chans[PROC_PARENT], datapath_iface);
+	proc_child_start(PROC_ENGINE, SB_ENGINE_SETUP, eng.chans, dispatch);
+	evtimer_set(&eng.ev_tick, engine_housekeeping, NULL);
+	evtimer_add(&eng.ev_tick, &tv);
 	event_dispatch();
 
-	peers_free();
-	fwd_table_free(eng->fwd);
-	free(eng->nh.entries);
-	l2fib_free(&eng->fib);
+	super_free();
 	datapath_free();
-	ifio_free(&eng->io);
-	if (eng->conf != NULL)
-		conf_free_edge(eng->conf);
+	wgh_free(eng.host);
+	iface_free();
+	if (eng.conf != NULL)
+		conf_free_edge(eng.conf);
 	exit(0);
 }

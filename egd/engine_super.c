@@ -5,10 +5,14 @@
  * turned into fetches by control, and the peers, table and parameters
  * that control brings back.  Peers' endpoints are tried in the order
  * the supernode ranks them; a peer silent for PeerAliveTimeout moves to
- * its next endpoint every ConnNextTry.
+ * its next endpoint every ConnNextTry.  What super mode keeps per peer
+ * (its candidate endpoints, its latency) hangs off the host's peer as
+ * p_arg.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+
+#include <netinet/in.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -24,10 +28,51 @@
 #define SEC		1000000000ULL
 #define FETCH_AGAIN	(10 * SEC)	/* ask again for a missing state */
 
-int
-super_is_supernode(const struct epeer *ep)
+/* A peer's endpoints as the supernode ranks them, and its latency. */
+struct super_peer {
+	struct sockaddr_storage	 cand[SUPER_MAX_ENDPOINTS];
+	int			 ncand;
+	int			 curcand;
+	uint64_t		 cand_since;	/* monotonic ns */
+	double			 latency_ms;	/* NAN: not measured */
+};
+
+static struct {
+	int			 on;
+	struct wghost		*host;
+	struct proc_chan	*chans;
+	const struct edge_conf	*conf;
+	uint16_t		 me;
+	struct wgh_peer		*sn[2];	/* the supernode, v4 and v6 */
+	struct super_peer	*peers;	/* p_arg of the host's set */
+	uint8_t			 held[OVLMSG_NSTATES][OVLMSG_HASH_LEN];
+	uint8_t			 asked[OVLMSG_NSTATES][OVLMSG_HASH_LEN];
+	uint64_t		 asked_at[OVLMSG_NSTATES];
+	struct edgeapi_superparams params;
+	uint64_t		 next_register;
+	uint64_t		 next_ping;
+	uint32_t		 ping_seq;
+	struct ovlmsg_pong	 pongs[64];
+	int			 npongs;
+	struct edgeapi_peer	*newpeers;	/* list being received */
+	size_t			 nnewpeers;
+	struct conf_nhtable	 newnh;	/* table being received */
+	struct conf_nhtable	 nh;		/* the table in use */
+	struct event		 ev;
+} sup;
+
+struct wgh_peer *
+super_peer(int af)
 {
-	return ep != NULL && (ep == eng->super[0] || ep == eng->super[1]);
+	return af >= 0 && af < 2 ? sup.sn[af] : NULL;
+}
+
+double
+super_latency(const struct wgh_peer *p)
+{
+	const struct super_peer	*sp = p->p_arg;
+
+	return sup.on && sp != NULL ? sp->latency_ms : NAN;
 }
 
 /* Interval in ns from a parameter in seconds, at least 100 ms. */
@@ -39,52 +84,18 @@ interval(double s)
 	return (uint64_t)(s * SEC);
 }
 
-/*
- * A handshake initiation to ep's endpoint (force: even within WireGuard's
- * 5 s between initiations); 1 if one went out.
- */
-static int
-super_initiate(struct epeer *ep, struct wg_time now, int force)
+int
+super_online(const struct wgh_peer *p, struct wg_time now)
 {
-	struct wg_result	res;
-
-	memset(&res, 0, sizeof(res));
-	if (wg_peer_initiate(ep->wg, now, force, &res) == -1 ||
-	    res.msg_len == 0)
-		return 0;
-	datapath_sendmsg(ep, res.msg, res.msg_len);
-	engine_peer_touched(ep);
-	return 1;
+	return sup.on && p->p_last_rx != 0 && now.mono - p->p_last_rx <
+	    (uint64_t)(sup.params.peer_alive_timeout * 1e9);
 }
 
-/*
- * A control message to one peer or the supernode, sent at once; without
- * a session the handshake starts and the message is not kept (they are
- * all repeated).
- */
-static void
-super_send(struct epeer *ep, uint8_t usage, uint16_t dst, const uint8_t *msg,
-    size_t len, struct wg_time now)
+static socklen_t
+sslen(const struct sockaddr_storage *ss)
 {
-	struct ovl_hdr	 h;
-	uint8_t		*buf = datapath_copybuf();
-
-	memset(&h, 0, sizeof(h));
-	h.version = OVL_VERSION;
-	h.usage = usage;
-	h.dst = dst;
-	h.src = eng->me;
-	h.len = len;
-	ovl_write(buf + WG_TRANSPORT_HEADER, &h);
-	memcpy(buf + ENG_HEADROOM, msg, len);
-	if (!wg_peer_has_session(ep->wg, now)) {
-		/* Start the handshake; do not queue what is repeated. */
-		if (ep->eplen > 0)
-			super_initiate(ep, now, 0);
-		engine_peer_touched(ep);
-		return;
-	}
-	datapath_send(ep, buf, OVL_HDR_LEN + len, now);
+	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
 }
 
 /*
@@ -95,17 +106,17 @@ super_send(struct epeer *ep, uint8_t usage, uint16_t dst, const uint8_t *msg,
  * limit keeps this to one initiation per 5 s.
  */
 static void
-super_check_alive(struct epeer *ep, struct wg_time now)
+super_check_alive(struct wgh_peer *p, struct wg_time now)
 {
-	if (ep->eplen == 0 || ep->last_rx == 0 ||
-	    !wg_peer_has_session(ep->wg, now) ||
-	    now.mono - ep->last_rx <= 2 *
-	    interval(eng->params.send_ping_interval) + SEC)
+	if (p->p_eplen == 0 || p->p_last_rx == 0 ||
+	    !wgh_peer_has_session(p, now) ||
+	    now.mono - p->p_last_rx <= 2 *
+	    interval(sup.params.send_ping_interval) + SEC)
 		return;
-	if (super_initiate(ep, now, 0))
+	if (wgh_initiate(p, now, 0))
 		log_cat(LOGC_CONTROL, "%s: no answer to Register for %.0f s, "
-		    "new handshake", ep->name,
-		    (double)(now.mono - ep->last_rx) / SEC);
+		    "new handshake", p->p_name,
+		    (double)(now.mono - p->p_last_rx) / SEC);
 }
 
 static void
@@ -117,107 +128,113 @@ super_register(struct wg_time now)
 	int			af;
 
 	memset(&reg, 0, sizeof(reg));
-	reg.node_id = eng->me;
+	reg.node_id = sup.me;
 	strlcpy(reg.swver, EG_SWVER, sizeof(reg.swver));
-	memcpy(reg.hash, eng->held, sizeof(reg.hash));
+	memcpy(reg.hash, sup.held, sizeof(reg.hash));
 	if ((n = ovlmsg_register_encode(&reg, buf, sizeof(buf))) == -1)
 		fatalx("Register encoding");
 	/* Over both families, so that the supernode learns both. */
 	for (af = 0; af < 2; af++)
-		if (eng->super[af] != NULL) {
-			super_check_alive(eng->super[af], now);
-			super_send(eng->super[af], OVL_REGISTER,
+		if (sup.sn[af] != NULL) {
+			super_check_alive(sup.sn[af], now);
+			eng_send_control(sup.sn[af], OVL_REGISTER, sup.me,
 			    NODEID_SUPERNODE, buf, n, now);
 		}
 }
 
-/* A Ping carrying our clock to one peer, or to all when ep is NULL. */
+/* A Ping carrying our clock to one peer, or to all when p is NULL. */
 static void
-super_ping(struct epeer *ep, struct wg_time now)
+super_ping(struct wgh_peer *p, struct wg_time now)
 {
 	struct ovlmsg_ping	ping;
 	uint8_t			buf[64];
 	ssize_t			n;
 	size_t			i;
 
-	ping.src = eng->me;
-	ping.seq = ++eng->ping_seq;
+	ping.src = sup.me;
+	ping.seq = ++sup.ping_seq;
 	ping.sent_ns = (int64_t)now.wall;
 	if ((n = ovlmsg_ping_encode(&ping, buf, sizeof(buf))) == -1)
 		fatalx("Ping encoding");
-	if (ep != NULL) {
-		super_send(ep, OVL_PING, ep->node_id, buf, n, now);
+	if (p != NULL) {
+		eng_send_control(p, OVL_PING, sup.me, p->p_node_id, buf, n,
+		    now);
 		return;
 	}
-	for (i = 0; i < eng->npeers; i++)
-		if (eng->peers[i]->eplen > 0)
-			super_send(eng->peers[i], OVL_PING,
-			    eng->peers[i]->node_id, buf, n, now);
+	for (i = 0; i < sup.host->h_nset; i++) {
+		p = sup.host->h_set[i];
+		if (p->p_eplen > 0)
+			eng_send_control(p, OVL_PING, sup.me, p->p_node_id,
+			    buf, n, now);
+	}
 }
 
 /*
- * A session with ep just came up.  super_send() drops the Register or
- * Ping that started the handshake, so send it again now instead of one
- * SendPingInterval later: otherwise every edge registered only one
- * interval after it started (16 s with the default) and measured a new
- * peer only one interval after it first pinged it.  A Ping gets a fresh
- * clock, so the handshake's time is not taken for latency.
+ * A session with p just came up.  eng_send_control() drops the
+ * Register or Ping that started the handshake, so send it again now
+ * instead of one SendPingInterval later: otherwise every edge
+ * registered only one interval after it started (16 s with the
+ * default) and measured a new peer only one interval after it first
+ * pinged it.  A Ping gets a fresh clock, so the handshake's time is
+ * not taken for latency.
  */
 void
-super_session_up(struct epeer *ep, struct wg_time now)
+super_session_up(struct wgh_peer *p, struct wg_time now)
 {
-	if (!eng->super_mode)
+	if (!sup.on)
 		return;
-	if (super_is_supernode(ep))
-		eng->next_register = now.mono;	/* at the next tick */
-	else if (ep->eplen > 0)
-		super_ping(ep, now);
+	if (p == sup.sn[0] || p == sup.sn[1])
+		sup.next_register = now.mono;	/* at the next tick */
+	else if (p->p_eplen > 0)
+		super_ping(p, now);
 }
 
 /* A peer sent us its clock: the difference is the link's latency. */
 static void
-super_pong(struct epeer *from, const uint8_t *p, size_t len,
+super_pong(struct wgh_peer *from, const uint8_t *p, size_t len,
     struct wg_time now)
 {
-	struct ovlmsg_ping	ping;
-	struct ovlmsg_pong	pong;
-	uint8_t			buf[64];
-	ssize_t			n;
-	int			af;
+	struct super_peer	*sp = from->p_arg;
+	struct ovlmsg_ping	 ping;
+	struct ovlmsg_pong	 pong;
+	uint8_t			 buf[64];
+	ssize_t			 n;
+	int			 af;
 
 	if (ovlmsg_ping_decode(p, len, &ping) == -1 ||
-	    ping.src != from->node_id) {
-		eng->drops[ED_BAD_CONTROL]++;
+	    ping.src != from->p_node_id) {
+		eng_drops[ED_BAD_CONTROL]++;
 		return;
 	}
 	memset(&pong, 0, sizeof(pong));
-	pong.src = from->node_id;
-	pong.dst = eng->me;
+	pong.src = from->p_node_id;
+	pong.dst = sup.me;
 	pong.seq = ping.seq;
 	pong.latency_ms = ((int64_t)now.wall - ping.sent_ns) / 1e6;
-	pong.lifetime_s = eng->params.peer_alive_timeout;
-	pong.additional_cost = eng->conf->dynroute.additional_cost;
+	pong.lifetime_s = sup.params.peer_alive_timeout;
+	pong.additional_cost = sup.conf->dynroute.additional_cost;
 	if (!isfinite(pong.latency_ms) || fabs(pong.latency_ms) > 86400e3) {
-		eng->drops[ED_BAD_CONTROL]++;
+		eng_drops[ED_BAD_CONTROL]++;
 		return;
 	}
-	from->latency_ms = pong.latency_ms;
-	log_cat(LOGC_CONTROL, "Ping from %u: %.3f ms", from->node_id,
+	if (sp != NULL)
+		sp->latency_ms = pong.latency_ms;
+	log_cat(LOGC_CONTROL, "Ping from %u: %.3f ms", from->p_node_id,
 	    pong.latency_ms);
 	if ((n = ovlmsg_pong_encode(&pong, buf, sizeof(buf))) == -1)
 		fatalx("Pong encoding");
 	for (af = 0; af < 2; af++) {
-		if (eng->super[af] != NULL &&
-		    wg_peer_has_session(eng->super[af]->wg, now)) {
-			super_send(eng->super[af], OVL_PONG, NODEID_SUPERNODE,
-			    buf, n, now);
+		if (sup.sn[af] != NULL &&
+		    wgh_peer_has_session(sup.sn[af], now)) {
+			eng_send_control(sup.sn[af], OVL_PONG, sup.me,
+			    NODEID_SUPERNODE, buf, n, now);
 			break;
 		}
 	}
 	/* And in the state report, in case UDP loses it. */
-	if (eng->npongs == (int)(sizeof(eng->pongs) / sizeof(eng->pongs[0])))
-		eng->npongs = 0;
-	eng->pongs[eng->npongs++] = pong;
+	if (sup.npongs == (int)(sizeof(sup.pongs) / sizeof(sup.pongs[0])))
+		sup.npongs = 0;
+	sup.pongs[sup.npongs++] = pong;
 }
 
 static void
@@ -229,59 +246,59 @@ super_update(const uint8_t *p, size_t len, struct wg_time now)
 	int			s;
 
 	if (ovlmsg_update_decode(p, len, &u) == -1) {
-		eng->drops[ED_BAD_CONTROL]++;
+		eng_drops[ED_BAD_CONTROL]++;
 		return;
 	}
 	if (u.action == OVLMSG_SHUTDOWN) {
 		log_warnx("the supernode tells this edge to stop: %s",
 		    u.text[0] ? u.text : "no reason given");
-		proc_compose(&eng->chans[PROC_PARENT], IMSG_EGD_SHUTDOWN, 0,
+		proc_compose(&sup.chans[PROC_PARENT], IMSG_EGD_SHUTDOWN, 0,
 		    0, -1, u.text, strlen(u.text));
 		return;
 	}
 	for (s = 0; s < OVLMSG_NSTATES; s++) {
 		if (memcmp(u.hash[s], zero, OVLMSG_HASH_LEN) == 0 ||
-		    memcmp(u.hash[s], eng->held[s], OVLMSG_HASH_LEN) == 0)
+		    memcmp(u.hash[s], sup.held[s], OVLMSG_HASH_LEN) == 0)
 			continue;
 		/* Already asked for: control retries by itself. */
-		if (memcmp(u.hash[s], eng->asked[s], OVLMSG_HASH_LEN) == 0 &&
-		    now.mono - eng->asked_at[s] < FETCH_AGAIN)
+		if (memcmp(u.hash[s], sup.asked[s], OVLMSG_HASH_LEN) == 0 &&
+		    now.mono - sup.asked_at[s] < FETCH_AGAIN)
 			continue;
-		memcpy(eng->asked[s], u.hash[s], OVLMSG_HASH_LEN);
-		eng->asked_at[s] = now.mono;
+		memcpy(sup.asked[s], u.hash[s], OVLMSG_HASH_LEN);
+		sup.asked_at[s] = now.mono;
 		memset(&f, 0, sizeof(f));
 		f.state = s;
 		memcpy(f.hash, u.hash[s], OVLMSG_HASH_LEN);
 		log_cat(LOGC_CONTROL, "ServerUpdate: fetching state %d", s);
-		proc_compose(&eng->chans[PROC_CONTROL], IMSG_EGD_FETCH, 0, 0,
+		proc_compose(&sup.chans[PROC_CONTROL], IMSG_EGD_FETCH, 0, 0,
 		    -1, &f, sizeof(f));
 	}
 }
 
 void
-super_control(struct epeer *from, const struct ovl_hdr *h,
+super_control(struct wgh_peer *from, const struct ovl_hdr *h,
     const uint8_t *payload, struct wg_time now)
 {
 	/* Control messages travel one hop: the sender is the source. */
-	if (h->src != from->node_id) {
-		eng->drops[ED_SPOOFED]++;
+	if (h->src != from->p_node_id) {
+		eng_drops[ED_SPOOFED]++;
 		return;
 	}
-	if (h->dst != eng->me) {
-		eng->drops[ED_CONTROL]++;
+	if (h->dst != sup.me) {
+		eng_drops[ED_CONTROL]++;
 		return;
 	}
-	if (super_is_supernode(from)) {
+	if (from == sup.sn[0] || from == sup.sn[1]) {
 		if (h->usage == OVL_SERVER_UPDATE)
 			super_update(payload, h->len, now);
 		else
-			eng->drops[ED_CONTROL]++;
+			eng_drops[ED_CONTROL]++;
 		return;
 	}
 	if (h->usage == OVL_PING)
 		super_pong(from, payload, h->len, now);
 	else
-		eng->drops[ED_CONTROL]++;
+		eng_drops[ED_CONTROL]++;
 }
 
 /*
@@ -293,32 +310,31 @@ super_control(struct epeer *from, const struct ovl_hdr *h,
 static void
 super_rotate(struct wg_time now)
 {
-	uint64_t	alive = interval(eng->params.peer_alive_timeout);
-	uint64_t	next_try = interval(eng->conf->dynroute.conn_next_try);
+	uint64_t	alive = interval(sup.params.peer_alive_timeout);
+	uint64_t	next_try = interval(sup.conf->dynroute.conn_next_try);
 	size_t		i;
 
 	/* A handshake a second per peer at most, whatever the config. */
 	if (next_try < SEC)
 		next_try = SEC;
-	for (i = 0; i < eng->npeers; i++) {
-		struct epeer *ep = eng->peers[i];
-		struct sockaddr_storage *c;
+	for (i = 0; i < sup.host->h_nset; i++) {
+		struct wgh_peer *p = sup.host->h_set[i];
+		struct super_peer *sp = p->p_arg;
 
-		if (ep->ncand < 2)
+		if (sp == NULL || sp->ncand < 2)
 			continue;
-		if (ep->last_rx != 0 && now.mono - ep->last_rx < alive)
+		if (p->p_last_rx != 0 && now.mono - p->p_last_rx < alive)
 			continue;
-		if (now.mono - ep->cand_since < next_try)
+		if (now.mono - sp->cand_since < next_try)
 			continue;
-		ep->curcand = (ep->curcand + 1) % ep->ncand;
-		ep->cand_since = now.mono;
-		c = &ep->cand[ep->curcand];
-		peer_set_endpoint(ep, (struct sockaddr *)c,
-		    c->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-		    sizeof(struct sockaddr_in));
+		sp->curcand = (sp->curcand + 1) % sp->ncand;
+		sp->cand_since = now.mono;
+		wgh_peer_set_endpoint(p,
+		    (struct sockaddr *)&sp->cand[sp->curcand],
+		    sslen(&sp->cand[sp->curcand]));
 		log_cat(LOGC_INTERNAL, "peer %u: trying endpoint %d of %d",
-		    ep->node_id, ep->curcand + 1, ep->ncand);
-		super_initiate(ep, now, 1);
+		    p->p_node_id, sp->curcand + 1, sp->ncand);
+		wgh_initiate(p, now, 1);
 	}
 }
 
@@ -328,26 +344,80 @@ super_tick(int fd, short event, void *arg)
 	struct timeval	tv = { 0, 250000 };
 	struct wg_time	now;
 
-	engine_now(&now);
-	if (now.mono >= eng->next_register) {
+	wgh_now(sup.host, &now);
+	if (now.mono >= sup.next_register) {
 		super_register(now);
-		eng->next_register = now.mono +
-		    interval(eng->params.send_ping_interval);
+		sup.next_register = now.mono +
+		    interval(sup.params.send_ping_interval);
 	}
-	if (now.mono >= eng->next_ping) {
+	if (now.mono >= sup.next_ping) {
 		super_ping(NULL, now);
-		eng->next_ping = now.mono +
-		    interval(eng->params.send_ping_interval);
+		sup.next_ping = now.mono +
+		    interval(sup.params.send_ping_interval);
 	}
 	super_rotate(now);
-	if (eng->npongs > 0) {
-		proc_compose(&eng->chans[PROC_CONTROL], IMSG_EGD_PONGS, 0, 0,
-		    -1, eng->pongs, eng->npongs * sizeof(eng->pongs[0]));
-		eng->npongs = 0;
+	if (sup.npongs > 0) {
+		proc_compose(&sup.chans[PROC_CONTROL], IMSG_EGD_PONGS, 0, 0,
+		    -1, sup.pongs, sup.npongs * sizeof(sup.pongs[0]));
+		sup.npongs = 0;
 	}
-	datapath_flush();
-	engine_rearm_timers();
-	evtimer_add(&eng->ev_super, &tv);
+	wgh_flush(sup.host);
+	evtimer_add(&sup.ev, &tv);
+}
+
+/* Whether the supernode peer of this family must be made anew. */
+static int
+super_key_changed(const struct conf_supernode *a,
+    const struct conf_supernode *b, int af)
+{
+	const struct conf_key	*ka = af == 0 ? &a->pubkey_v4 : &a->pubkey_v6;
+	const struct conf_key	*kb = af == 0 ? &b->pubkey_v4 : &b->pubkey_v6;
+
+	return ka->set != kb->set || sodium_memcmp(ka->key, kb->key,
+	    sizeof(ka->key)) != 0 || a->psk.set != b->psk.set ||
+	    sodium_memcmp(a->psk.key, b->psk.key, sizeof(a->psk.key)) != 0;
+}
+
+/*
+ * The supernode's two peers (IPv4 and IPv6 keys), from the config; a key
+ * or PSK changed since old (NULL: none) makes a new session, at the
+ * address the old one had.
+ */
+static void
+super_peers_supernode(const struct edge_conf *old,
+    const struct edge_conf *conf)
+{
+	const struct conf_supernode	*sn = &conf->dynroute.supernode;
+	const struct conf_key		*keys[2] = { &sn->pubkey_v4,
+					    &sn->pubkey_v6 };
+	struct wgh_spec			 spec;
+	struct sockaddr_storage		 ep;
+	socklen_t			 eplen;
+	int				 af;
+
+	for (af = 0; af < 2; af++) {
+		eplen = 0;
+		if (sup.sn[af] != NULL && (old == NULL ||
+		    super_key_changed(&old->dynroute.supernode, sn, af))) {
+			eplen = sup.sn[af]->p_eplen;
+			memcpy(&ep, &sup.sn[af]->p_ep, sizeof(ep));
+			wgh_peer_free(sup.sn[af]);
+			sup.sn[af] = NULL;
+		}
+		if (sup.sn[af] != NULL || !keys[af]->set ||
+		    (af == 0 && conf->disabled_af.ipv4) ||
+		    (af == 1 && conf->disabled_af.ipv6))
+			continue;
+		memset(&spec, 0, sizeof(spec));
+		spec.node_id = NODEID_SUPERNODE;
+		spec.pubkey = keys[af]->key;
+		spec.psk = sn->psk.set ? sn->psk.key : NULL;
+		spec.name = af == 0 ? "supernode IPv4" : "supernode IPv6";
+		sup.sn[af] = wgh_peer_add(sup.host, &spec);
+		if (sup.sn[af] != NULL && eplen > 0)
+			wgh_peer_set_endpoint(sup.sn[af],
+			    (struct sockaddr *)&ep, eplen);
+	}
 }
 
 /*
@@ -355,27 +425,32 @@ super_tick(int fd, short event, void *arg)
  * supernode's peers and the timers.
  */
 void
-super_start(const struct edge_conf *old, const struct edge_conf *conf)
+super_start(const struct edge_conf *old, const struct edge_conf *conf,
+    struct wghost *host, struct proc_chan chans[PROC_MAX])
 {
 	static const uint8_t	zero[OVLMSG_HASH_LEN];
 	struct timeval		tv = { 0, 100000 };
 
-	peers_set_supernode(old, conf);
+	sup.host = host;
+	sup.chans = chans;
+	sup.conf = conf;
+	sup.me = conf->node_id;
+	super_peers_supernode(old, conf);
 	/* Until the supernode sends its parameters, the config's. */
-	if (memcmp(eng->held[OVLMSG_SUPERPARAMS], zero, sizeof(zero)) == 0) {
-		eng->params.send_ping_interval =
+	if (memcmp(sup.held[OVLMSG_SUPERPARAMS], zero, sizeof(zero)) == 0) {
+		sup.params.send_ping_interval =
 		    conf->dynroute.send_ping_interval;
-		eng->params.peer_alive_timeout =
+		sup.params.peer_alive_timeout =
 		    conf->dynroute.peer_alive_timeout;
-		eng->params.additional_cost = conf->dynroute.additional_cost;
+		sup.params.additional_cost = conf->dynroute.additional_cost;
 	}
-	if (!eng->super_mode) {
-		eng->super_mode = 1;
-		evtimer_set(&eng->ev_super, super_tick, NULL);
-		evtimer_add(&eng->ev_super, &tv);
+	if (!sup.on) {
+		sup.on = 1;
+		evtimer_set(&sup.ev, super_tick, NULL);
+		evtimer_add(&sup.ev, &tv);
 	}
 	/* A supernode that changed hears from this edge at once. */
-	eng->next_register = 0;
+	sup.next_register = 0;
 }
 
 /*
@@ -385,121 +460,157 @@ super_start(const struct edge_conf *old, const struct edge_conf *conf)
 void
 super_stop(void)
 {
-	evtimer_del(&eng->ev_super);
-	peers_drop_supernode();
-	eng->super_mode = 0;
-	memset(eng->held, 0, sizeof(eng->held));
-	memset(eng->asked, 0, sizeof(eng->asked));
-	memset(eng->asked_at, 0, sizeof(eng->asked_at));
-	memset(&eng->params, 0, sizeof(eng->params));
-	eng->npongs = 0;
-	sodium_memzero(eng->newpeers, eng->nnewpeers * sizeof(*eng->newpeers));
-	free(eng->newpeers);
-	eng->newpeers = NULL;
-	eng->nnewpeers = 0;
-	free(eng->newnh.entries);
-	memset(&eng->newnh, 0, sizeof(eng->newnh));
-	free(eng->nh.entries);
-	memset(&eng->nh, 0, sizeof(eng->nh));
+	size_t	i;
+	int	af;
+
+	if (!sup.on)
+		return;
+	evtimer_del(&sup.ev);
+	for (af = 0; af < 2; af++)
+		if (sup.sn[af] != NULL) {
+			wgh_peer_free(sup.sn[af]);
+			sup.sn[af] = NULL;
+		}
+	/* What the peers that stay pointed to goes with super mode. */
+	for (i = 0; i < sup.host->h_nset; i++)
+		sup.host->h_set[i]->p_arg = NULL;
+	free(sup.peers);
+	sup.peers = NULL;
+	sup.on = 0;
+	memset(sup.held, 0, sizeof(sup.held));
+	memset(sup.asked, 0, sizeof(sup.asked));
+	memset(sup.asked_at, 0, sizeof(sup.asked_at));
+	memset(&sup.params, 0, sizeof(sup.params));
+	sup.npongs = 0;
+	sodium_memzero(sup.newpeers, sup.nnewpeers * sizeof(*sup.newpeers));
+	free(sup.newpeers);
+	sup.newpeers = NULL;
+	sup.nnewpeers = 0;
+	free(sup.newnh.entries);
+	memset(&sup.newnh, 0, sizeof(sup.newnh));
+	free(sup.nh.entries);
+	memset(&sup.nh, 0, sizeof(sup.nh));
 	log_info("super mode off: peers and next hops from the config");
+}
+
+/* The table the supernode gave, empty before it did. */
+const struct conf_nhtable *
+super_nhtable(void)
+{
+	return &sup.nh;
+}
+
+/*
+ * What super mode keeps of the peers the host now has: the endpoints
+ * of the list, and what a peer that stayed had measured.  A peer we
+ * hear from keeps the address it uses.
+ */
+static void
+super_peers_attach(struct wg_time now)
+{
+	struct super_peer	*peers, *sp, *old;
+	struct wgh_peer		*p;
+	struct edgeapi_peer	*np;
+	size_t			 i, k;
+
+	if ((peers = calloc(sup.host->h_nset + 1, sizeof(*peers))) == NULL)
+		fatal("peers");
+	for (k = 0; k < sup.host->h_nset; k++)
+		peers[k].latency_ms = NAN;
+	for (i = 0; i < sup.nnewpeers; i++) {
+		np = &sup.newpeers[i];
+		if ((p = wgh_peer_by_id(sup.host, np->node_id)) == NULL)
+			continue;
+		sp = &peers[sup.host->h_idx[np->node_id]];
+		if ((old = p->p_arg) == sp)
+			continue;	/* the NodeID twice: the first */
+		if (old != NULL)
+			*sp = *old;	/* a peer that stayed */
+		p->p_arg = sp;
+		if (np->nendpoints == 0)
+			continue;
+		sp->ncand = np->nendpoints;
+		memcpy(sp->cand, np->endpoints,
+		    sp->ncand * sizeof(sp->cand[0]));
+		if (p->p_eplen == 0 || p->p_last_rx == 0) {
+			sp->curcand = 0;
+			sp->cand_since = now.mono;
+			wgh_peer_set_endpoint(p, (struct sockaddr *)&sp->cand[0],
+			    sslen(&sp->cand[0]));
+		}
+	}
+	free(sup.peers);
+	sup.peers = peers;
 }
 
 /* The list of peers control fetched is complete: use it. */
 static void
 super_peers_done(const uint8_t hash[OVLMSG_HASH_LEN])
 {
-	struct peer_spec	*specs;
-	uint16_t		*nbr;
-	size_t			 i;
+	struct wgh_spec	*specs;
+	struct wg_time	 now;
+	size_t		 i, n = 0;
 
-	if ((specs = calloc(eng->nnewpeers + 1, sizeof(*specs))) == NULL)
+	if ((specs = calloc(sup.nnewpeers + 1, sizeof(*specs))) == NULL)
 		fatal("peers");
-	for (i = 0; i < eng->nnewpeers; i++) {
-		struct edgeapi_peer *p = &eng->newpeers[i];
+	for (i = 0; i < sup.nnewpeers; i++) {
+		struct edgeapi_peer *p = &sup.newpeers[i];
 
-		specs[i].node_id = p->node_id;
-		specs[i].pubkey = p->pubkey;
-		specs[i].psk = p->has_psk ? p->psk : NULL;
-		specs[i].name = p->name;
-		specs[i].cand = p->endpoints;
-		specs[i].ncand = p->nendpoints;
+		if (p->node_id > NODEID_MAX_VALID || p->node_id == sup.me)
+			continue;
+		specs[n].node_id = p->node_id;
+		specs[n].pubkey = p->pubkey;
+		specs[n].psk = p->has_psk ? p->psk : NULL;
+		specs[n].name = p->name;
+		n++;
 	}
-	peers_set(specs, eng->nnewpeers);
+	wgh_peers_replace(sup.host, specs, n);
 	free(specs);
-	sodium_memzero(eng->newpeers, eng->nnewpeers * sizeof(*eng->newpeers));
-	free(eng->newpeers);
-	eng->newpeers = NULL;
-	eng->nnewpeers = 0;
-	memcpy(eng->held[OVLMSG_PEERS], hash, OVLMSG_HASH_LEN);
-	log_cat(LOGC_INTERNAL, "peers from the supernode: %zu", eng->npeers);
-
+	wgh_now(sup.host, &now);
+	super_peers_attach(now);
+	sodium_memzero(sup.newpeers, sup.nnewpeers * sizeof(*sup.newpeers));
+	free(sup.newpeers);
+	sup.newpeers = NULL;
+	sup.nnewpeers = 0;
+	memcpy(sup.held[OVLMSG_PEERS], hash, OVLMSG_HASH_LEN);
+	log_cat(LOGC_INTERNAL, "peers from the supernode: %zu",
+	    sup.host->h_nset);
 	/* The neighbours changed: the broadcast trees too. */
-	if ((nbr = calloc(eng->npeers + 1, sizeof(*nbr))) == NULL)
-		fatal("peers");
-	for (i = 0; i < eng->npeers; i++)
-		nbr[i] = eng->peers[i]->node_id;
-	fwd_table_free(eng->fwd);
-	if ((eng->fwd = fwd_table_build(&eng->nh, eng->me, nbr,
-	    eng->npeers)) == NULL)
-		fatal("forwarding table");
-	free(nbr);
-	eng->next_register = 0;		/* tell the supernode at once */
+	datapath_routes(&sup.nh);
+	sup.next_register = 0;		/* tell the supernode at once */
 }
 
 static void
 super_nh_done(const uint8_t hash[OVLMSG_HASH_LEN])
 {
-	uint16_t	*nbr;
-	size_t		 i;
-
-	free(eng->nh.entries);
-	eng->nh = eng->newnh;
-	memset(&eng->newnh, 0, sizeof(eng->newnh));
-	if ((nbr = calloc(eng->npeers + 1, sizeof(*nbr))) == NULL)
-		fatal("next-hop table");
-	for (i = 0; i < eng->npeers; i++)
-		nbr[i] = eng->peers[i]->node_id;
-	fwd_table_free(eng->fwd);
-	if ((eng->fwd = fwd_table_build(&eng->nh, eng->me, nbr,
-	    eng->npeers)) == NULL)
-		fatal("forwarding table");
-	free(nbr);
-	memcpy(eng->held[OVLMSG_NHTABLE], hash, OVLMSG_HASH_LEN);
+	free(sup.nh.entries);
+	sup.nh = sup.newnh;
+	memset(&sup.newnh, 0, sizeof(sup.newnh));
+	datapath_routes(&sup.nh);
+	memcpy(sup.held[OVLMSG_NHTABLE], hash, OVLMSG_HASH_LEN);
 	log_cat(LOGC_INTERNAL, "next-hop table from the supernode: %zu "
-	    "entries", eng->nh.count);
-	eng->next_register = 0;
-}
-
-static int
-cmp_nh(const void *a, const void *b)
-{
-	const struct conf_nexthop	*x = a, *y = b;
-
-	if (x->src != y->src)
-		return x->src < y->src ? -1 : 1;
-	return (x->dst > y->dst) - (x->dst < y->dst);
+	    "entries", sup.nh.count);
+	sup.next_register = 0;
 }
 
 /* What control brings back from the EdgeAPI. */
 void
 super_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 {
-	struct conf_nexthop	*e;
-	struct edgeapi_peer		*p;
-	size_t			 n;
+	struct edgeapi_peer	*p;
 
 	switch (imsg->hdr.type) {
 	case IMSG_EGD_PEER:
-		if (imsg->datalen != sizeof(*p) || eng->nnewpeers >= 65536)
+		if (imsg->datalen != sizeof(*p) || sup.nnewpeers >= 65536)
 			fatalx("IMSG_EGD_PEER: bad message");
-		if ((p = reallocarray(eng->newpeers, eng->nnewpeers + 1,
+		if ((p = reallocarray(sup.newpeers, sup.nnewpeers + 1,
 		    sizeof(*p))) == NULL)
 			fatal("peers");
-		eng->newpeers = p;
-		memcpy(&p[eng->nnewpeers], imsg->data, sizeof(*p));
-		if (p[eng->nnewpeers].nendpoints > SUPER_MAX_ENDPOINTS)
+		sup.newpeers = p;
+		memcpy(&p[sup.nnewpeers], imsg->data, sizeof(*p));
+		if (p[sup.nnewpeers].nendpoints > SUPER_MAX_ENDPOINTS)
 			fatalx("IMSG_EGD_PEER: bad endpoint count");
-		eng->nnewpeers++;
+		sup.nnewpeers++;
 		break;
 	case IMSG_EGD_PEERS_DONE:
 		if (imsg->datalen != OVLMSG_HASH_LEN)
@@ -507,38 +618,32 @@ super_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 		super_peers_done(imsg->data);
 		break;
 	case IMSG_EGD_NH:
-		if (imsg->datalen % sizeof(*e) != 0)
-			fatalx("IMSG_EGD_NH: bad length");
-		n = imsg->datalen / sizeof(*e);
-		if (eng->newnh.count + n > 65536 * 16)
-			fatalx("IMSG_EGD_NH: too many entries");
-		if ((e = reallocarray(eng->newnh.entries,
-		    eng->newnh.count + n, sizeof(*e))) == NULL)
-			fatal("next-hop table");
-		memcpy(e + eng->newnh.count, imsg->data, imsg->datalen);
-		eng->newnh.entries = e;
-		eng->newnh.count += n;
-		break;
 	case IMSG_EGD_NH_DONE:
-		if (imsg->datalen != OVLMSG_HASH_LEN)
-			fatalx("IMSG_EGD_NH_DONE: bad length");
-		/* conf_nexthop() looks entries up by binary search. */
-		qsort(eng->newnh.entries, eng->newnh.count,
-		    sizeof(*eng->newnh.entries), cmp_nh);
-		super_nh_done(imsg->data);
+		if (egd_nhtable_imsg(&sup.newnh, imsg))
+			super_nh_done(imsg->data);
 		break;
 	case IMSG_EGD_SUPERPARAMS:
-		if (imsg->datalen != sizeof(eng->params))
+		if (imsg->datalen != sizeof(sup.params))
 			fatalx("IMSG_EGD_SUPERPARAMS: bad length");
-		memcpy(&eng->params, imsg->data, sizeof(eng->params));
-		if (eng->params.additional_cost < 0)
-			eng->params.additional_cost =
-			    eng->conf->dynroute.additional_cost;
-		memcpy(eng->held[OVLMSG_SUPERPARAMS], eng->params.hash,
+		memcpy(&sup.params, imsg->data, sizeof(sup.params));
+		if (sup.params.additional_cost < 0)
+			sup.params.additional_cost =
+			    sup.conf->dynroute.additional_cost;
+		memcpy(sup.held[OVLMSG_SUPERPARAMS], sup.params.hash,
 		    OVLMSG_HASH_LEN);
-		eng->next_register = 0;
+		sup.next_register = 0;
 		break;
 	default:
 		proc_unexpected(pc, imsg);
 	}
+	wgh_flush(sup.host);
+}
+
+void
+super_free(void)
+{
+	free(sup.peers);
+	free(sup.nh.entries);
+	free(sup.newnh.entries);
+	free(sup.newpeers);
 }

@@ -85,42 +85,16 @@ route_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 		proc_unexpected(pc, imsg);
 }
 
-static int
-cmp_nh(const void *a, const void *b)
-{
-	const struct conf_nexthop	*x = a, *y = b;
-
-	if (x->src != y->src)
-		return x->src < y->src ? -1 : 1;
-	return (x->dst > y->dst) - (x->dst < y->dst);
-}
-
 static void
 route_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 {
-	struct conf_nexthop	*e;
-	uint8_t			 all;
-	size_t			 n;
+	uint8_t	all;
 
 	switch (imsg->hdr.type) {
 	case IMSG_EGD_NH:
-		if (imsg->datalen % sizeof(*e) != 0)
-			fatalx("IMSG_EGD_NH: bad length");
-		n = imsg->datalen / sizeof(*e);
-		if (rte.incoming.count + n > 65536 * 16)
-			fatalx("IMSG_EGD_NH: too many entries");
-		if ((e = reallocarray(rte.incoming.entries,
-		    rte.incoming.count + n, sizeof(*e))) == NULL)
-			fatal("next-hop table");
-		memcpy(e + rte.incoming.count, imsg->data, imsg->datalen);
-		rte.incoming.entries = e;
-		rte.incoming.count += n;
-		break;
 	case IMSG_EGD_NH_DONE:
-		if (imsg->datalen != OVLMSG_HASH_LEN)
-			fatalx("IMSG_EGD_NH_DONE: bad length");
-		qsort(rte.incoming.entries, rte.incoming.count,
-		    sizeof(*rte.incoming.entries), cmp_nh);
+		if (!egd_nhtable_imsg(&rte.incoming, imsg))
+			break;
 		free(rte.super.entries);
 		rte.super = rte.incoming;
 		memset(&rte.incoming, 0, sizeof(rte.incoming));

@@ -323,6 +323,14 @@ const struct conf_edge_peer *conf_edge_peer_by_id(const struct edge_conf *,
 /* NextHopTable lookup: next hop from src to dst, or NODEID_INVALID. */
 uint16_t conf_nexthop(const struct conf_nhtable *, uint16_t src,
 	    uint16_t dst);
+/*
+ * A table received in pieces: appends len bytes of entries (-1: not
+ * whole entries, more than CONF_NHTABLE_MAX, or no memory), then sorts
+ * them as conf_nexthop() needs.
+ */
+#define CONF_NHTABLE_MAX	(65536 * 16)
+int	conf_nhtable_add(struct conf_nhtable *, const void *, size_t len);
+void	conf_nhtable_sort(struct conf_nhtable *);
 /* The LogLevel block as a mask of log.h categories. */
 unsigned int conf_log_categories(const struct conf_loglevel *);
 /*

@@ -131,6 +131,43 @@ conf_nexthop(const struct conf_nhtable *t, uint16_t src, uint16_t dst)
 	return NODEID_INVALID;
 }
 
+static int
+conf_nexthop_cmp(const void *a, const void *b)
+{
+	const struct conf_nexthop	*x = a, *y = b;
+
+	if (x->src != y->src)
+		return x->src < y->src ? -1 : 1;
+	return (x->dst > y->dst) - (x->dst < y->dst);
+}
+
+int
+conf_nhtable_add(struct conf_nhtable *t, const void *data, size_t len)
+{
+	struct conf_nexthop	*e;
+	size_t			 n;
+
+	if (len % sizeof(*e) != 0)
+		return -1;
+	n = len / sizeof(*e);
+	if (t->count + n > CONF_NHTABLE_MAX)
+		return -1;
+	if ((e = reallocarray(t->entries, t->count + n, sizeof(*e))) == NULL)
+		return -1;
+	memcpy(e + t->count, data, len);
+	t->entries = e;
+	t->count += n;
+	return 0;
+}
+
+void
+conf_nhtable_sort(struct conf_nhtable *t)
+{
+	if (t->count > 0)
+		qsort(t->entries, t->count, sizeof(*t->entries),
+		    conf_nexthop_cmp);
+}
+
 int
 conf_file_is_exposed(const char *path)
 {

@@ -56,6 +56,23 @@ ovl_write(uint8_t *buf, const struct ovl_hdr *h)
 	put16(buf + 10, h->reserved);
 }
 
+size_t
+ovl_write_control(uint8_t *buf, uint8_t usage, uint16_t src, uint16_t dst,
+    const uint8_t *payload, size_t len)
+{
+	struct ovl_hdr	h;
+
+	memset(&h, 0, sizeof(h));
+	h.version = OVL_VERSION;
+	h.usage = usage;
+	h.dst = dst;
+	h.src = src;
+	h.len = len;
+	ovl_write(buf, &h);
+	memcpy(buf + OVL_HDR_LEN, payload, len);
+	return OVL_HDR_LEN + len;
+}
+
 const char *
 ovl_error_str(enum ovl_error e)
 {

@@ -60,6 +60,12 @@ enum ovl_error {
 /* Checks and decodes a header at buf; OVL_OK or the reason to drop. */
 enum ovl_error	ovl_parse(const uint8_t *buf, size_t len, struct ovl_hdr *);
 void		ovl_write(uint8_t *buf, const struct ovl_hdr *);
+/*
+ * A control message at buf: its header (TTL 0: one hop) and len
+ * (<= 65535) bytes of payload.  Returns the bytes written.
+ */
+size_t		ovl_write_control(uint8_t *buf, uint8_t usage, uint16_t src,
+		    uint16_t dst, const uint8_t *payload, size_t len);
 const char	*ovl_error_str(enum ovl_error);
 const char	*ovl_usage_str(uint8_t usage);
 

@@ -178,6 +178,15 @@ wg_peer_set_psk(struct wg_peer *p, const uint8_t *psk)
 		sodium_memzero(p->p_psk, WG_KEY_LEN);
 }
 
+int
+wg_peer_psk_equal(const struct wg_peer *p, const uint8_t *psk)
+{
+	static const uint8_t	none[WG_KEY_LEN];
+
+	return sodium_memcmp(p->p_psk, psk != NULL ? psk : none,
+	    WG_KEY_LEN) == 0;
+}
+
 void
 wg_peer_set_keepalive(struct wg_peer *p, struct wg_time now,
     unsigned int seconds)

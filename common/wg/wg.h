@@ -174,6 +174,8 @@ void		*wg_peer_arg(const struct wg_peer *);
 void		 wg_peer_pubkey(const struct wg_peer *, uint8_t[WG_KEY_LEN]);
 /* Replaces the PSK (NULL: none); takes effect at the next handshake. */
 void		 wg_peer_set_psk(struct wg_peer *, const uint8_t *psk);
+/* Whether the peer's PSK is psk (NULL: none), in constant time. */
+int		 wg_peer_psk_equal(const struct wg_peer *, const uint8_t *psk);
 /*
  * Persistent keepalive interval in seconds, 0 to disable; the first one
  * is due an interval after the last authenticated packet either way.

@@ -1,0 +1,33 @@
+/*
+ * The one way the engine's control messages leave (super mode's
+ * Register, Ping and Pong; P2P's later): one hop, to one peer, now.
+ * Frames take the data path instead, which holds them while a session
+ * comes up; control messages are repeated by their senders, so one
+ * without a session only starts the handshake.
+ */
+#include <sys/types.h>
+
+#include "egd.h"
+#include "engine.h"
+#include "util/log.h"
+
+int
+eng_send_control(struct wgh_peer *p, uint8_t usage, uint16_t src,
+    uint16_t dst, const uint8_t *msg, size_t len, struct wg_time now)
+{
+	struct wghost	*h = p->p_host;
+	uint8_t		*buf;
+	size_t		 n;
+
+	if (len > h->h_bufsize - WG_SEND_BUFLEN(OVL_HDR_LEN))
+		fatalx("control message of %zu bytes: too long", len);
+	if (!wgh_peer_has_session(p, now)) {
+		if (p->p_eplen > 0)
+			wgh_initiate(p, now, 0);
+		return 0;
+	}
+	buf = wgh_copybuf(h);
+	n = ovl_write_control(buf + WG_TRANSPORT_HEADER, usage, src, dst, msg,
+	    len);
+	return wgh_send(p, buf, n, now) == 0;
+}
