@@ -17,8 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "eg-supd.h"
 #include "engine.h"
 #include "proc/ctl.h"
@@ -34,7 +32,6 @@ static struct {
 	struct super_conf	*conf;
 	int			 udp[SE_NAF];	/* until its host exists */
 	struct event		 ev_tick;
-	int			 narrowed;
 } se;
 
 static void
@@ -78,28 +75,23 @@ se_host(int af, const struct conf_key *key)
 
 /*
  * Before a config is committed: every edge it names must be one a
- * session can be made with (X25519 with its key not all zero).
+ * session can be made with, or the reload would leave it unreachable.
  */
 static int
 se_check(const void *arg, char *why, size_t len)
 {
 	const struct super_conf	*conf = arg;
 	const uint8_t		*priv;
-	uint8_t			 ss[crypto_scalarmult_BYTES];
-	size_t			 i;
-	int			 r;
+	char			 path[48];
+	size_t			 e;
 
 	priv = conf->privkey_v4.set ? conf->privkey_v4.key :
 	    conf->privkey_v6.key;
-	for (i = 0; i < conf->npeers; i++) {
-		r = crypto_scalarmult(ss, priv, conf->peers[i].pubkey.key);
-		sodium_memzero(ss, sizeof(ss));
-		if (r != 0) {
-			snprintf(why, len, "Peers[%zu].PubKey: no session can "
-			    "be made with this key (NodeID %u)", i,
-			    conf->peers[i].node_id);
+	for (e = 0; e < conf->npeers; e++) {
+		snprintf(path, sizeof(path), "Peers[%zu].PubKey", e);
+		if (wgh_key_check(priv, conf->peers[e].pubkey.key, path,
+		    conf->peers[e].node_id, why, len) == -1)
 			return -1;
-		}
 	}
 	return 0;
 }
@@ -299,12 +291,6 @@ se_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 		break;
 	case IMSG_SUPD_DELETED:
 		se_deleted(imsg);
-		break;
-	case IMSG_FDS_DONE:
-		if (!se.narrowed) {
-			sandbox_narrow(SB_ENGINE);
-			se.narrowed = 1;
-		}
 		break;
 	default:
 		proc_unexpected(pc, imsg);

@@ -16,8 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "egd.h"
 #include "engine.h"
 #include "proc/ctl.h"
@@ -35,7 +33,6 @@ static struct {
 	struct wghost		*host;
 	int			 udp[WGH_NAF];	/* until the host exists */
 	struct event		 ev_tick;	/* housekeeping */
-	int			 narrowed;
 } eng;
 
 static void
@@ -103,18 +100,6 @@ engine_static_peers(const struct edge_conf *conf)
 	free(specs);
 }
 
-/* Whether a session with pub can ever be made (X25519 not all zero). */
-static int
-engine_key_usable(const struct edge_conf *conf, const uint8_t *pub)
-{
-	uint8_t	ss[crypto_scalarmult_BYTES];
-	int	r;
-
-	r = crypto_scalarmult(ss, conf->privkey.key, pub);
-	sodium_memzero(ss, sizeof(ss));
-	return r == 0;
-}
-
 /*
  * Before a config is committed: every peer it names must be one the
  * engine can make a session with, or the reload would drop it.
@@ -124,30 +109,27 @@ engine_check(const void *arg, char *why, size_t len)
 {
 	const struct edge_conf		*conf = arg;
 	const struct conf_supernode	*sn = &conf->dynroute.supernode;
+	const uint8_t			*priv = conf->privkey.key;
+	char				 path[48];
 	size_t				 i;
 
 	if (sn->use_supernode) {
 		if (sn->pubkey_v4.set && !conf->disabled_af.ipv4 &&
-		    !engine_key_usable(conf, sn->pubkey_v4.key)) {
-			snprintf(why, len, "DynamicRoute.SuperNode.PubKeyV4: "
-			    "no session can be made with this key");
+		    wgh_key_check(priv, sn->pubkey_v4.key,
+		    "DynamicRoute.SuperNode.PubKeyV4", -1, why, len) == -1)
 			return -1;
-		}
 		if (sn->pubkey_v6.set && !conf->disabled_af.ipv6 &&
-		    !engine_key_usable(conf, sn->pubkey_v6.key)) {
-			snprintf(why, len, "DynamicRoute.SuperNode.PubKeyV6: "
-			    "no session can be made with this key");
+		    wgh_key_check(priv, sn->pubkey_v6.key,
+		    "DynamicRoute.SuperNode.PubKeyV6", -1, why, len) == -1)
 			return -1;
-		}
 		return 0;
 	}
-	for (i = 0; i < conf->npeers; i++)
-		if (!engine_key_usable(conf, conf->peers[i].pubkey.key)) {
-			snprintf(why, len, "Peers[%zu].PubKey: no session can "
-			    "be made with this key (NodeID %u)", i,
-			    conf->peers[i].node_id);
+	for (i = 0; i < conf->npeers; i++) {
+		snprintf(path, sizeof(path), "Peers[%zu].PubKey", i);
+		if (wgh_key_check(priv, conf->peers[i].pubkey.key, path,
+		    conf->peers[i].node_id, why, len) == -1)
 			return -1;
-		}
+	}
 	return 0;
 }
 
@@ -323,13 +305,6 @@ engine_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 		break;
 	case IMSG_ENDPOINT:
 		engine_endpoint(imsg);
-		break;
-	case IMSG_FDS_DONE:
-		/* Everything that needed more is here: narrow for good. */
-		if (!eng.narrowed) {
-			sandbox_narrow(SB_ENGINE);
-			eng.narrowed = 1;
-		}
 		break;
 	default:
 		proc_unexpected(pc, imsg);

@@ -190,8 +190,14 @@ proc_chan_event(int fd, short event, void *arg)
 		    proc_daemon.self, &name);
 		if (v != IMSGACL_OK)
 			proc_refuse(pc, &imsg, name, v);
-		/* The handler owns a passed descriptor. */
-		pc->dispatch(pc, &imsg);
+		/*
+		 * The parent passed every descriptor: the framework narrows
+		 * the sandbox, the same way in every engine.
+		 */
+		if (imsg.hdr.type == IMSG_FDS_DONE)
+			sandbox_fds_done();
+		else	/* The handler owns a passed descriptor. */
+			pc->dispatch(pc, &imsg);
 		imsg_free(&imsg);
 		if (!pc->active)
 			return;

@@ -92,6 +92,8 @@ static const struct {
 };
 
 static const char	*sb_procname = "";
+/* The policy a process entered with, to know what it narrows to. */
+static enum sandbox_policy	 sb_entered = SB_MAX;
 
 /*
  * A forbidden call traps here first, so that the log says which call;
@@ -238,12 +240,29 @@ sandbox_enter(const char *user, const char *dir, const char *title,
 		fatal("sigaction SIGSYS");
 
 	sandbox_load(policy);
+	sb_entered = policy;
 }
 
 void
+sandbox_fds_done(void)
+{
+	if (sb_entered == SB_ENGINE_SETUP)
+		sandbox_narrow(SB_ENGINE);
+}
+
+/*
+ * Once narrowed, a process has no seccomp() left to load a filter with:
+ * narrowing to the policy in force again is a no-op, not a violation.
+ */
+void
 sandbox_narrow(enum sandbox_policy policy)
 {
+	static int	narrowed_to = -1;
+
+	if (narrowed_to == (int)policy)
+		return;
 	sandbox_load(policy);
+	narrowed_to = (int)policy;
 }
 
 void

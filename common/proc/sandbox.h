@@ -25,7 +25,13 @@ enum sandbox_policy {
  */
 void	sandbox_enter(const char *user, const char *dir, const char *title,
 	    enum sandbox_policy);
+/* Again to the policy in force: nothing. */
 void	sandbox_narrow(enum sandbox_policy);
+/*
+ * IMSG_FDS_DONE arrived (the framework calls it): a process that
+ * entered with SB_ENGINE_SETUP narrows to SB_ENGINE.
+ */
+void	sandbox_fds_done(void);
 
 /*
  * Test hook: when the environment names this process (e.g.

@@ -233,6 +233,15 @@ void		 wgh_input(struct wghost *, const struct sockaddr *src,
 void		 wgh_peer_timer(struct wgh_peer *);
 
 /* WireGuard's counters as "<prefix> <name>", its drop_* as drops. */
+/*
+ * wghost_keys.c: whether priv and pub can make a session; -1 with
+ * "PATH: no session can be made with this key (NodeID N)" in why if
+ * not (node_id -1: no NodeID in the message).
+ */
+int		 wgh_key_check(const uint8_t priv[WG_KEY_LEN],
+		    const uint8_t pub[WG_KEY_LEN], const char *path,
+		    int node_id, char *why, size_t len);
+
 void	ctl_counters_wg(struct proc_chan *, uint32_t peerid,
 	    const char *prefix, const struct wg_local *);
 
