@@ -176,7 +176,8 @@ FUZZ_WITH_fuzz_edgeapi		= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_edgeapi_json	= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_gso		= egd/engine_gso.c $(call subsrcs,util)
 FUZZ_WITH_fuzz_httpc		= egd/control_httpc.c $(call subsrcs,util)
-FUZZ_WITH_fuzz_ifio		= egd/engine_gso.c $(call subsrcs,util)
+FUZZ_WITH_fuzz_ifio		= egd/engine_ifio.c egd/engine_gso.c \
+				  $(call subsrcs,util)
 FUZZ_WITH_fuzz_manage_parse	= eg-supd/control_manage_parse.c \
 				  eg-supd/control_manage_form.c \
 				  $(call subsrcs,edgeapi $(DEPS_edgeapi))

@@ -1,15 +1,24 @@
 /*
- * Frame I/O of egd's interfaces (egd/engine_ifio.c, included here: egd's
- * objects are not in libcommon).  A stream connection whose socket is
+ * Frame I/O of egd's interfaces (egd/engine_ifio.c, from libegd).  A stream connection whose socket is
  * full takes part of a frame: the rest must go first, later frames wait
  * or are dropped and counted, the stream must stay framed, and the
  * connection must stay up.  Also: frames over the MTU on a datagram
  * descriptor read with read() are counted, never delivered cut short.
  */
-#include "egd/engine_ifio.c"
+#include <sys/types.h>
+#include <sys/socket.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
+#include <unistd.h>
+
+#include "egd/engine_ifio.h"
+#include "util/log.h"
 
 #include "regress/lib/tap.h"
 

@@ -1,15 +1,24 @@
 /*
- * libFuzzer target for egd's interface framing (egd/engine_ifio.c, included:
- * egd's objects are not in the fuzz build): the first byte picks how
- * the interface delimits frames (a stream with length prefixes, stdio
- * lines in kbdbg or noL2, one frame per read), the rest arrives on a
- * socketpair in chunks.  Every frame read must fit the MTU, and writing
- * it back out must not fault.
+ * libFuzzer target for egd's interface framing (egd/engine_ifio.c): the
+ * first byte picks how the interface delimits frames (a stream with
+ * length prefixes, stdio lines in kbdbg or noL2, one frame per read),
+ * the rest arrives on a socketpair in chunks.  Every frame read must fit
+ * the MTU, and writing it back out must not fault.
  */
-#include "egd/engine_ifio.c"
+#include <sys/types.h>
+#include <sys/socket.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
+#include <unistd.h>
+
+#include "egd/engine_ifio.h"
+#include "util/log.h"
 
 #define FUZZ_MTU	200
 #define FUZZ_CHUNK	512
