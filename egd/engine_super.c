@@ -189,6 +189,18 @@ super_session_up(struct wgh_peer *p, struct wg_time now)
 		super_ping(p, now);
 }
 
+/* The Pongs measured since the last tick go to control for the report. */
+static void
+super_pongs_flush(void)
+{
+	if (sup.npongs == 0)
+		return;
+	if (proc_compose(&sup.chans[PROC_CONTROL], IMSG_EGD_PONGS, 0, 0, -1,
+	    sup.pongs, sup.npongs * sizeof(sup.pongs[0])) == -1)
+		fatal("Pongs to control");
+	sup.npongs = 0;
+}
+
 /* A peer sent us its clock: the difference is the link's latency. */
 static void
 super_pong(struct wgh_peer *from, const uint8_t *p, size_t len,
@@ -233,7 +245,7 @@ super_pong(struct wgh_peer *from, const uint8_t *p, size_t len,
 	}
 	/* And in the state report, in case UDP loses it. */
 	if (sup.npongs == (int)(sizeof(sup.pongs) / sizeof(sup.pongs[0])))
-		sup.npongs = 0;
+		super_pongs_flush();
 	sup.pongs[sup.npongs++] = pong;
 }
 
@@ -356,11 +368,7 @@ super_tick(int fd, short event, void *arg)
 		    interval(sup.params.send_ping_interval);
 	}
 	super_rotate(now);
-	if (sup.npongs > 0) {
-		proc_compose(&sup.chans[PROC_CONTROL], IMSG_EGD_PONGS, 0, 0,
-		    -1, sup.pongs, sup.npongs * sizeof(sup.pongs[0]));
-		sup.npongs = 0;
-	}
+	super_pongs_flush();
 	wgh_flush(sup.host);
 	evtimer_add(&sup.ev, &tv);
 }

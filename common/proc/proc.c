@@ -194,8 +194,11 @@ proc_chan_event(int fd, short event, void *arg)
 		 * The parent passed every descriptor: the framework narrows
 		 * the sandbox, the same way in every engine.
 		 */
-		if (imsg.hdr.type == IMSG_FDS_DONE)
+		if (imsg.hdr.type == IMSG_FDS_DONE) {
+			if (imsg.datalen != 0)
+				fatalx("IMSG_FDS_DONE: bad length");
 			sandbox_fds_done();
+		}
 		else	/* The handler owns a passed descriptor. */
 			pc->dispatch(pc, &imsg);
 		imsg_free(&imsg);
@@ -565,8 +568,11 @@ reconf_stage_add(struct reconf_stage *st, const void *data, size_t len)
 int
 reconf_stage_imsg(struct reconf_stage *st, struct imsg *imsg)
 {
-	if (imsg->hdr.type == IMSG_RECONF_DONE)
+	if (imsg->hdr.type == IMSG_RECONF_DONE) {
+		if (imsg->datalen != 0)
+			fatalx("IMSG_RECONF_DONE: bad length");
 		return 1;
+	}
 	if (reconf_stage_add(st, imsg->data, imsg->datalen) == -1)
 		fatal("config from the parent");
 	return 0;
