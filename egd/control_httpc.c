@@ -374,9 +374,9 @@ static int
 httpc_parse(struct httpc *h, struct evbuffer *in)
 {
 	char		*line, *end;
-	size_t		 n, avail;
+	size_t		 n, avail, used;
 	unsigned long	 sz;
-	int		 rc;
+	int		 rc, framing;
 
 	for (;;) {
 		avail = evbuffer_get_length(in);
@@ -386,17 +386,26 @@ httpc_parse(struct httpc *h, struct evbuffer *in)
 		case RS_CHUNK_SIZE:
 		case RS_CHUNK_END:
 		case RS_TRAILERS:
+			/*
+			 * The head and the trailers share one budget; a chunk's
+			 * framing lines only each have to fit it, since the
+			 * body's limit bounds how many there are.
+			 */
+			framing = h->rs == RS_CHUNK_SIZE ||
+			    h->rs == RS_CHUNK_END;
+			used = framing ? 0 : h->head_bytes;
 			if ((line = evbuffer_readln(in, &n,
 			    EVBUFFER_EOL_CRLF)) == NULL) {
-				if (h->head_bytes + avail > HTTPC_MAX_HEADERS)
+				if (used + avail > HTTPC_MAX_HEADERS)
 					return -1;
 				return 0;
 			}
-			h->head_bytes += n + 2;
-			if (h->head_bytes > HTTPC_MAX_HEADERS) {
+			if (used + n + 2 > HTTPC_MAX_HEADERS) {
 				free(line);
 				return -1;
 			}
+			if (!framing)
+				h->head_bytes += n + 2;
 			rc = 0;
 			switch (h->rs) {
 			case RS_STATUS:

@@ -135,6 +135,23 @@ srv_write(const char *s)
 	}
 }
 
+/* All of buf, the client's loop running while the socket is full. */
+static void
+srv_write_all(const char *buf, size_t len)
+{
+	time_t	until = time(NULL) + 5;
+	ssize_t	n;
+
+	while (len > 0 && time(NULL) <= until) {
+		if ((n = write(srv, buf, len)) > 0) {
+			buf += n;
+			len -= n;
+		} else if (n == -1 && errno != EAGAIN)
+			return;		/* the client hung up */
+		spin();
+	}
+}
+
 /* The client closed its end: reading gives EOF. */
 static int
 srv_eof(void)
@@ -164,6 +181,9 @@ main(void)
 	struct result			 r1, r2, r3;
 	char				 req[4096];
 	time_t				 t0;
+	char				*big;
+	size_t				 n;
+	int				 i;
 
 	/* The client's log lines would mix with TAP: only on request. */
 	if (getenv("TEST_VERBOSE") != NULL)
@@ -323,6 +343,47 @@ main(void)
 	    &bad, 1, NULL, 0, done_cb, &r1) == -1 && httpc_pending(h) == 0,
 	    "line breaks or spaces that would change the request: refused");
 
+	httpc_free(h);
+
+	/*
+	 * The head's budget is for the head: a body in thousands of small
+	 * chunks has more chunk lines than that, and is still an answer.
+	 */
+	if ((h = httpc_new(base, 5, 8192, want, NULL)) == NULL) {
+		printf("Bail out! httpc_new\n");
+		return 1;
+	}
+	get(h, "/many", &r1);
+	connect_client(h);
+	srv_read(req, sizeof(req));
+	big = malloc(64 * 1024);
+	n = snprintf(big, 64 * 1024, "HTTP/1.1 200 OK\r\nTransfer-Encoding: "
+	    "chunked\r\n\r\n");
+	for (i = 0; i < 6000; i++)
+		n += snprintf(big + n, 64 * 1024 - n, "1\r\nx\r\n");
+	n += snprintf(big + n, 64 * 1024 - n, "0\r\n\r\n");
+	srv_write_all(big, n);
+	ok(wait_done(&r1.done, 5) && r1.status == 200 && r1.body[0] == 'x',
+	    "6000 chunks of one byte (36 KB of framing): an answer (%d)",
+	    r1.status);
+	/* A chunk-size line alone over the limit is still refused. */
+	httpc_free(h);
+	if ((h = httpc_new(base, 5, 8192, want, NULL)) == NULL) {
+		printf("Bail out! httpc_new\n");
+		return 1;
+	}
+	get(h, "/longline", &r2);
+	connect_client(h);
+	srv_read(req, sizeof(req));
+	n = snprintf(big, 64 * 1024, "HTTP/1.1 200 OK\r\nTransfer-Encoding: "
+	    "chunked\r\n\r\n1;");
+	memset(big + n, 'a', 20000);
+	n += 20000;
+	n += snprintf(big + n, 64 * 1024 - n, "\r\nx\r\n0\r\n\r\n");
+	srv_write_all(big, n);
+	ok(wait_done(&r2.done, 5) && r2.status == 0, "a chunk-size line of "
+	    "20 KB: refused");
+	free(big);
 	httpc_free(h);
 	if (srv != -1)
 		close(srv);
