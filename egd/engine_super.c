@@ -485,6 +485,7 @@ super_stop(void)
 	free(sup.peers);
 	sup.peers = NULL;
 	sup.on = 0;
+	sup.conf = NULL;	/* the engine frees the config it came with */
 	memset(sup.held, 0, sizeof(sup.held));
 	memset(sup.asked, 0, sizeof(sup.asked));
 	memset(sup.asked_at, 0, sizeof(sup.asked_at));
