@@ -39,6 +39,7 @@ static void
 engine_session_up(void *arg, struct wgh_peer *p, struct wg_time now)
 {
 	super_session_up(p, now);
+	p2p_session_up(p, now);
 }
 
 static void
@@ -144,12 +145,16 @@ engine_configure(void *arg)
 	struct edge_conf	*conf = arg, *old = eng.conf;
 	int			 was_super = old != NULL &&
 				    old->dynroute.supernode.use_supernode;
+	int			 was_p2p = old != NULL && !was_super &&
+				    old->dynroute.p2p.use_p2p;
 
 	if (old == NULL)
 		engine_start(conf);
 	eng.conf = conf;
 	datapath_configure(conf);
 	if (conf->dynroute.supernode.use_supernode) {
+		if (was_p2p)
+			p2p_stop();
 		/* The config's peers go: the supernode lists its own. */
 		if (old != NULL && !was_super) {
 			wgh_peers_replace(eng.host, NULL, 0);
@@ -166,7 +171,16 @@ engine_configure(void *arg)
 		super_stop();
 		datapath_set_control(NULL);
 	}
-	engine_static_peers(conf);
+	if (conf->dynroute.p2p.use_p2p) {
+		datapath_set_control(p2p_control);
+		p2p_start(old, conf, eng.host, eng.chans);
+	} else {
+		if (was_p2p) {
+			p2p_stop();
+			datapath_set_control(NULL);
+		}
+		engine_static_peers(conf);
+	}
 	datapath_routes(&conf->nhtable);
 	wgh_flush(eng.host);
 	if (old != NULL)
@@ -187,7 +201,7 @@ engine_show_peer(struct proc_chan *pc, uint32_t client, struct wgh_peer *p,
 	strlcpy(cp.name, p->p_name, sizeof(cp.name));
 	cp.nexthop = p->p_node_id == NODEID_SUPERNODE ? NODEID_INVALID :
 	    datapath_nexthop(p->p_node_id);
-	if (super_online(p, now))
+	if (super_online(p, now) || p2p_online(p, now))
 		cp.flags |= CTLP_ONLINE;
 	if (p->p_is_static)
 		cp.flags |= CTLP_STATIC;
@@ -205,6 +219,8 @@ engine_show_peer(struct proc_chan *pc, uint32_t client, struct wgh_peer *p,
 	cp.rx_packets = p->p_rx_pkts;
 	cp.tx_packets = p->p_tx_pkts;
 	cp.latency_ms = super_latency(p);
+	if (isnan(cp.latency_ms))
+		cp.latency_ms = p2p_latency(p);
 	cp.persistent_keepalive = p->p_keepalive;
 	if (proc_compose(pc, IMSG_CTL_PEER, client, 0, -1, &cp,
 	    sizeof(cp)) == -1)
@@ -357,6 +373,7 @@ engine_main(void)
 	event_dispatch();
 
 	super_free();
+	p2p_free();
 	datapath_free();
 	wgh_free(eng.host);
 	iface_free();
