@@ -114,6 +114,18 @@ engine_check(const void *arg, char *why, size_t len)
 	char				 path[48];
 	size_t				 i;
 
+	if (sn->use_supernode && conf->dynroute.p2p.use_p2p) {
+		snprintf(why, len, "DynamicRoute.SuperNode.UseSuperNode and "
+		    "DynamicRoute.P2P.UseP2P: falling back from super mode to "
+		    "P2P mode is not implemented in this version; choose one");
+		return -1;
+	}
+	if (conf->dynroute.p2p.use_p2p && conf->dynroute.save_new_peers) {
+		snprintf(why, len, "DynamicRoute.SaveNewPeers: writing the "
+		    "peers P2P mode learns back to the config is not "
+		    "implemented in this version");
+		return -1;
+	}
 	if (sn->use_supernode) {
 		if (sn->pubkey_v4.set && !conf->disabled_af.ipv4 &&
 		    wgh_key_check(priv, sn->pubkey_v4.key,
@@ -174,14 +186,15 @@ engine_configure(void *arg)
 	if (conf->dynroute.p2p.use_p2p) {
 		datapath_set_control(p2p_control);
 		p2p_start(old, conf, eng.host, eng.chans);
+		datapath_routes(p2p_nhtable());
 	} else {
 		if (was_p2p) {
 			p2p_stop();
 			datapath_set_control(NULL);
 		}
 		engine_static_peers(conf);
+		datapath_routes(&conf->nhtable);
 	}
-	datapath_routes(&conf->nhtable);
 	wgh_flush(eng.host);
 	if (old != NULL)
 		conf_free_edge(old);
@@ -328,6 +341,20 @@ engine_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 }
 
 static void
+engine_dispatch_route(struct proc_chan *pc, struct imsg *imsg)
+{
+	switch (imsg->hdr.type) {
+	case IMSG_EGD_P2P_NH:
+	case IMSG_EGD_P2P_NH_DONE:
+		p2p_dispatch_route(pc, imsg);
+		wgh_flush(eng.host);
+		break;
+	default:
+		proc_unexpected(pc, imsg);
+	}
+}
+
+static void
 engine_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 {
 	switch (imsg->hdr.type) {
@@ -357,7 +384,7 @@ engine_main(void)
 {
 	static const proc_dispatch_cb dispatch[PROC_MAX] = {
 		[PROC_PARENT] = engine_dispatch_parent,
-		[PROC_ROUTE] = proc_unexpected,
+		[PROC_ROUTE] = engine_dispatch_route,
 		[PROC_CONTROL] = engine_dispatch_control,
 	};
 	struct timeval	tv = { ENG_HOUSEKEEPING_SEC, 0 };

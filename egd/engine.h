@@ -157,6 +157,9 @@ void		 p2p_stop(void);
 void		 p2p_control(struct wgh_peer *, const struct ovl_hdr *,
 		    const uint8_t *payload, struct wg_time);
 void		 p2p_session_up(struct wgh_peer *, struct wg_time);
+/* The next-hop table route computed (empty before it did). */
+const struct conf_nhtable *p2p_nhtable(void);
+void		 p2p_dispatch_route(struct proc_chan *, struct imsg *);
 double		 p2p_latency(const struct wgh_peer *);
 int		 p2p_online(const struct wgh_peer *, struct wg_time);
 void		 p2p_free(void);

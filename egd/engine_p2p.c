@@ -8,7 +8,8 @@
  * once: the dup check (common/overlay/ovldup.h) drops the copies that
  * come back over other paths.  A peer a BroadcastPeer names that this
  * node lacks joins the peer set; an offline one it has moves to the
- * endpoint named.  What P2P mode keeps per peer (its key, where it was
+ * endpoint named.  Route computes the next-hop table on the Pongs
+ * (egd/route_p2p.c) and hands it back.  What P2P mode keeps per peer (its key, where it was
  * learned, its latency) hangs off the host's peer as p_arg.
  */
 #include <sys/types.h>
@@ -64,8 +65,41 @@ static struct {
 	uint32_t		 ping_seq;
 	double			 query_tokens;
 	uint64_t		 query_at;
+	struct conf_nhtable	 newnh;		/* from route, coming in */
+	struct conf_nhtable	 nh;		/* the table in use */
 	struct event		 ev;
 } p2p;
+
+const struct conf_nhtable *
+p2p_nhtable(void)
+{
+	return &p2p.nh;
+}
+
+/* The table route computed on the Pongs. */
+void
+p2p_dispatch_route(struct proc_chan *pc, struct imsg *imsg)
+{
+	if (!egd_nhtable_imsg(&p2p.newnh, imsg))
+		return;
+	free(p2p.nh.entries);
+	p2p.nh = p2p.newnh;
+	memset(&p2p.newnh, 0, sizeof(p2p.newnh));
+	if (!p2p.on)
+		return;		/* computed before a reload ended P2P mode */
+	datapath_routes(&p2p.nh);
+	log_cat(LOGC_INTERNAL, "next-hop table computed: %zu entries",
+	    p2p.nh.count);
+}
+
+/* Every Pong, ours and the others', is a sample for route. */
+static void
+p2p_to_route(const struct ovlmsg_pong *pong)
+{
+	if (proc_compose(&p2p.chans[PROC_ROUTE], IMSG_EGD_P2P_PONG, 0, 0, -1,
+	    pong, sizeof(*pong)) == -1)
+		fatal("Pong to route");
+}
 
 /* Interval in ns from a parameter in seconds, at least 100 ms. */
 static uint64_t
@@ -387,6 +421,7 @@ p2p_learn(uint16_t origin, const struct ovlmsg_bcastpeer *bp,
 	pp->learned_from = origin;
 	pp->latency_ms = NAN;
 	p2p_apply();
+	datapath_routes(&p2p.nh);	/* built on the peer set */
 	log_info("peer %u learned from %u", bp->node_id, origin);
 	if (sslen > 0 && (p = wgh_peer_by_id(p2p.host, bp->node_id)) !=
 	    NULL) {
@@ -428,6 +463,7 @@ p2p_pong(struct wgh_peer *from, const uint8_t *payload, size_t len,
 	    pong.latency_ms);
 	if ((n = ovlmsg_pong_encode(&pong, buf, sizeof(buf))) == -1)
 		fatalx("Pong encoding");
+	p2p_to_route(&pong);
 	p2p_originate(OVL_PONG, buf, n, now);
 }
 
@@ -494,6 +530,7 @@ p2p_flood_rx(struct wgh_peer *from, const struct ovl_hdr *h,
 	case OVL_PONG:
 		log_cat(LOGC_CONTROL, "Pong from %u: %u -> %u %.3f ms",
 		    h->src, pong.src, pong.dst, pong.latency_ms);
+		p2p_to_route(&pong);
 		break;
 	case OVL_QUERY_PEER:
 		p2p_answer_query(qp.requester, now);
@@ -618,6 +655,10 @@ p2p_stop(void)
 void
 p2p_free(void)
 {
+	free(p2p.nh.entries);
+	free(p2p.newnh.entries);
+	memset(&p2p.nh, 0, sizeof(p2p.nh));
+	memset(&p2p.newnh, 0, sizeof(p2p.newnh));
 	free(p2p.peers);
 	p2p.peers = NULL;
 	p2p.npeers = 0;
