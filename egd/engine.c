@@ -208,6 +208,7 @@ engine_show_peer(struct proc_chan *pc, uint32_t client, struct wgh_peer *p,
 {
 	struct ctl_peer	cp;
 	uint64_t	hs;
+	int		from;
 
 	memset(&cp, 0, sizeof(cp));
 	cp.node_id = p->p_node_id;
@@ -235,6 +236,10 @@ engine_show_peer(struct proc_chan *pc, uint32_t client, struct wgh_peer *p,
 	if (isnan(cp.latency_ms))
 		cp.latency_ms = p2p_latency(p);
 	cp.persistent_keepalive = p->p_keepalive;
+	if ((from = p2p_learned_from(p)) != -1) {
+		cp.flags |= CTLP_LEARNED;
+		cp.learned_from = (uint16_t)from;
+	}
 	if (proc_compose(pc, IMSG_CTL_PEER, client, 0, -1, &cp,
 	    sizeof(cp)) == -1)
 		fatal("show peers");

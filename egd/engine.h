@@ -161,6 +161,8 @@ void		 p2p_session_up(struct wgh_peer *, struct wg_time);
 const struct conf_nhtable *p2p_nhtable(void);
 void		 p2p_dispatch_route(struct proc_chan *, struct imsg *);
 double		 p2p_latency(const struct wgh_peer *);
+/* The node whose BroadcastPeer added the peer; -1: the config's. */
+int		 p2p_learned_from(const struct wgh_peer *);
 int		 p2p_online(const struct wgh_peer *, struct wg_time);
 void		 p2p_free(void);
 

@@ -110,6 +110,16 @@ interval(double s)
 	return (uint64_t)(s * SEC);
 }
 
+int
+p2p_learned_from(const struct wgh_peer *p)
+{
+	const struct p2p_peer	*pp = p->p_arg;
+
+	if (!p2p.on || pp == NULL || pp->learned_from == NODEID_INVALID)
+		return -1;
+	return pp->learned_from;
+}
+
 double
 p2p_latency(const struct wgh_peer *p)
 {

@@ -14,8 +14,9 @@
 # five others through QueryPeer and BroadcastPeer and makes a session
 # with each; every edge's route process has a next hop to every other
 # (direct: AdditionalCost is 1000 ms in these files); a ping crosses the
-# overlay from every TAP to every other; the dup check drops the copies
-# of the floods.
+# overlay from every TAP to every other; a broadcast reaches each edge
+# once; the dup check drops the copies of the floods; show peers says
+# where each learned peer came from.
 #
 # The data path: six TAPs in one namespace cannot talk to each other
 # through the kernel, so once egd has made each TAP it moves to a
@@ -114,8 +115,11 @@ learned=0
 for i in 1 5 6; do
 	n=$(grep -c "^engine: peer [0-9]* learned from [0-9]*$" $ST/log$i)
 	[ "$n" = 4 ] || learned=1
+	[ "$(jq '[.Peers[] | select(.LearnedFrom != null)] | length' \
+	    $ST/peers$i)" = 4 ] || learned=1
 done
-ok $learned "edges 1, 5 and 6 each logged four peers learned"
+ok $learned "edges 1, 5 and 6 each learned four peers (log, show peers)"
+diag "edge 1's peers learned from: $(jq -c '[.Peers[] | [.NodeID, .LearnedFrom]]' $ST/peers1)"
 
 routes_ok() {	# routes_ok I: edge I's row has every other edge, direct
 	_n=600
@@ -146,6 +150,42 @@ for i in $EDGES; do
 	done
 done
 ok $pings "a ping from every TAP to every other, one reply each"
+
+# Every edge computes its own table; once they all hold every Pong they
+# agree, and then a broadcast (a ping to 192.168.76.255) reaches each
+# edge once along edge 1's tree: six sources answer (edge 1 itself
+# too), each once.  Before that, an edge that thinks a path runs
+# through it passes the broadcast on and some edge gets it twice.
+tables_agree() {
+	_n=600
+	while [ "$_n" -gt 0 ]; do
+		for i in $EDGES; do
+			"$EGCTL" -j -s $ST/s$i.sock show routes all 2>/dev/null |
+			    jq -c '[.[] | [.Src, .Dst, .NextHop]] | sort' \
+			    >$ST/all$i 2>/dev/null
+		done
+		[ "$(jq length $ST/all1)" = 30 ] &&
+		    [ "$(cat $ST/all* | sort -u | wc -l)" = 1 ] && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+t0=$(date +%s)
+tables_agree
+ok $? "the six edges' whole tables agree, 30 next hops"
+diag "in $(( $(date +%s) - t0 )) s more"
+for i in $EDGES; do
+	tap_exec $i sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
+done
+# One request (-i 5) and 2 s for its answers.
+tap_exec 1 ping -b -n -i 5 -w 2 192.168.76.255 >$ST/bping 2>&1
+srcs=$(sed -n 's/^64 bytes from \(192\.168\.76\.[0-9]*\): icmp_seq=1 .*/\1/p' \
+    $ST/bping | sort | tr '\n' ' ')
+ok $([ "$srcs" = "192.168.76.1 192.168.76.2 192.168.76.3 192.168.76.4 192.168.76.5 192.168.76.6 " ]; echo $?) \
+    "a broadcast from edge 1 reaches each edge exactly once ($srcs)"
+[ "$srcs" = "192.168.76.1 192.168.76.2 192.168.76.3 192.168.76.4 192.168.76.5 192.168.76.6 " ] ||
+    diag "$(cat $ST/bping)"
 
 st_show 3 >$ST/peers3
 dup=$(st_drop $ST/peers3 dup)
