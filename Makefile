@@ -185,6 +185,7 @@ FUZZ_WITH_fuzz_matrix		= egctl/route_matrix.c \
 				  $(call subsrcs,route $(DEPS_route))
 FUZZ_WITH_fuzz_netsim_ctl	= $(call subsrcs,util)
 FUZZ_WITH_fuzz_overlay		= $(call subsrcs,overlay $(DEPS_overlay))
+FUZZ_WITH_fuzz_ovldup		= $(call subsrcs,overlay $(DEPS_overlay))
 FUZZ_WITH_fuzz_ovlmsg		= $(call subsrcs,overlay $(DEPS_overlay))
 FUZZ_WITH_fuzz_wg		= $(call subsrcs,wg $(DEPS_wg))
 

@@ -73,23 +73,26 @@ fmt_ms(char *buf, size_t len, double ms)
 static void
 text_peers_begin(void)
 {
-	printf("%-6s %-16s %-26s %-10s %-11s %-11s %-10s %s\n", "NODE", "NAME",
-	    "ENDPOINT", "HANDSHAKE", "RECEIVED", "SENT", "LATENCY", "NEXTHOP");
+	printf("%-6s %-16s %-26s %-10s %-11s %-11s %-10s %-7s %s\n", "NODE",
+	    "NAME", "ENDPOINT", "HANDSHAKE", "RECEIVED", "SENT", "LATENCY",
+	    "NEXTHOP", "LEARNED");
 }
 
 static void
 text_peer(const struct ctl_peer *p)
 {
-	char	hs[32], rx[32], tx[32], lat[32], nh[16];
+	char	hs[32], rx[32], tx[32], lat[32], nh[16], from[16];
 
 	fmt_ago(hs, sizeof(hs), p->last_handshake);
 	fmt_bytes(rx, sizeof(rx), p->rx_bytes);
 	fmt_bytes(tx, sizeof(tx), p->tx_bytes);
 	fmt_ms(lat, sizeof(lat), p->latency_ms);
 	fmt_node(nh, sizeof(nh), p->nexthop);
-	printf("%-6u %-16s %-26s %-10s %-11s %-11s %-10s %s\n", p->node_id,
-	    p->name[0] ? p->name : "-", p->endpoint[0] ? p->endpoint : "-",
-	    hs, rx, tx, lat, nh);
+	fmt_node(from, sizeof(from), p->flags & CTLP_LEARNED ?
+	    p->learned_from : NODEID_INVALID);
+	printf("%-6u %-16s %-26s %-10s %-11s %-11s %-10s %-7s %s\n",
+	    p->node_id, p->name[0] ? p->name : "-",
+	    p->endpoint[0] ? p->endpoint : "-", hs, rx, tx, lat, nh, from);
 }
 
 static void

@@ -123,6 +123,8 @@ json_peer(const struct ctl_peer *p)
 	json_set(o, "NextHop", json_node(p->nexthop));
 	json_set(o, "PersistentKeepalive",
 	    json_integer(p->persistent_keepalive));
+	json_set(o, "LearnedFrom", p->flags & CTLP_LEARNED ?
+	    json_integer(p->learned_from) : json_null());
 	if (json_array_append_new(json_list, o) == -1)
 		errx(1, "out of memory");
 }

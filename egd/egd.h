@@ -40,8 +40,9 @@ void	egd_apidial_request(struct imsg *);
 #define parent_conf_edge()	((const struct edge_conf *)parent_conf())
 
 /*
- * egd_nhtable.c: IMSG_EGD_NH and IMSG_EGD_NH_DONE into the table; 1
- * when it is complete (sorted for conf_nexthop()), fatal if bad.
+ * egd_nhtable.c: IMSG_EGD_NH and IMSG_EGD_NH_DONE (or the P2P_ pair)
+ * into the table; 1 when it is complete (sorted for conf_nexthop()),
+ * fatal if bad.
  */
 int	egd_nhtable_imsg(struct conf_nhtable *, struct imsg *);
 

@@ -33,6 +33,11 @@ static const struct imsgacl_rule egd_rules[] = {
 	IMSGACL_RULE(IMSG_EGD_SUPERPARAMS, C(CONTROL, ENGINE)),
 	/* Only the engine hears the supernode's ServerUpdate. */
 	IMSGACL_RULE(IMSG_EGD_SHUTDOWN, C(ENGINE, PARENT)),
+
+	/* P2P mode: the route engine runs in route */
+	IMSGACL_RULE(IMSG_EGD_P2P_PONG, C(ENGINE, ROUTE)),
+	IMSGACL_RULE(IMSG_EGD_P2P_NH, C(ROUTE, ENGINE)),
+	IMSGACL_RULE(IMSG_EGD_P2P_NH_DONE, C(ROUTE, ENGINE)),
 };
 
 const struct imsgacl egd_imsgacl = {

@@ -37,7 +37,13 @@ enum egd_imsg_type {
 	IMSG_EGD_SHUTDOWN,		/* engine -> parent: deleted by the
 					   supernode */
 	IMSG_EGD_APICONN_REQ,		/* control -> parent: dial the EdgeAPI */
-	IMSG_EGD_APICONN		/* parent -> control: socket or errno */
+	IMSG_EGD_APICONN,		/* parent -> control: socket or errno */
+	/* P2P mode */
+	IMSG_EGD_P2P_PONG,		/* engine -> route: struct ovlmsg_pong */
+	IMSG_EGD_P2P_NH,		/* route -> engine: conf_nexthop[] */
+	IMSG_EGD_P2P_NH_DONE		/* route -> engine: the table is whole;
+					   the last: t_egd_imsgacl checks up
+					   to here */
 };
 
 struct imsgacl;

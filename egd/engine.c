@@ -39,6 +39,7 @@ static void
 engine_session_up(void *arg, struct wgh_peer *p, struct wg_time now)
 {
 	super_session_up(p, now);
+	p2p_session_up(p, now);
 }
 
 static void
@@ -113,6 +114,18 @@ engine_check(const void *arg, char *why, size_t len)
 	char				 path[48];
 	size_t				 i;
 
+	if (sn->use_supernode && conf->dynroute.p2p.use_p2p) {
+		snprintf(why, len, "DynamicRoute.SuperNode.UseSuperNode and "
+		    "DynamicRoute.P2P.UseP2P: falling back from super mode to "
+		    "P2P mode is not implemented in this version; choose one");
+		return -1;
+	}
+	if (conf->dynroute.p2p.use_p2p && conf->dynroute.save_new_peers) {
+		snprintf(why, len, "DynamicRoute.SaveNewPeers: writing the "
+		    "peers P2P mode learns back to the config is not "
+		    "implemented in this version");
+		return -1;
+	}
 	if (sn->use_supernode) {
 		if (sn->pubkey_v4.set && !conf->disabled_af.ipv4 &&
 		    wgh_key_check(priv, sn->pubkey_v4.key,
@@ -144,12 +157,16 @@ engine_configure(void *arg)
 	struct edge_conf	*conf = arg, *old = eng.conf;
 	int			 was_super = old != NULL &&
 				    old->dynroute.supernode.use_supernode;
+	int			 was_p2p = old != NULL && !was_super &&
+				    old->dynroute.p2p.use_p2p;
 
 	if (old == NULL)
 		engine_start(conf);
 	eng.conf = conf;
 	datapath_configure(conf);
 	if (conf->dynroute.supernode.use_supernode) {
+		if (was_p2p)
+			p2p_stop();
 		/* The config's peers go: the supernode lists its own. */
 		if (old != NULL && !was_super) {
 			wgh_peers_replace(eng.host, NULL, 0);
@@ -166,8 +183,18 @@ engine_configure(void *arg)
 		super_stop();
 		datapath_set_control(NULL);
 	}
-	engine_static_peers(conf);
-	datapath_routes(&conf->nhtable);
+	if (conf->dynroute.p2p.use_p2p) {
+		datapath_set_control(p2p_control);
+		p2p_start(old, conf, eng.host, eng.chans);
+		datapath_routes(p2p_nhtable());
+	} else {
+		if (was_p2p) {
+			p2p_stop();
+			datapath_set_control(NULL);
+		}
+		engine_static_peers(conf);
+		datapath_routes(&conf->nhtable);
+	}
 	wgh_flush(eng.host);
 	if (old != NULL)
 		conf_free_edge(old);
@@ -181,13 +208,14 @@ engine_show_peer(struct proc_chan *pc, uint32_t client, struct wgh_peer *p,
 {
 	struct ctl_peer	cp;
 	uint64_t	hs;
+	int		from;
 
 	memset(&cp, 0, sizeof(cp));
 	cp.node_id = p->p_node_id;
 	strlcpy(cp.name, p->p_name, sizeof(cp.name));
 	cp.nexthop = p->p_node_id == NODEID_SUPERNODE ? NODEID_INVALID :
 	    datapath_nexthop(p->p_node_id);
-	if (super_online(p, now))
+	if (super_online(p, now) || p2p_online(p, now))
 		cp.flags |= CTLP_ONLINE;
 	if (p->p_is_static)
 		cp.flags |= CTLP_STATIC;
@@ -205,7 +233,13 @@ engine_show_peer(struct proc_chan *pc, uint32_t client, struct wgh_peer *p,
 	cp.rx_packets = p->p_rx_pkts;
 	cp.tx_packets = p->p_tx_pkts;
 	cp.latency_ms = super_latency(p);
+	if (isnan(cp.latency_ms))
+		cp.latency_ms = p2p_latency(p);
 	cp.persistent_keepalive = p->p_keepalive;
+	if ((from = p2p_learned_from(p)) != -1) {
+		cp.flags |= CTLP_LEARNED;
+		cp.learned_from = (uint16_t)from;
+	}
 	if (proc_compose(pc, IMSG_CTL_PEER, client, 0, -1, &cp,
 	    sizeof(cp)) == -1)
 		fatal("show peers");
@@ -312,6 +346,20 @@ engine_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 }
 
 static void
+engine_dispatch_route(struct proc_chan *pc, struct imsg *imsg)
+{
+	switch (imsg->hdr.type) {
+	case IMSG_EGD_P2P_NH:
+	case IMSG_EGD_P2P_NH_DONE:
+		p2p_dispatch_route(pc, imsg);
+		wgh_flush(eng.host);
+		break;
+	default:
+		proc_unexpected(pc, imsg);
+	}
+}
+
+static void
 engine_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 {
 	switch (imsg->hdr.type) {
@@ -341,7 +389,7 @@ engine_main(void)
 {
 	static const proc_dispatch_cb dispatch[PROC_MAX] = {
 		[PROC_PARENT] = engine_dispatch_parent,
-		[PROC_ROUTE] = proc_unexpected,
+		[PROC_ROUTE] = engine_dispatch_route,
 		[PROC_CONTROL] = engine_dispatch_control,
 	};
 	struct timeval	tv = { ENG_HOUSEKEEPING_SEC, 0 };
@@ -357,6 +405,7 @@ engine_main(void)
 	event_dispatch();
 
 	super_free();
+	p2p_free();
 	datapath_free();
 	wgh_free(eng.host);
 	iface_free();

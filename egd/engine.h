@@ -10,10 +10,13 @@
  *	engine_datapath.c frames between the interface and the host: L2 FIB,
  *			 forwarding table, delivery, relaying; control
  *			 messages go to the handler it is given
- *	engine_send.c	 the one way control messages are sent (super mode
- *			 now, P2P later)
+ *	engine_send.c	 the one way control messages are sent: to one
+ *			 peer, or flooded to all (P2P)
  *	engine_super.c	 super mode: the supernode's sessions, Register,
  *			 Ping/Pong, ServerUpdate, the peers and table it sends
+ *	engine_p2p.c	 P2P mode, beside super mode: Ping, flooded Pong,
+ *			 QueryPeer and BroadcastPeer, the dup check, the
+ *			 peers learned
  *	engine.c	 the process: messages from the others, the config,
  *			 what egctl is shown; it wires the parts together
  */
@@ -53,6 +56,10 @@ enum eng_drop {
 	ED_CONTROL,		/* control message not for this mode */
 	ED_BAD_CONTROL,		/* control message that does not decode */
 	ED_SPOOFED,		/* control message src is not its sender */
+	ED_DUP,			/* flooded message seen within DupCheckTimeout */
+	ED_DUP_FULL,		/* no room in the dup check: flood refused */
+	ED_PEERS_FULL,		/* no room for a peer BroadcastPeer names */
+	ED_QUERY_RATE,		/* QueryPeer beyond the answer rate */
 	ED_MAX
 };
 
@@ -105,6 +112,14 @@ void		 datapath_free(void);
 int		 eng_send_control(struct wgh_peer *, uint8_t usage,
 		    uint16_t src, uint16_t dst, const uint8_t *msg,
 		    size_t len, struct wg_time);
+/*
+ * A flooded control message (dst NODEID_SPREAD) with this TTL to every
+ * peer of the set but except (NULL: none), on the same terms.  Returns
+ * how many peers it went to.
+ */
+int		 eng_flood_control(struct wghost *, struct wgh_peer *except,
+		    uint8_t usage, uint16_t src, uint8_t ttl,
+		    const uint8_t *msg, size_t len, struct wg_time);
 
 /* engine_super.c: super mode */
 /*
@@ -128,5 +143,27 @@ void		 super_session_up(struct wgh_peer *, struct wg_time);
 double		 super_latency(const struct wgh_peer *);
 int		 super_online(const struct wgh_peer *, struct wg_time);
 void		 super_free(void);
+
+/* engine_p2p.c: P2P mode */
+/*
+ * P2P mode from this config (old: the one before, NULL at start): the
+ * config's peers and those learned make the host's peer set.
+ */
+void		 p2p_start(const struct edge_conf *old,
+		    const struct edge_conf *, struct wghost *,
+		    struct proc_chan chans[PROC_MAX]);
+/* A reload turned P2P mode off: the peers learned are forgotten. */
+void		 p2p_stop(void);
+void		 p2p_control(struct wgh_peer *, const struct ovl_hdr *,
+		    const uint8_t *payload, struct wg_time);
+void		 p2p_session_up(struct wgh_peer *, struct wg_time);
+/* The next-hop table route computed (empty before it did). */
+const struct conf_nhtable *p2p_nhtable(void);
+void		 p2p_dispatch_route(struct proc_chan *, struct imsg *);
+double		 p2p_latency(const struct wgh_peer *);
+/* The node whose BroadcastPeer added the peer; -1: the config's. */
+int		 p2p_learned_from(const struct wgh_peer *);
+int		 p2p_online(const struct wgh_peer *, struct wg_time);
+void		 p2p_free(void);
 
 #endif /* EGD_ENGINE_H */

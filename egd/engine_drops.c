@@ -27,6 +27,10 @@ static const char *eng_drop_names[ED_MAX] = {
 	[ED_CONTROL] = "control message",
 	[ED_BAD_CONTROL] = "bad control message",
 	[ED_SPOOFED] = "control message from elsewhere",
+	[ED_DUP] = "dup",
+	[ED_DUP_FULL] = "dup cache full",
+	[ED_PEERS_FULL] = "peer table full",
+	[ED_QUERY_RATE] = "querypeer rate",
 };
 
 const char *

@@ -47,11 +47,6 @@ egd_setup(void *arg)
 {
 	const struct edge_conf	*conf = arg;
 
-	if (conf->dynroute.p2p.use_p2p) {
-		log_warnx("DynamicRoute.P2P.UseP2P: P2P mode is not "
-		    "implemented in this version; use static or super mode");
-		return -1;
-	}
 	if (conf->dynroute.ntp.use_ntp)
 		log_info("NTPConfig.UseNTP: egd does not set its own clock; "
 		    "routes do not depend on clock offsets (run an NTP "

@@ -1,6 +1,7 @@
 /*
  * The route engine process of egd: it owns the next-hop table.  In
- * static mode that is the config's NextHopTable.
+ * static mode that is the config's NextHopTable, in super mode the
+ * supernode's, in P2P mode the one route_p2p.c computes.
  */
 #include <sys/types.h>
 
@@ -13,8 +14,10 @@
 #include "proc/ctl.h"
 #include "proc/proc_imsg.h"
 #include "proc/sandbox.h"
+#include "route.h"
 #include "util/log.h"
 
+static int	route_check(const void *, char *, size_t);
 static void	route_commit(void *);
 
 static struct {
@@ -26,8 +29,14 @@ static struct {
 	struct conf_nhtable	 incoming;
 } rte = {
 	.reconf = { .self = PROC_ROUTE, .flags = CONF_PARSE_NO_SECRETS,
-	    .commit = route_commit },
+	    .check = route_check, .commit = route_commit },
 };
+
+static int
+route_check(const void *arg, char *why, size_t len)
+{
+	return route_p2p_check(arg, why, len);
+}
 
 /* A new config; out of super mode the supernode's table goes. */
 static void
@@ -42,14 +51,17 @@ route_commit(void *arg)
 		free(rte.super.entries);
 		memset(&rte.super, 0, sizeof(rte.super));
 	}
+	route_p2p_configure(conf, rte.chans);
 }
 
-/* The table in use: the config's, or in super mode the supernode's. */
+/* The table in use: the config's, the supernode's or P2P's. */
 static const struct conf_nhtable *
 route_table(void)
 {
 	if (rte.conf != NULL && rte.conf->dynroute.supernode.use_supernode)
 		return &rte.super;
+	if (route_p2p_on())
+		return route_p2p_table();
 	return rte.conf != NULL ? &rte.conf->nhtable : NULL;
 }
 
@@ -69,7 +81,7 @@ route_show(struct proc_chan *pc, uint32_t client, int all)
 		r.src = nh->entries[i].src;
 		r.dst = nh->entries[i].dst;
 		r.nexthop = nh->entries[i].nexthop;
-		r.dist_ms = NAN;
+		r.dist_ms = route_p2p_dist(r.src, r.dst);
 		if (proc_compose(pc, IMSG_CTL_ROUTE, client, 0, -1, &r,
 		    sizeof(r)) == -1)
 			fatal("show routes");
@@ -83,6 +95,18 @@ route_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 {
 	if (!reconf_child_dispatch(&rte.reconf, pc, imsg))
 		proc_unexpected(pc, imsg);
+}
+
+static void
+route_dispatch_engine(struct proc_chan *pc, struct imsg *imsg)
+{
+	switch (imsg->hdr.type) {
+	case IMSG_EGD_P2P_PONG:
+		route_p2p_pong(imsg);
+		break;
+	default:
+		proc_unexpected(pc, imsg);
+	}
 }
 
 static void
@@ -106,9 +130,13 @@ route_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 		route_show(pc, imsg->hdr.peerid, all);
 		break;
 	case IMSG_CTL_SHOW_LINKS:
-		/* Super mode: the supernode measures; no P2P mode yet. */
+		if (route_p2p_on()) {
+			route_p2p_show_links(pc, imsg->hdr.peerid);
+			break;
+		}
+		/* Super mode: the supernode measures; static: nobody. */
 		if (ctl_result_compose(pc, imsg->hdr.peerid, 1, "egd measures "
-		    "no links: ask eg-supd") == -1)
+		    "no links out of P2P mode: in super mode ask eg-supd") == -1)
 			fatal("show links");
 		break;
 	default:
@@ -121,12 +149,13 @@ route_main(void)
 {
 	static const proc_dispatch_cb dispatch[PROC_MAX] = {
 		[PROC_PARENT] = route_dispatch_parent,
-		[PROC_ENGINE] = proc_unexpected,
+		[PROC_ENGINE] = route_dispatch_engine,
 		[PROC_CONTROL] = route_dispatch_control,
 	};
 
 	proc_child_start(PROC_ROUTE, SB_ROUTE, rte.chans, dispatch);
 	event_dispatch();
+	route_p2p_free();
 	free(rte.super.entries);
 	free(rte.incoming.entries);
 	if (rte.conf != NULL)

@@ -201,7 +201,7 @@ static const struct ckey dynroute_keys[] = {
 	K_INT("DampingFilterRadius", damping_filter_radius, 0, 1024, 0),
 	K_BOOL("SaveNewPeers", save_new_peers, CF_LIVE),
 	K_BLOCK("SuperNode", supernode, supernode_keys, CF_LIVE),
-	/* Not implemented: egd refuses UseP2P, at start and on reload. */
+	/* P2P mode: egd(8); a restart applies it. */
 	K_BLOCK("P2P", p2p, p2p_keys, 0),
 	/* egd sets no clock: only a log line at start. */
 	K_BLOCK("NTPConfig", ntp, ntp_keys, 0),

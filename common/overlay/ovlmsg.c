@@ -319,3 +319,88 @@ ovlmsg_update_decode(const uint8_t *buf, size_t len, struct ovlmsg_update *m)
 		return -1;
 	return r_done(&r);
 }
+
+ssize_t
+ovlmsg_querypeer_encode(const struct ovlmsg_querypeer *m, uint8_t *buf,
+    size_t cap)
+{
+	struct wr	w = { buf, 0, cap, 0 };
+
+	w_u8(&w, OVLMSG_VERSION);
+	w_u8(&w, 0);
+	w_u16(&w, m->requester);
+	w_u32(&w, m->nonce);
+	return w_done(&w);
+}
+
+int
+ovlmsg_querypeer_decode(const uint8_t *buf, size_t len,
+    struct ovlmsg_querypeer *m)
+{
+	struct rd	r;
+
+	memset(m, 0, sizeof(*m));
+	if (!r_start(&r, buf, len) || r_u8(&r) != 0)
+		return -1;
+	m->requester = r_u16(&r);
+	m->nonce = r_u32(&r);
+	if (m->requester > OVLMSG_NODEID_MAX)
+		return -1;
+	return r_done(&r);
+}
+
+static size_t
+af_addrlen(uint8_t af)
+{
+	switch (af) {
+	case OVLMSG_AF_INET:
+		return 4;
+	case OVLMSG_AF_INET6:
+		return 16;
+	default:
+		return 0;
+	}
+}
+
+ssize_t
+ovlmsg_bcastpeer_encode(const struct ovlmsg_bcastpeer *m, uint8_t *buf,
+    size_t cap)
+{
+	struct wr	w = { buf, 0, cap, 0 };
+
+	if (m->af > OVLMSG_AF_INET6)
+		return -1;
+	w_u8(&w, OVLMSG_VERSION);
+	w_u8(&w, m->af);
+	w_u16(&w, m->node_id);
+	w_u16(&w, m->query_id);
+	w_u16(&w, m->port);
+	w_bytes(&w, m->pubkey, sizeof(m->pubkey));
+	w_bytes(&w, m->addr, af_addrlen(m->af));
+	return w_done(&w);
+}
+
+int
+ovlmsg_bcastpeer_decode(const uint8_t *buf, size_t len,
+    struct ovlmsg_bcastpeer *m)
+{
+	struct rd	r;
+
+	memset(m, 0, sizeof(*m));
+	if (!r_start(&r, buf, len))
+		return -1;
+	m->af = r_u8(&r);
+	if (m->af > OVLMSG_AF_INET6)
+		return -1;
+	m->node_id = r_u16(&r);
+	m->query_id = r_u16(&r);
+	m->port = r_u16(&r);
+	r_bytes(&r, m->pubkey, sizeof(m->pubkey));
+	r_bytes(&r, m->addr, af_addrlen(m->af));
+	/* An endpoint has a port, and no endpoint has none. */
+	if ((m->af == OVLMSG_AF_NONE) != (m->port == 0))
+		return -1;
+	if (m->node_id > OVLMSG_NODEID_MAX || m->query_id > OVLMSG_NODEID_MAX)
+		return -1;
+	return r_done(&r);
+}

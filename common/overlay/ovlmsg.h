@@ -74,6 +74,38 @@ struct ovlmsg_update {
 	char		text[OVLMSG_REASON_MAX + 1];
 };
 
+/*
+ * P2P mode's flooded control messages (header dst NODEID_SPREAD).  The
+ * dup check covers their payload, so each carries what makes one message
+ * differ from the next: QueryPeer a nonce, BroadcastPeer its queryID.
+ */
+
+/* A node that just started asks every other for the peers it knows. */
+struct ovlmsg_querypeer {
+	uint16_t	requester;	/* must equal the header's src */
+	uint32_t	nonce;		/* random per query */
+};
+
+#define OVLMSG_PUBKEY_LEN	32
+/* Config's NODEID_MAX_VALID: the NodeIDs above it are reserved. */
+#define OVLMSG_NODEID_MAX	65531
+
+enum ovlmsg_af {
+	OVLMSG_AF_NONE,			/* no endpoint known */
+	OVLMSG_AF_INET,
+	OVLMSG_AF_INET6
+};
+
+/* One peer the sender knows: who it is, and where it was last seen. */
+struct ovlmsg_bcastpeer {
+	uint16_t	node_id;
+	uint16_t	query_id;	/* 0 periodic, else the requester */
+	uint8_t		pubkey[OVLMSG_PUBKEY_LEN];
+	uint8_t		af;		/* enum ovlmsg_af */
+	uint8_t		addr[16];	/* 4 bytes for INET, 16 for INET6 */
+	uint16_t	port;		/* 0 iff af is NONE */
+};
+
 /* Encoders return the bytes written, or -1 if cap is too small. */
 ssize_t	ovlmsg_register_encode(const struct ovlmsg_register *, uint8_t *,
 	    size_t cap);
@@ -86,5 +118,13 @@ int	ovlmsg_pong_decode(const uint8_t *, size_t, struct ovlmsg_pong *);
 ssize_t	ovlmsg_update_encode(const struct ovlmsg_update *, uint8_t *,
 	    size_t);
 int	ovlmsg_update_decode(const uint8_t *, size_t, struct ovlmsg_update *);
+ssize_t	ovlmsg_querypeer_encode(const struct ovlmsg_querypeer *, uint8_t *,
+	    size_t);
+int	ovlmsg_querypeer_decode(const uint8_t *, size_t,
+	    struct ovlmsg_querypeer *);
+ssize_t	ovlmsg_bcastpeer_encode(const struct ovlmsg_bcastpeer *, uint8_t *,
+	    size_t);
+int	ovlmsg_bcastpeer_decode(const uint8_t *, size_t,
+	    struct ovlmsg_bcastpeer *);
 
 #endif /* EG_OVLMSG_H */

@@ -23,6 +23,7 @@ struct ctl_peer {
 #define CTLP_HAS_PSK		0x0002
 #define CTLP_ONLINE		0x0004	/* heard from recently */
 #define CTLP_SESSION		0x0008	/* has a valid session */
+#define CTLP_LEARNED		0x0010	/* P2P: learned_from told of it */
 	char		name[CTL_NAME_LEN];
 	char		endpoint[CTL_ENDPOINT_LEN];	/* "" = unknown */
 	int64_t		last_handshake;		/* unix seconds, 0 = never */
@@ -32,7 +33,8 @@ struct ctl_peer {
 	uint64_t	tx_packets;
 	double		latency_ms;		/* NAN: not measured */
 	uint32_t	persistent_keepalive;	/* s */
-	uint32_t	reserved;
+	uint16_t	learned_from;		/* with CTLP_LEARNED */
+	uint16_t	reserved;
 };
 
 struct ctl_route {

@@ -98,10 +98,11 @@ fwd=$(echo "$wan" | sed -n 's/.* 2->4 \([0-9]*\),.*/\1/p')
 back=$(echo "$wan" | sed -n 's/.* 2->1 \([0-9]*\);.*/\1/p')
 [ "${fwd:-0}" -ge 3 ] && [ "${back:-0}" -ge 3 ]
 ok $? "super: edge 2 relayed the pings and the replies (${fwd:-0}, ${back:-0})"
-# "    4      edge4   10.99.0.4:3000   1s ago   160 B   128 B   60.170 ms  2"
+# "    4      edge4   10.99.0.4:3000   1s ago   160 B   128 B   60.170 ms  2  -"
+# (the last column: the node a P2P edge learned the peer from)
 peer4=$(sed -n '/egctl show peers (node 1)/,/egctl show routes (node 1)/p' \
     "$SUPER" | grep -E '^ +4 +edge4 ')
-lat=$(echo "$peer4" | sed -n 's/.* \([0-9.]*\) ms  *2$/\1/p')
+lat=$(echo "$peer4" | sed -n 's/.* \([0-9.]*\) ms  *2  *-$/\1/p')
 between "$lat" 59 75
 ok $? "super: egctl show peers on edge 1: edge 4 ${lat:-?} ms away, next hop 2"
 

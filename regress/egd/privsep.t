@@ -134,9 +134,9 @@ ok $([ -z "$(ls -A /var/empty)" ]; echo $?) "/var/empty is empty"
 # egctl against the running daemon.
 $EGCTL -s $T/egd.sock show peers >$T/peers.out 2>&1
 ok $? "egctl show peers"
-ok $(grep -Eq '^2 +- +127\.0\.0\.1:3002 +- +- +- +- +2$' $T/peers.out; echo $?) \
+ok $(grep -Eq '^2 +- +127\.0\.0\.1:3002 +- +- +- +- +2 +-$' $T/peers.out; echo $?) \
     "peer 2: endpoint, '-' for handshake/bytes/latency, next hop 2"
-ok $(grep -Eq '^3 +- +- +- +- +- +- +2$' $T/peers.out; echo $?) \
+ok $(grep -Eq '^3 +- +- +- +- +- +- +2 +-$' $T/peers.out; echo $?) \
     "peer 3: no endpoint, next hop 2"
 ok $([ $(wc -l <$T/peers.out) -eq 3 ]; echo $?) "header and two peers"
 diag "$(cat $T/peers.out)"

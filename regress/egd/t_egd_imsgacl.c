@@ -1,6 +1,7 @@
 /*
  * egd's message table (egd/egd_imsg.c): complete, and the directions
- * doc/super-internals.md gives for the messages that matter most.
+ * doc/super-internals.md and doc/architecture.md give for the messages
+ * that matter most.
  */
 #include <sys/types.h>
 
@@ -14,7 +15,7 @@ main(void)
 {
 	const char	*s;
 
-	acl_table_checks(&egd_imsgacl, IMSG_PROC_LAST, IMSG_EGD_APICONN);
+	acl_table_checks(&egd_imsgacl, IMSG_PROC_LAST, IMSG_EGD_P2P_NH_DONE);
 	s = acl_dirs(&egd_imsgacl, IMSG_EGD_SHUTDOWN);
 	ok(strcmp(s, "engine>parent") == 0, "IMSG_EGD_SHUTDOWN: from the "
 	    "engine only, not control (%s)", s);
@@ -30,5 +31,11 @@ main(void)
 	ok(strcmp(s, "control>parent") == 0, "IMSG_EGD_APICONN_REQ: %s", s);
 	s = acl_dirs(&egd_imsgacl, IMSG_EGD_IFACE_CONN);
 	ok(strcmp(s, "parent>engine") == 0, "IMSG_EGD_IFACE_CONN: %s", s);
+	s = acl_dirs(&egd_imsgacl, IMSG_EGD_P2P_PONG);
+	ok(strcmp(s, "engine>route") == 0, "IMSG_EGD_P2P_PONG: %s", s);
+	s = acl_dirs(&egd_imsgacl, IMSG_EGD_P2P_NH);
+	ok(strcmp(s, "route>engine") == 0, "IMSG_EGD_P2P_NH: %s", s);
+	s = acl_dirs(&egd_imsgacl, IMSG_EGD_P2P_NH_DONE);
+	ok(strcmp(s, "route>engine") == 0, "IMSG_EGD_P2P_NH_DONE: %s", s);
 	return tap_done();
 }

@@ -32,5 +32,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ROUNDTRIP(ovlmsg_ping, ovlmsg_ping_decode, ovlmsg_ping_encode);
 	ROUNDTRIP(ovlmsg_pong, ovlmsg_pong_decode, ovlmsg_pong_encode);
 	ROUNDTRIP(ovlmsg_update, ovlmsg_update_decode, ovlmsg_update_encode);
+	ROUNDTRIP(ovlmsg_querypeer, ovlmsg_querypeer_decode,
+	    ovlmsg_querypeer_encode);
+	ROUNDTRIP(ovlmsg_bcastpeer, ovlmsg_bcastpeer_decode,
+	    ovlmsg_bcastpeer_encode);
 	return 0;
 }

@@ -30,6 +30,8 @@ main(void)
 	struct ovlmsg_ping	 ping, ping2;
 	struct ovlmsg_pong	 pong, pong2;
 	struct ovlmsg_update	 up, up2;
+	struct ovlmsg_querypeer	 qp, qp2;
+	struct ovlmsg_bcastpeer	 bp, bp2;
 	uint8_t			 buf[512], big[600];
 	ssize_t			 n;
 	double			 nan = NAN;
@@ -116,5 +118,73 @@ main(void)
 	up.action = 9;
 	n = ovlmsg_update_encode(&up, buf, sizeof(buf));
 	ok(ovlmsg_update_decode(buf, n, &up2) == -1, "unknown action refused");
+
+	qp.requester = 6;
+	qp.nonce = 0x01020304;
+	n = ovlmsg_querypeer_encode(&qp, buf, sizeof(buf));
+	ok(n == 8 && ovlmsg_querypeer_decode(buf, n, &qp2) == 0 &&
+	    qp2.requester == 6 && qp2.nonce == 0x01020304,
+	    "querypeer round trip (8 bytes)");
+	ok(TRUNCATIONS(ovlmsg_querypeer, ovlmsg_querypeer_decode, buf, n),
+	    "every truncated querypeer is refused");
+	qp.requester = 65534;
+	n = ovlmsg_querypeer_encode(&qp, buf, sizeof(buf));
+	ok(ovlmsg_querypeer_decode(buf, n, &qp2) == -1,
+	    "querypeer from a reserved NodeID refused");
+
+	memset(&bp, 0, sizeof(bp));
+	bp.node_id = 3;
+	bp.query_id = 6;
+	memset(bp.pubkey, 0x5a, sizeof(bp.pubkey));
+	bp.af = OVLMSG_AF_INET6;
+	memset(bp.addr, 0xfd, sizeof(bp.addr));
+	bp.port = 3003;
+	n = ovlmsg_bcastpeer_encode(&bp, buf, sizeof(buf));
+	ok(n == 8 + 32 + 16 && ovlmsg_bcastpeer_decode(buf, n, &bp2) == 0 &&
+	    memcmp(&bp, &bp2, sizeof(bp)) == 0,
+	    "broadcastpeer round trip, IPv6 (56 bytes)");
+	ok(TRUNCATIONS(ovlmsg_bcastpeer, ovlmsg_bcastpeer_decode, buf, n),
+	    "every truncated broadcastpeer is refused");
+	memset(bp.addr, 0, sizeof(bp.addr));
+	bp.af = OVLMSG_AF_INET;
+	bp.addr[0] = 10;
+	bp.addr[3] = 7;
+	n = ovlmsg_bcastpeer_encode(&bp, buf, sizeof(buf));
+	ok(n == 8 + 32 + 4 && ovlmsg_bcastpeer_decode(buf, n, &bp2) == 0 &&
+	    memcmp(&bp, &bp2, sizeof(bp)) == 0,
+	    "broadcastpeer round trip, IPv4 (44 bytes)");
+	memcpy(big, buf, n);
+	big[n] = 0;
+	ok(ovlmsg_bcastpeer_decode(big, n + 1, &bp2) == -1,
+	    "broadcastpeer with a trailing byte refused");
+	buf[1] = 3;
+	ok(ovlmsg_bcastpeer_decode(buf, n, &bp2) == -1,
+	    "unknown address family refused");
+	bp.af = OVLMSG_AF_NONE;
+	memset(bp.addr, 0, sizeof(bp.addr));
+	n = ovlmsg_bcastpeer_encode(&bp, buf, sizeof(buf));
+	ok(n == 40 && ovlmsg_bcastpeer_decode(buf, n, &bp2) == -1,
+	    "no endpoint with a port refused");
+	bp.port = 0;
+	n = ovlmsg_bcastpeer_encode(&bp, buf, sizeof(buf));
+	ok(ovlmsg_bcastpeer_decode(buf, n, &bp2) == 0 && bp2.af == 0,
+	    "broadcastpeer without an endpoint");
+	bp.af = OVLMSG_AF_INET;
+	n = ovlmsg_bcastpeer_encode(&bp, buf, sizeof(buf));
+	ok(ovlmsg_bcastpeer_decode(buf, n, &bp2) == -1,
+	    "an endpoint without a port refused");
+	bp.af = OVLMSG_AF_NONE;
+	bp.node_id = 65535;
+	n = ovlmsg_bcastpeer_encode(&bp, buf, sizeof(buf));
+	ok(ovlmsg_bcastpeer_decode(buf, n, &bp2) == -1,
+	    "a reserved NodeID refused");
+	bp.node_id = 3;
+	bp.query_id = 65533;
+	n = ovlmsg_bcastpeer_encode(&bp, buf, sizeof(buf));
+	ok(ovlmsg_bcastpeer_decode(buf, n, &bp2) == -1,
+	    "a reserved queryID refused");
+	bp.af = 7;
+	ok(ovlmsg_bcastpeer_encode(&bp, buf, sizeof(buf)) == -1,
+	    "encoding an unknown family fails");
 	return tap_done();
 }
