@@ -113,6 +113,12 @@ int		 eng_send_control(struct wgh_peer *, uint8_t usage,
 		    uint16_t src, uint16_t dst, const uint8_t *msg,
 		    size_t len, struct wg_time);
 /*
+ * A Ping carrying this node's clock, to p or to every peer of the set
+ * (p NULL) that has an endpoint.
+ */
+void		 eng_send_ping(struct wghost *, struct wgh_peer *,
+		    uint16_t me, uint32_t seq, struct wg_time);
+/*
  * A flooded control message (dst NODEID_SPREAD) with this TTL to every
  * peer of the set but except (NULL: none), on the same terms.  Returns
  * how many peers it went to.

@@ -248,23 +248,7 @@ p2p_originate(uint8_t usage, const uint8_t *msg, size_t len,
 static void
 p2p_ping(struct wgh_peer *p, struct wg_time now)
 {
-	struct ovlmsg_ping	ping;
-	uint8_t			buf[64];
-	ssize_t			n;
-	size_t			i;
-
-	ping.src = p2p.me;
-	ping.seq = ++p2p.ping_seq;
-	ping.sent_ns = (int64_t)now.wall;
-	if ((n = ovlmsg_ping_encode(&ping, buf, sizeof(buf))) == -1)
-		fatalx("Ping encoding");
-	for (i = 0; i < p2p.host->h_nset; i++) {
-		struct wgh_peer *q = p2p.host->h_set[i];
-
-		if ((p == NULL || q == p) && q->p_eplen > 0)
-			eng_send_control(q, OVL_PING, p2p.me, q->p_node_id,
-			    buf, n, now);
-	}
+	eng_send_ping(p2p.host, p, p2p.me, ++p2p.ping_seq, now);
 }
 
 static void

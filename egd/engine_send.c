@@ -12,6 +12,7 @@
 
 #include "egd.h"
 #include "engine.h"
+#include "overlay/ovlmsg.h"
 #include "util/log.h"
 
 int
@@ -71,4 +72,27 @@ eng_flood_control(struct wghost *h, struct wgh_peer *except, uint8_t usage,
 			sent++;
 	}
 	return sent;
+}
+
+void
+eng_send_ping(struct wghost *h, struct wgh_peer *p, uint16_t me,
+    uint32_t seq, struct wg_time now)
+{
+	struct ovlmsg_ping	 ping;
+	struct wgh_peer		*q;
+	uint8_t			 buf[64];
+	ssize_t			 n;
+	size_t			 i;
+
+	ping.src = me;
+	ping.seq = seq;
+	ping.sent_ns = (int64_t)now.wall;
+	if ((n = ovlmsg_ping_encode(&ping, buf, sizeof(buf))) == -1)
+		fatalx("Ping encoding");
+	for (i = 0; i < h->h_nset; i++) {
+		q = h->h_set[i];
+		if ((p == NULL || q == p) && q->p_eplen > 0)
+			eng_send_control(q, OVL_PING, me, q->p_node_id, buf,
+			    n, now);
+	}
 }

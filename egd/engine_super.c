@@ -146,27 +146,7 @@ super_register(struct wg_time now)
 static void
 super_ping(struct wgh_peer *p, struct wg_time now)
 {
-	struct ovlmsg_ping	ping;
-	uint8_t			buf[64];
-	ssize_t			n;
-	size_t			i;
-
-	ping.src = sup.me;
-	ping.seq = ++sup.ping_seq;
-	ping.sent_ns = (int64_t)now.wall;
-	if ((n = ovlmsg_ping_encode(&ping, buf, sizeof(buf))) == -1)
-		fatalx("Ping encoding");
-	if (p != NULL) {
-		eng_send_control(p, OVL_PING, sup.me, p->p_node_id, buf, n,
-		    now);
-		return;
-	}
-	for (i = 0; i < sup.host->h_nset; i++) {
-		p = sup.host->h_set[i];
-		if (p->p_eplen > 0)
-			eng_send_control(p, OVL_PING, sup.me, p->p_node_id,
-			    buf, n, now);
-	}
+	eng_send_ping(sup.host, p, sup.me, ++sup.ping_seq, now);
 }
 
 /*

@@ -248,40 +248,7 @@ route_p2p_dist(uint16_t src, uint16_t dst)
 void
 route_p2p_show_links(struct proc_chan *pc, uint32_t client)
 {
-	struct route_link_info	*info = NULL;
-	struct route_sample_counts c;
-	struct ctl_link		 l;
-	size_t			 i, n = 0;
-
-	memset(&c, 0, sizeof(c));
-	if (rp.rt != NULL) {
-		if (route_links(rp.rt, now_s(), &info, &n) == -1)
-			fatal("show links");
-		route_sample_counts(rp.rt, &c);
-	}
-	for (i = 0; i < n; i++) {
-		memset(&l, 0, sizeof(l));
-		l.src = info[i].src;
-		l.dst = info[i].dst;
-		l.flags = info[i].live ? CTLL_LIVE : 0;
-		l.seq = info[i].seq;
-		l.latency_ms = info[i].live ? info[i].lat_ms : NAN;
-		l.age_s = info[i].age_s;
-		l.expires_s = info[i].expires_s;
-		l.taken = info[i].counts.taken;
-		l.duplicate = info[i].counts.duplicate;
-		l.stale = info[i].counts.stale;
-		if (proc_compose(pc, IMSG_CTL_LINK, client, 0, -1, &l,
-		    sizeof(l)) == -1)
-			fatal("show links");
-	}
-	free(info);
-	ctl_counter_compose(pc, client, CTLC_COUNTER, "samples taken",
-	    c.taken);
-	ctl_counter_compose(pc, client, CTLC_DROP, "sample taken already "
-	    "(duplicate)", c.duplicate);
-	ctl_counter_compose(pc, client, CTLC_DROP, "sample older than the "
-	    "link's (stale)", c.stale);
+	route_ctl_links(rp.rt, now_s(), pc, client);
 	ctl_counter_compose(pc, client, CTLC_DROP, "Pong naming a node "
 	    "beyond the node table", rp.pongs_refused);
 	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)

@@ -184,6 +184,14 @@ void		 route_sample_counts(const struct route *,
  */
 int		 route_links(const struct route *, double now,
 		    struct route_link_info **, size_t *);
+/*
+ * route_ctl.c: egctl show links: the measured links, then the sample
+ * counts of all links, to the client (rt NULL: none yet); the caller
+ * adds its own counters and IMSG_CTL_END.
+ */
+struct proc_chan;
+void		 route_ctl_links(const struct route *, double now,
+		    struct proc_chan *, uint32_t client);
 /* The jitter rule: non-zero if new differs enough from old. */
 int		 route_jitter_exceeds(double old_ms, double new_ms,
 		    double tolerance, double multiplier);
