@@ -33,6 +33,15 @@ void	egd_super_reloaded(const struct edge_conf *,
 	    const struct edge_conf *old);
 void	egd_super_dispatch(struct proc_chan *, struct imsg *);
 void	egd_super_shutdown(struct imsg *) __attribute__((__noreturn__));
+/*
+ * parent_savepeers.c: the config file's Peers become v, or (keep) the
+ * config's and those of v it lacks.
+ */
+struct edgeapi_peer;
+int	egd_save_peers(const struct edgeapi_peer *v, size_t n, int keep);
+/* parent_p2p.c: SaveNewPeers for the peers P2P mode learns */
+void	egd_p2p_learned(struct imsg *);
+void	egd_p2p_reloaded(void);
 /* parent_apidial.c: dials the EdgeAPI for control */
 void	egd_apidial_init(struct proc_chan *, const struct sockaddr_storage *);
 void	egd_apidial_addr(const struct sockaddr_storage *);

@@ -41,7 +41,11 @@ enum egd_imsg_type {
 	/* P2P mode */
 	IMSG_EGD_P2P_PONG,		/* engine -> route: struct ovlmsg_pong */
 	IMSG_EGD_P2P_NH,		/* route -> engine: conf_nexthop[] */
-	IMSG_EGD_P2P_NH_DONE		/* route -> engine: the table is whole;
+	IMSG_EGD_P2P_NH_DONE,		/* route -> engine: the table is whole */
+	IMSG_EGD_P2P_LEARNED,		/* engine -> parent: edgeapi_peer, for
+					   SaveNewPeers */
+	IMSG_EGD_FALLBACK		/* engine -> route: uint8_t, 1: super
+					   mode fell back to P2P mode, 0: back;
 					   the last: t_egd_imsgacl checks up
 					   to here */
 };

@@ -114,18 +114,6 @@ engine_check(const void *arg, char *why, size_t len)
 	char				 path[48];
 	size_t				 i;
 
-	if (sn->use_supernode && conf->dynroute.p2p.use_p2p) {
-		snprintf(why, len, "DynamicRoute.SuperNode.UseSuperNode and "
-		    "DynamicRoute.P2P.UseP2P: falling back from super mode to "
-		    "P2P mode is not implemented in this version; choose one");
-		return -1;
-	}
-	if (conf->dynroute.p2p.use_p2p && conf->dynroute.save_new_peers) {
-		snprintf(why, len, "DynamicRoute.SaveNewPeers: writing the "
-		    "peers P2P mode learns back to the config is not "
-		    "implemented in this version");
-		return -1;
-	}
 	if (sn->use_supernode) {
 		if (sn->pubkey_v4.set && !conf->disabled_af.ipv4 &&
 		    wgh_key_check(priv, sn->pubkey_v4.key,
@@ -172,14 +160,17 @@ engine_configure(void *arg)
 			wgh_peers_replace(eng.host, NULL, 0);
 			datapath_routes(super_nhtable());
 		}
-		datapath_set_control(super_control);
+		if (!fallback_on())
+			datapath_set_control(super_control);
 		super_start(old, conf, eng.host, eng.chans);
+		fallback_update(conf);
 		wgh_flush(eng.host);
 		if (old != NULL)
 			conf_free_edge(old);
 		return;
 	}
 	if (was_super) {
+		fallback_end();
 		super_stop();
 		datapath_set_control(NULL);
 	}
@@ -232,9 +223,10 @@ engine_show_peer(struct proc_chan *pc, uint32_t client, struct wgh_peer *p,
 	cp.tx_bytes = p->p_tx_bytes;
 	cp.rx_packets = p->p_rx_pkts;
 	cp.tx_packets = p->p_tx_pkts;
-	cp.latency_ms = super_latency(p);
+	/* Falling back, the Pings are P2P mode's. */
+	cp.latency_ms = p2p_latency(p);
 	if (isnan(cp.latency_ms))
-		cp.latency_ms = p2p_latency(p);
+		cp.latency_ms = super_latency(p);
 	cp.persistent_keepalive = p->p_keepalive;
 	if ((from = p2p_learned_from(p)) != -1) {
 		cp.flags |= CTLP_LEARNED;

@@ -60,6 +60,8 @@ enum eng_drop {
 	ED_DUP_FULL,		/* no room in the dup check: flood refused */
 	ED_PEERS_FULL,		/* no room for a peer BroadcastPeer names */
 	ED_QUERY_RATE,		/* QueryPeer beyond the answer rate */
+	ED_NOT_LISTED,		/* falling back: BroadcastPeer of a peer
+				   the supernode did not list */
 	ED_MAX
 };
 
@@ -158,7 +160,16 @@ void		 super_free(void);
 void		 p2p_start(const struct edge_conf *old,
 		    const struct edge_conf *, struct wghost *,
 		    struct proc_chan chans[PROC_MAX]);
-/* A reload turned P2P mode off: the peers learned are forgotten. */
+/*
+ * P2P mode on the host's peers as super mode has them (the fallback);
+ * again when they or the config changed.
+ */
+void		 p2p_borrow(const struct edge_conf *, struct wghost *,
+		    struct proc_chan chans[PROC_MAX]);
+int		 p2p_is_on(void);
+/* The next hops P2P mode has in force; NULL: super mode's (fallback). */
+const struct conf_nhtable *p2p_routes(void);
+/* P2P mode off: the peers learned are forgotten. */
 void		 p2p_stop(void);
 void		 p2p_control(struct wgh_peer *, const struct ovl_hdr *,
 		    const uint8_t *payload, struct wg_time);
@@ -171,5 +182,17 @@ double		 p2p_latency(const struct wgh_peer *);
 int		 p2p_learned_from(const struct wgh_peer *);
 int		 p2p_online(const struct wgh_peer *, struct wg_time);
 void		 p2p_free(void);
+
+/* engine_fallback.c: super mode falling back to P2P mode */
+int		 fallback_on(void);
+/* The supernode was silent for silent_s seconds. */
+void		 fallback_enter(const struct edge_conf *, struct wghost *,
+		    struct proc_chan chans[PROC_MAX], double silent_s);
+/* The config or the supernode's peer list changed. */
+void		 fallback_update(const struct edge_conf *);
+/* The supernode answered (why says so): its tables again. */
+void		 fallback_leave(const char *why);
+/* Super mode ends: so does the fallback, with nothing to go back to. */
+void		 fallback_end(void);
 
 #endif /* EGD_ENGINE_H */

@@ -9,8 +9,14 @@
  * come back over other paths.  A peer a BroadcastPeer names that this
  * node lacks joins the peer set; an offline one it has moves to the
  * endpoint named.  Route computes the next-hop table on the Pongs
- * (egd/route_p2p.c) and hands it back.  What P2P mode keeps per peer (its key, where it was
- * learned, its latency) hangs off the host's peer as p_arg.
+ * (egd/route_p2p.c) and hands it back.
+ *
+ * What P2P mode keeps per peer (its key, where it was learned, its
+ * latency) is found by NodeID, not through the host peer's p_arg: when
+ * super mode falls back to P2P mode (engine_fallback.c) the peers stay
+ * super mode's, p_arg and all, and P2P mode borrows them.  Borrowed,
+ * the peer set is the supernode's list: a BroadcastPeer may move an
+ * offline peer's endpoint but not add a peer.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -40,7 +46,7 @@
 /* QueryPeers answered: a burst, then one a second. */
 #define P2P_QUERY_BURST	8
 
-struct p2p_peer {
+struct p2p_peer {	/* in p2p.peers, found through p2p.idx */
 	uint16_t	node_id;
 	uint8_t		pubkey[EG_KEY_LEN];
 	const uint8_t	*psk;		/* the config's; NULL: none */
@@ -52,13 +58,17 @@ struct p2p_peer {
 
 static struct {
 	int			 on;
+	int			 borrowed;	/* super mode's peer set */
+	int			 adopted;	/* borrowed: nh is in force */
+	uint64_t		 borrowed_at;
 	struct wghost		*host;
 	struct proc_chan	*chans;
 	const struct edge_conf	*conf;
 	uint16_t		 me;
 	struct ovldup		 dup;
-	struct p2p_peer		*peers;		/* p_arg of the host's set */
+	struct p2p_peer		*peers;
 	size_t			 npeers;
+	uint16_t		*idx;		/* [65536]: NodeID -> peers + 1 */
 	uint64_t		 next_ping;
 	uint64_t		 next_bcast;
 	uint64_t		 last_query;	/* 0: none sent yet */
@@ -76,6 +86,40 @@ p2p_nhtable(void)
 	return &p2p.nh;
 }
 
+/*
+ * Whether P2P mode's table reaches from here every node the other
+ * does.  Just fallen back, route has heard only the first Pongs, and
+ * its first tables reach only some nodes: until one reaches them all,
+ * or a PeerAliveTimeout has passed (every live link measured), the
+ * supernode's last table is the better guess.
+ */
+static int
+p2p_covers(const struct conf_nhtable *old)
+{
+	size_t	i, k;
+
+	for (i = 0; i < old->count; i++) {
+		if (old->entries[i].src != p2p.me)
+			continue;
+		for (k = 0; k < p2p.nh.count; k++)
+			if (p2p.nh.entries[k].src == p2p.me &&
+			    p2p.nh.entries[k].dst == old->entries[i].dst)
+				break;
+		if (k == p2p.nh.count)
+			return 0;
+	}
+	return 1;
+}
+
+/* The table P2P mode has in force; NULL: super mode's, for now. */
+const struct conf_nhtable *
+p2p_routes(void)
+{
+	if (!p2p.on || (p2p.borrowed && !p2p.adopted))
+		return NULL;
+	return &p2p.nh;
+}
+
 /* The table route computed on the Pongs. */
 void
 p2p_dispatch_route(struct proc_chan *pc, struct imsg *imsg)
@@ -86,10 +130,37 @@ p2p_dispatch_route(struct proc_chan *pc, struct imsg *imsg)
 	p2p.nh = p2p.newnh;
 	memset(&p2p.newnh, 0, sizeof(p2p.newnh));
 	if (!p2p.on)
-		return;		/* computed before a reload ended P2P mode */
+		return;		/* computed before P2P mode ended */
+	if (p2p.borrowed && !p2p.adopted) {
+		if (!p2p_covers(super_nhtable()))
+			return;
+		p2p.adopted = 1;
+		log_cat(LOGC_INTERNAL, "next hops of P2P mode in force");
+	}
 	datapath_routes(&p2p.nh);
 	log_cat(LOGC_INTERNAL, "next-hop table computed: %zu entries",
 	    p2p.nh.count);
+}
+
+static struct p2p_peer *
+p2p_of(const struct wgh_peer *p)
+{
+	uint16_t	i;
+
+	if (!p2p.on || p->p_node_id > NODEID_MAX_VALID ||
+	    (i = p2p.idx[p->p_node_id]) == 0)
+		return NULL;
+	return &p2p.peers[i - 1];
+}
+
+static void
+p2p_index(void)
+{
+	size_t	i;
+
+	memset(p2p.idx, 0, 65536 * sizeof(*p2p.idx));
+	for (i = 0; i < p2p.npeers; i++)
+		p2p.idx[p2p.peers[i].node_id] = (uint16_t)(i + 1);
 }
 
 /* Every Pong, ours and the others', is a sample for route. */
@@ -113,9 +184,9 @@ interval(double s)
 int
 p2p_learned_from(const struct wgh_peer *p)
 {
-	const struct p2p_peer	*pp = p->p_arg;
+	const struct p2p_peer	*pp = p2p_of(p);
 
-	if (!p2p.on || pp == NULL || pp->learned_from == NODEID_INVALID)
+	if (pp == NULL || pp->learned_from == NODEID_INVALID)
 		return -1;
 	return pp->learned_from;
 }
@@ -123,9 +194,9 @@ p2p_learned_from(const struct wgh_peer *p)
 double
 p2p_latency(const struct wgh_peer *p)
 {
-	const struct p2p_peer	*pp = p->p_arg;
+	const struct p2p_peer	*pp = p2p_of(p);
 
-	return p2p.on && pp != NULL ? pp->latency_ms : NAN;
+	return pp != NULL ? pp->latency_ms : NAN;
 }
 
 int
@@ -140,11 +211,11 @@ static void
 p2p_apply(void)
 {
 	struct wgh_spec	*specs;
-	struct wgh_peer	*p;
 	size_t		 i;
 
-	for (i = 0; i < p2p.host->h_nset; i++)
-		p2p.host->h_set[i]->p_arg = NULL;
+	if (p2p.borrowed)
+		fatalx("P2P mode: the supernode's peer set replaced");
+	p2p_index();
 	if ((specs = calloc(p2p.npeers + 1, sizeof(*specs))) == NULL)
 		fatal("peers");
 	for (i = 0; i < p2p.npeers; i++) {
@@ -156,10 +227,6 @@ p2p_apply(void)
 	}
 	wgh_peers_replace(p2p.host, specs, p2p.npeers);
 	free(specs);
-	for (i = 0; i < p2p.npeers; i++)
-		if ((p = wgh_peer_by_id(p2p.host, p2p.peers[i].node_id)) !=
-		    NULL)
-			p->p_arg = &p2p.peers[i];
 }
 
 static const struct p2p_peer *
@@ -327,7 +394,7 @@ p2p_bcast_peers(uint16_t query_id, struct wg_time now)
 	for (i = 0; i < p2p.host->h_nset; i++) {
 		struct wgh_peer *p = p2p.host->h_set[i];
 
-		if ((pp = p->p_arg) == NULL)
+		if ((pp = p2p_of(p)) == NULL)
 			continue;
 		memset(&bp, 0, sizeof(bp));
 		bp.node_id = p->p_node_id;
@@ -361,6 +428,25 @@ p2p_answer_query(uint16_t requester, struct wg_time now)
 	p2p_bcast_peers(requester, now);
 }
 
+/* SaveNewPeers: the parent writes the peer into the config file. */
+static void
+p2p_save(const struct p2p_peer *pp, const struct sockaddr_storage *ss,
+    socklen_t sslen)
+{
+	struct edgeapi_peer	ep;
+
+	memset(&ep, 0, sizeof(ep));
+	ep.node_id = pp->node_id;
+	memcpy(ep.pubkey, pp->pubkey, sizeof(ep.pubkey));
+	if (sslen > 0) {
+		memcpy(&ep.endpoints[0], ss, sslen);
+		ep.nendpoints = 1;
+	}
+	if (proc_compose(&p2p.chans[PROC_PARENT], IMSG_EGD_P2P_LEARNED, 0, 0,
+	    -1, &ep, sizeof(ep)) == -1)
+		fatal("learned peer to the parent");
+}
+
 /*
  * A peer the network knows.  One we have keeps its key (a member may
  * not re-key another) and, if static, its endpoint; if it is offline it
@@ -380,7 +466,7 @@ p2p_learn(uint16_t origin, const struct ovlmsg_bcastpeer *bp,
 		return;
 	sslen = p2p_endpoint_from(bp, &ss);
 	if ((p = wgh_peer_by_id(p2p.host, bp->node_id)) != NULL) {
-		pp = p->p_arg;
+		pp = p2p_of(p);
 		if (pp == NULL || sodium_memcmp(pp->pubkey, bp->pubkey,
 		    EG_KEY_LEN) != 0) {
 			log_cat(LOGC_CONTROL, "BroadcastPeer from %u: peer "
@@ -396,6 +482,12 @@ p2p_learn(uint16_t origin, const struct ovlmsg_bcastpeer *bp,
 		    "%u names", bp->node_id, origin);
 		wgh_peer_set_endpoint(p, (struct sockaddr *)&ss, sslen);
 		wgh_initiate(p, now, 1);
+		return;
+	}
+	if (p2p.borrowed) {
+		log_cat(LOGC_CONTROL, "BroadcastPeer from %u: peer %u is not "
+		    "in the supernode's list, ignored", origin, bp->node_id);
+		eng_drops[ED_NOT_LISTED]++;
 		return;
 	}
 	if (p2p.npeers == P2P_PEERS_MAX) {
@@ -422,6 +514,8 @@ p2p_learn(uint16_t origin, const struct ovlmsg_bcastpeer *bp,
 		wgh_peer_set_endpoint(p, (struct sockaddr *)&ss, sslen);
 		wgh_initiate(p, now, 0);
 	}
+	if (p2p.conf->dynroute.save_new_peers)
+		p2p_save(pp, &ss, sslen);
 }
 
 /* A direct peer sent us its clock: the difference is the latency. */
@@ -429,7 +523,7 @@ static void
 p2p_pong(struct wgh_peer *from, const uint8_t *payload, size_t len,
     struct wg_time now)
 {
-	struct p2p_peer		*pp = from->p_arg;
+	struct p2p_peer		*pp = p2p_of(from);
 	struct ovlmsg_ping	 ping;
 	struct ovlmsg_pong	 pong;
 	uint8_t			 buf[64];
@@ -567,11 +661,12 @@ p2p_control(struct wgh_peer *from, const struct ovl_hdr *h,
 void
 p2p_session_up(struct wgh_peer *p, struct wg_time now)
 {
-	if (!p2p.on || p->p_arg == NULL)
+	if (p2p_of(p) == NULL)
 		return;
 	p2p_ping(p, now);
-	if (p2p.last_query == 0 || now.mono - p2p.last_query >=
-	    interval(p2p.conf->dynroute.p2p.send_peer_interval))
+	/* Borrowed, the set is the supernode's: nothing to ask for. */
+	if (!p2p.borrowed && (p2p.last_query == 0 || now.mono - p2p.last_query >=
+	    interval(p2p.conf->dynroute.p2p.send_peer_interval)))
 		p2p_query(now);
 }
 
@@ -582,6 +677,14 @@ p2p_tick(int fd, short event, void *arg)
 	struct wg_time	now;
 
 	wgh_now(p2p.host, &now);
+	if (p2p.borrowed && !p2p.adopted && now.mono - p2p.borrowed_at >=
+	    interval(p2p.conf->dynroute.peer_alive_timeout)) {
+		p2p.adopted = 1;
+		log_cat(LOGC_INTERNAL, "next hops of P2P mode in force, "
+		    "reaching %s", p2p_covers(super_nhtable()) ? "all nodes" :
+		    "fewer nodes than the supernode's");
+		datapath_routes(&p2p.nh);
+	}
 	if (now.mono >= p2p.next_ping) {
 		p2p_ping(NULL, now);
 		p2p.next_ping = now.mono +
@@ -596,35 +699,48 @@ p2p_tick(int fd, short event, void *arg)
 	evtimer_add(&p2p.ev, &tv);
 }
 
-void
-p2p_start(const struct edge_conf *old, const struct edge_conf *conf,
-    struct wghost *host, struct proc_chan chans[PROC_MAX])
+/* What starting P2P mode sets up, the peer set aside. */
+static void
+p2p_init(const struct edge_conf *conf, struct wghost *host,
+    struct proc_chan chans[PROC_MAX])
 {
-	struct timeval	tv = { 0, 0 };
 	struct wg_time	now;
-	uint64_t	dup_ns = interval(conf->dynroute.dup_check_timeout);
 
 	p2p.host = host;
 	p2p.chans = chans;
 	p2p.conf = conf;
 	p2p.me = conf->node_id;
+	if (ovldup_init(&p2p.dup, P2P_DUP_MAX,
+	    interval(conf->dynroute.dup_check_timeout),
+	    randombytes_random()) == -1)
+		fatal("dup check");
+	if ((p2p.idx = calloc(65536, sizeof(*p2p.idx))) == NULL)
+		fatal("peers");
+	wgh_now(host, &now);
+	p2p.next_ping = 0;
+	p2p.next_bcast = now.mono +
+	    interval(conf->dynroute.p2p.send_peer_interval);
+	p2p.last_query = 0;
+	p2p.query_tokens = P2P_QUERY_BURST;
+	p2p.query_at = now.mono;
+	evtimer_set(&p2p.ev, p2p_tick, NULL);
+	p2p.on = 1;
+}
+
+void
+p2p_start(const struct edge_conf *old, const struct edge_conf *conf,
+    struct wghost *host, struct proc_chan chans[PROC_MAX])
+{
+	struct timeval	tv = { 0, 0 };
+
 	if (!p2p.on) {
-		if (ovldup_init(&p2p.dup, P2P_DUP_MAX, dup_ns,
-		    randombytes_random()) == -1)
-			fatal("dup check");
-		wgh_now(host, &now);
-		p2p.next_ping = 0;
-		p2p.next_bcast = now.mono +
-		    interval(conf->dynroute.p2p.send_peer_interval);
-		p2p.last_query = 0;
-		p2p.query_tokens = P2P_QUERY_BURST;
-		p2p.query_at = now.mono;
-		evtimer_set(&p2p.ev, p2p_tick, NULL);
-		p2p.on = 1;
+		p2p_init(conf, host, chans);
 		log_info("P2P mode%s", old != NULL ? ": a reload turned it on" :
 		    "");
 	} else {
-		ovldup_set_timeout(&p2p.dup, dup_ns);
+		p2p.conf = conf;
+		ovldup_set_timeout(&p2p.dup,
+		    interval(conf->dynroute.dup_check_timeout));
 		evtimer_del(&p2p.ev);
 	}
 	p2p_peers_from(conf);
@@ -632,18 +748,72 @@ p2p_start(const struct edge_conf *old, const struct edge_conf *conf,
 	evtimer_add(&p2p.ev, &tv);
 }
 
+/*
+ * P2P mode on super mode's peers (the supernode's list): their keys and
+ * what each link measured stay as they are.  Called again when the set
+ * or the config changes.
+ */
+void
+p2p_borrow(const struct edge_conf *conf, struct wghost *host,
+    struct proc_chan chans[PROC_MAX])
+{
+	struct timeval		 tv = { 0, 0 };
+	struct p2p_peer		*v, *np;
+	const struct p2p_peer	*op;
+	size_t			 i, n = 0;
+
+	if (!p2p.on) {
+		p2p_init(conf, host, chans);
+		p2p.borrowed = 1;
+		p2p.adopted = 0;
+		p2p.borrowed_at = p2p.query_at;		/* now */
+		evtimer_add(&p2p.ev, &tv);
+	} else {
+		p2p.conf = conf;
+		ovldup_set_timeout(&p2p.dup,
+		    interval(conf->dynroute.dup_check_timeout));
+	}
+	if ((v = calloc(host->h_nset + 1, sizeof(*v))) == NULL)
+		fatal("peers");
+	for (i = 0; i < host->h_nset; i++) {
+		struct wgh_peer *p = host->h_set[i];
+
+		if (p->p_node_id > NODEID_MAX_VALID)
+			continue;
+		np = &v[n++];
+		np->node_id = p->p_node_id;
+		wg_peer_pubkey(p->p_wg, np->pubkey);
+		np->is_static = p->p_is_static;
+		np->keepalive = p->p_keepalive;
+		np->learned_from = NODEID_INVALID;
+		np->latency_ms = NAN;
+		if ((op = p2p_find(p2p.peers, p2p.npeers, np->node_id)) !=
+		    NULL && memcmp(op->pubkey, np->pubkey, EG_KEY_LEN) == 0)
+			np->latency_ms = op->latency_ms;
+	}
+	free(p2p.peers);
+	p2p.peers = v;
+	p2p.npeers = n;
+	p2p_index();
+}
+
+int
+p2p_is_on(void)
+{
+	return p2p.on;
+}
+
 void
 p2p_stop(void)
 {
-	size_t	i;
-
 	if (!p2p.on)
 		return;
-	for (i = 0; i < p2p.host->h_nset; i++)
-		p2p.host->h_set[i]->p_arg = NULL;
 	evtimer_del(&p2p.ev);
+	if (p2p.borrowed)
+		log_info("P2P mode off: back to the supernode's tables");
+	else
+		log_info("P2P mode off: the peers learned are forgotten");
 	p2p_free();
-	log_info("P2P mode off: the peers learned are forgotten");
 }
 
 void
@@ -656,7 +826,11 @@ p2p_free(void)
 	free(p2p.peers);
 	p2p.peers = NULL;
 	p2p.npeers = 0;
+	free(p2p.idx);
+	p2p.idx = NULL;
 	if (p2p.on)
 		ovldup_free(&p2p.dup);
 	p2p.on = 0;
+	p2p.borrowed = 0;
+	p2p.adopted = 0;
 }

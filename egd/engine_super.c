@@ -50,6 +50,7 @@ static struct {
 	uint64_t		 asked_at[OVLMSG_NSTATES];
 	struct edgeapi_superparams params;
 	uint64_t		 next_register;
+	uint64_t		 heard_at;	/* its last answer, or the start */
 	uint64_t		 next_ping;
 	uint32_t		 ping_seq;
 	struct ovlmsg_pong	 pongs[64];
@@ -165,8 +166,8 @@ super_session_up(struct wgh_peer *p, struct wg_time now)
 		return;
 	if (p == sup.sn[0] || p == sup.sn[1])
 		sup.next_register = now.mono;	/* at the next tick */
-	else if (p->p_eplen > 0)
-		super_ping(p, now);
+	else if (p->p_eplen > 0 && !fallback_on())
+		super_ping(p, now);	/* falling back, P2P mode pings */
 }
 
 /* The Pongs measured since the last tick go to control for the report. */
@@ -281,10 +282,14 @@ super_control(struct wgh_peer *from, const struct ovl_hdr *h,
 		return;
 	}
 	if (from == sup.sn[0] || from == sup.sn[1]) {
-		if (h->usage == OVL_SERVER_UPDATE)
-			super_update(payload, h->len, now);
-		else
+		if (h->usage != OVL_SERVER_UPDATE) {
 			eng_drops[ED_CONTROL]++;
+			return;
+		}
+		/* Every Register is answered: this one was. */
+		sup.heard_at = now.mono;
+		fallback_leave("the supernode answers again");
+		super_update(payload, h->len, now);
 		return;
 	}
 	if (h->usage == OVL_PING)
@@ -342,11 +347,16 @@ super_tick(int fd, short event, void *arg)
 		sup.next_register = now.mono +
 		    interval(sup.params.send_ping_interval);
 	}
-	if (now.mono >= sup.next_ping) {
+	if (now.mono >= sup.next_ping && !fallback_on()) {
 		super_ping(NULL, now);
 		sup.next_ping = now.mono +
 		    interval(sup.params.send_ping_interval);
 	}
+	if (sup.conf->dynroute.p2p.use_p2p && !fallback_on() &&
+	    now.mono - sup.heard_at >
+	    interval(sup.conf->dynroute.supernode.info_timeout))
+		fallback_enter(sup.conf, sup.host, sup.chans,
+		    (double)(now.mono - sup.heard_at) / SEC);
 	super_rotate(now);
 	super_pongs_flush();
 	wgh_flush(sup.host);
@@ -418,6 +428,7 @@ super_start(const struct edge_conf *old, const struct edge_conf *conf,
 {
 	static const uint8_t	zero[OVLMSG_HASH_LEN];
 	struct timeval		tv = { 0, 100000 };
+	struct wg_time		now;
 
 	sup.host = host;
 	sup.chans = chans;
@@ -434,6 +445,8 @@ super_start(const struct edge_conf *old, const struct edge_conf *conf,
 	}
 	if (!sup.on) {
 		sup.on = 1;
+		wgh_now(host, &now);
+		sup.heard_at = now.mono;
 		evtimer_set(&sup.ev, super_tick, NULL);
 		evtimer_add(&sup.ev, &tv);
 	}
@@ -565,7 +578,9 @@ super_peers_done(const uint8_t hash[OVLMSG_HASH_LEN])
 	log_cat(LOGC_INTERNAL, "peers from the supernode: %zu",
 	    sup.host->h_nset);
 	/* The neighbours changed: the broadcast trees too. */
-	datapath_routes(&sup.nh);
+	if (fallback_on())
+		fallback_update(sup.conf);
+	datapath_routes(p2p_routes() != NULL ? p2p_routes() : &sup.nh);
 	sup.next_register = 0;		/* tell the supernode at once */
 }
 
@@ -575,7 +590,8 @@ super_nh_done(const uint8_t hash[OVLMSG_HASH_LEN])
 	free(sup.nh.entries);
 	sup.nh = sup.newnh;
 	memset(&sup.newnh, 0, sizeof(sup.newnh));
-	datapath_routes(&sup.nh);
+	if (p2p_routes() == NULL)
+		datapath_routes(&sup.nh);
 	memcpy(sup.held[OVLMSG_NHTABLE], hash, OVLMSG_HASH_LEN);
 	log_cat(LOGC_INTERNAL, "next-hop table from the supernode: %zu "
 	    "entries", sup.nh.count);

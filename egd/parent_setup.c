@@ -232,6 +232,7 @@ egd_reloaded(void *arg, const void *oldarg, struct proc_chan chans[PROC_MAX])
 
 	send_endpoints(conf, 0, old);
 	egd_super_reloaded(conf, old);
+	egd_p2p_reloaded();
 	if (conf->reset_endpoint_interval != old->reset_endpoint_interval) {
 		evtimer_del(&su.ev_reresolve);
 		tv.tv_sec = (time_t)conf->reset_endpoint_interval;
@@ -250,6 +251,9 @@ egd_dispatch_engine(struct proc_chan *pc, struct imsg *imsg)
 	switch (imsg->hdr.type) {
 	case IMSG_EGD_SHUTDOWN:
 		egd_super_shutdown(imsg);
+		break;
+	case IMSG_EGD_P2P_LEARNED:
+		egd_p2p_learned(imsg);
 		break;
 	case IMSG_EGD_IFACE_DOWN:
 		if (imsg->datalen != sizeof(dialed))

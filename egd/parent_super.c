@@ -321,77 +321,10 @@ egd_super_reloaded(const struct edge_conf *conf, const struct edge_conf *old)
  * that a restart without the supernode still knows them.
  */
 static void
-save_peers(const uint8_t *hash)
+save_peers(void)
 {
-	const struct edge_conf	*cur = parent_conf_edge();
-	struct conf_diags	 d;
-	struct edge_conf	*c;
-	char			*yaml, tmp[PATH_MAX], ep[CTL_ENDPOINT_LEN];
-	size_t			 len, i, off;
-	ssize_t			 n;
-	int			 fd;
-
-	if (!cur->dynroute.save_new_peers)
-		goto done;
-	if ((yaml = conf_dump_edge(cur, CONF_PRINT_SECRETS, &len)) == NULL)
-		goto done;
-	memset(&d, 0, sizeof(d));
-	c = conf_parse_edge(cur->path, yaml, len, &d, 0);
-	sodium_memzero(yaml, len);
-	free(yaml);
-	conf_diags_free(&d);
-	if (c == NULL)
-		goto done;
-	for (i = 0; i < c->npeers; i++)
-		free(c->peers[i].endpoint);
-	free(c->peers);
-	if ((c->peers = calloc(ss.nlearned + 1, sizeof(*c->peers))) == NULL)
-		fatal("peers");
-	for (i = 0; i < ss.nlearned; i++) {
-		struct edgeapi_peer *p = &ss.learned[i];
-		struct conf_edge_peer *cp = &c->peers[i];
-
-		cp->node_id = p->node_id;
-		memcpy(cp->pubkey.key, p->pubkey, 32);
-		cp->pubkey.set = 1;
-		if (p->has_psk) {
-			memcpy(cp->psk.key, p->psk, 32);
-			cp->psk.set = 1;
-		}
-		ep[0] = '\0';
-		if (p->nendpoints > 0)
-			sockaddr_str((struct sockaddr *)&p->endpoints[0], ep,
-			    sizeof(ep));
-		if ((cp->endpoint = strdup(ep)) == NULL)
-			fatal("peers");
-		c->npeers = i + 1;
-	}
-	c->npeers = ss.nlearned;
-	if ((yaml = conf_dump_edge(c, CONF_PRINT_SECRETS, &len)) == NULL) {
-		conf_free_edge(c);
-		goto done;
-	}
-	conf_free_edge(c);
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", cur->path) >=
-	    (int)sizeof(tmp) || (fd = mkstemp(tmp)) == -1) {
-		log_warn("SaveNewPeers: %s", cur->path);
-		goto freeyaml;
-	}
-	for (off = 0; off < len; off += n)
-		if ((n = write(fd, yaml + off, len - off)) <= 0)
-			break;
-	if (off != len || fchmod(fd, 0600) == -1 || fsync(fd) == -1 ||
-	    close(fd) == -1 || rename(tmp, cur->path) == -1) {
-		log_warn("SaveNewPeers: %s", cur->path);
-		unlink(tmp);
-	} else
-		log_info("SaveNewPeers: %zu peers written to %s", ss.nlearned,
-		    cur->path);
-freeyaml:
-	sodium_memzero(yaml, len);
-	free(yaml);
-done:
-	(void)hash;
+	if (parent_conf_edge()->dynroute.save_new_peers)
+		(void)egd_save_peers(ss.learned, ss.nlearned, 0);
 	sodium_memzero(ss.learned, ss.nlearned * sizeof(*ss.learned));
 	free(ss.learned);
 	ss.learned = NULL;
@@ -439,7 +372,7 @@ egd_super_dispatch(struct proc_chan *pc, struct imsg *imsg)
 	case IMSG_EGD_PEERS_DONE:
 		if (imsg->datalen != OVLMSG_HASH_LEN)
 			fatalx("IMSG_EGD_PEERS_DONE: bad length");
-		save_peers(imsg->data);
+		save_peers();
 		break;
 	case IMSG_EGD_APICONN_REQ:
 		egd_apidial_request(imsg);

@@ -19,6 +19,8 @@ void		 route_p2p_configure(const struct edge_conf *,
 int		 route_p2p_on(void);
 /* IMSG_EGD_P2P_PONG from the engine. */
 void		 route_p2p_pong(struct imsg *);
+/* The table again, to an engine that starts using it. */
+void		 route_p2p_resend(void);
 /* The table computed last (empty before the first computation). */
 const struct conf_nhtable *route_p2p_table(void);
 /* The distance of the chosen path in ms, NAN if none. */

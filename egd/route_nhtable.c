@@ -1,7 +1,8 @@
 /*
  * The route engine process of egd: it owns the next-hop table.  In
  * static mode that is the config's NextHopTable, in super mode the
- * supernode's, in P2P mode the one route_p2p.c computes.
+ * supernode's, in P2P mode (and super mode fallen back to it) the one
+ * route_p2p.c computes.
  */
 #include <sys/types.h>
 
@@ -27,6 +28,7 @@ static struct {
 	/* super mode: the table from the supernode, and one coming in */
 	struct conf_nhtable	 super;
 	struct conf_nhtable	 incoming;
+	int			 fallback;	/* super mode fell back */
 } rte = {
 	.reconf = { .self = PROC_ROUTE, .flags = CONF_PARSE_NO_SECRETS,
 	    .check = route_check, .commit = route_commit },
@@ -58,7 +60,8 @@ route_commit(void *arg)
 static const struct conf_nhtable *
 route_table(void)
 {
-	if (rte.conf != NULL && rte.conf->dynroute.supernode.use_supernode)
+	if (rte.conf != NULL && rte.conf->dynroute.supernode.use_supernode &&
+	    !(rte.fallback && route_p2p_on()))
 		return &rte.super;
 	if (route_p2p_on())
 		return route_p2p_table();
@@ -81,7 +84,8 @@ route_show(struct proc_chan *pc, uint32_t client, int all)
 		r.src = nh->entries[i].src;
 		r.dst = nh->entries[i].dst;
 		r.nexthop = nh->entries[i].nexthop;
-		r.dist_ms = route_p2p_dist(r.src, r.dst);
+		r.dist_ms = nh == route_p2p_table() ?
+		    route_p2p_dist(r.src, r.dst) : NAN;
 		if (proc_compose(pc, IMSG_CTL_ROUTE, client, 0, -1, &r,
 		    sizeof(r)) == -1)
 			fatal("show routes");
@@ -103,6 +107,13 @@ route_dispatch_engine(struct proc_chan *pc, struct imsg *imsg)
 	switch (imsg->hdr.type) {
 	case IMSG_EGD_P2P_PONG:
 		route_p2p_pong(imsg);
+		break;
+	case IMSG_EGD_FALLBACK:
+		if (imsg->datalen != 1)
+			fatalx("IMSG_EGD_FALLBACK: bad length");
+		rte.fallback = *(uint8_t *)imsg->data != 0;
+		if (rte.fallback)
+			route_p2p_resend();
 		break;
 	default:
 		proc_unexpected(pc, imsg);
@@ -130,7 +141,8 @@ route_dispatch_control(struct proc_chan *pc, struct imsg *imsg)
 		route_show(pc, imsg->hdr.peerid, all);
 		break;
 	case IMSG_CTL_SHOW_LINKS:
-		if (route_p2p_on()) {
+		if (route_p2p_on() && (rte.fallback ||
+		    !rte.conf->dynroute.supernode.use_supernode)) {
 			route_p2p_show_links(pc, imsg->hdr.peerid);
 			break;
 		}

@@ -1,5 +1,6 @@
 /*
- * P2P mode in egd's route process: the distance matrix and the route
+ * P2P mode in egd's route process (and super mode's, for a fallback to
+ * P2P mode: see egd/engine_fallback.c): the distance matrix and the route
  * engine (damping, jitter tolerance, cool-down, AdditionalCost,
  * Floyd-Warshall) on the Pongs the engine passes on, its own and those
  * flooded by the others, and the next-hop table for the engine.  Every
@@ -64,8 +65,7 @@ route_p2p_check(const struct edge_conf *conf, char *why, size_t len)
 	struct route_params	 params;
 	struct route		*rt;
 
-	if (!conf->dynroute.p2p.use_p2p ||
-	    conf->dynroute.supernode.use_supernode)
+	if (!conf->dynroute.p2p.use_p2p)
 		return 0;
 	route_p2p_params(conf, &params);
 	if (params.damping_filter_radius > ROUTE_RADIUS_MAX) {
@@ -170,8 +170,7 @@ route_p2p_configure(const struct edge_conf *conf,
 
 	rp.chans = chans;
 	rp.conf = conf;
-	if (!conf->dynroute.p2p.use_p2p ||
-	    conf->dynroute.supernode.use_supernode) {
+	if (!conf->dynroute.p2p.use_p2p) {
 		route_p2p_free();
 		return;
 	}
@@ -224,6 +223,14 @@ route_p2p_pong(struct imsg *imsg)
 	if (route_sample_seq(rp.rt, pong.src, pong.dst, pong.seq,
 	    pong.latency_ms, pong.lifetime_s, now, now) == -1)
 		log_warn("Pong %u -> %u", pong.src, pong.dst);
+	route_p2p_run();
+}
+
+/* Super mode fell back: the engine takes the table it has now. */
+void
+route_p2p_resend(void)
+{
+	rp.sent = 0;
 	route_p2p_run();
 }
 

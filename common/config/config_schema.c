@@ -157,18 +157,19 @@ static const struct ckey supernode_keys[] = {
 	K_BOOL("SkipLocalIP", skip_local_ip, CF_LIVE),
 	K_STRLIST("AdditionalLocalIP", additional_local_ip, SC_ENDPOINT_REQ,
 	    CF_LIVE),
-	/* Read by nothing without P2P mode. */
-	K_FLOAT("SuperNodeInfoTimeout", info_timeout, 0, T_MAX, CF_MIN_OPEN),
+	/* Read by nothing without P2P mode: the fallback's. */
+	K_FLOAT("SuperNodeInfoTimeout", info_timeout, 0, T_MAX,
+	    CF_MIN_OPEN | CF_LIVE),
 	K_END
 };
 #undef S
 
 #define S struct conf_p2p
 static const struct ckey p2p_keys[] = {
-	K_BOOL("UseP2P", use_p2p, 0),
+	K_BOOL("UseP2P", use_p2p, CF_LIVE),
 	K_FLOAT("SendPeerInterval", send_peer_interval, 0, T_MAX,
-	    CF_MIN_OPEN),
-	K_BLOCK("GraphRecalculateSetting", graph, graph_keys, 0),
+	    CF_MIN_OPEN | CF_LIVE),
+	K_BLOCK("GraphRecalculateSetting", graph, graph_keys, CF_LIVE),
 	K_END
 };
 #undef S
@@ -196,13 +197,14 @@ static const struct ckey dynroute_keys[] = {
 	K_FLOAT("TimeoutCheckInterval", timeout_check_interval, 0, T_MAX,
 	    CF_MIN_OPEN),
 	K_FLOAT("ConnNextTry", conn_next_try, 0, T_MAX, CF_MIN_OPEN | CF_LIVE),
-	K_FLOAT("DupCheckTimeout", dup_check_timeout, 0, T_MAX, CF_MIN_OPEN),
+	K_FLOAT("DupCheckTimeout", dup_check_timeout, 0, T_MAX,
+	    CF_MIN_OPEN | CF_LIVE),
 	K_FLOAT("AdditionalCost", additional_cost, 0, T_MAX, CF_LIVE),
-	K_INT("DampingFilterRadius", damping_filter_radius, 0, 1024, 0),
+	K_INT("DampingFilterRadius", damping_filter_radius, 0, 1024, CF_LIVE),
 	K_BOOL("SaveNewPeers", save_new_peers, CF_LIVE),
 	K_BLOCK("SuperNode", supernode, supernode_keys, CF_LIVE),
-	/* P2P mode: egd(8); a restart applies it. */
-	K_BLOCK("P2P", p2p, p2p_keys, 0),
+	/* P2P mode: egd(8). */
+	K_BLOCK("P2P", p2p, p2p_keys, CF_LIVE),
 	/* egd sets no clock: only a log line at start. */
 	K_BLOCK("NTPConfig", ntp, ntp_keys, 0),
 	K_END

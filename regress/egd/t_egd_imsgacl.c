@@ -15,7 +15,7 @@ main(void)
 {
 	const char	*s;
 
-	acl_table_checks(&egd_imsgacl, IMSG_PROC_LAST, IMSG_EGD_P2P_NH_DONE);
+	acl_table_checks(&egd_imsgacl, IMSG_PROC_LAST, IMSG_EGD_FALLBACK);
 	s = acl_dirs(&egd_imsgacl, IMSG_EGD_SHUTDOWN);
 	ok(strcmp(s, "engine>parent") == 0, "IMSG_EGD_SHUTDOWN: from the "
 	    "engine only, not control (%s)", s);
@@ -37,5 +37,9 @@ main(void)
 	ok(strcmp(s, "route>engine") == 0, "IMSG_EGD_P2P_NH: %s", s);
 	s = acl_dirs(&egd_imsgacl, IMSG_EGD_P2P_NH_DONE);
 	ok(strcmp(s, "route>engine") == 0, "IMSG_EGD_P2P_NH_DONE: %s", s);
+	s = acl_dirs(&egd_imsgacl, IMSG_EGD_P2P_LEARNED);
+	ok(strcmp(s, "engine>parent") == 0, "IMSG_EGD_P2P_LEARNED: %s", s);
+	s = acl_dirs(&egd_imsgacl, IMSG_EGD_FALLBACK);
+	ok(strcmp(s, "engine>route") == 0, "IMSG_EGD_FALLBACK: %s", s);
 	return tap_done();
 }

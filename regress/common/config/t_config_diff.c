@@ -117,12 +117,13 @@ test_edge(void)
 	edge_case("DynamicRoute.TimeoutCheckInterval", edge("", "",
 	    "  TimeoutCheckInterval: 7\n", PEER_A PEER_B),
 	    "DynamicRoute.TimeoutCheckInterval");
-	/* P2P is restart as a whole, though its graph keys are live for
-	 * eg-supd. */
+	/* egd's route process takes P2P mode's settings as they come. */
 	edge_case("DynamicRoute.P2P.GraphRecalculateSetting.JitterTolerance",
 	    edge("", "", "  P2P:\n    GraphRecalculateSetting:\n"
-	    "      JitterTolerance: 3\n", PEER_A PEER_B),
-	    "DynamicRoute.P2P.GraphRecalculateSetting.JitterTolerance");
+	    "      JitterTolerance: 3\n", PEER_A PEER_B), "");
+	edge_case("DynamicRoute.P2P.UseP2P, SendPeerInterval, DupCheckTimeout",
+	    edge("", "", "  DupCheckTimeout: 9\n  P2P:\n    UseP2P: true\n"
+	    "    SendPeerInterval: 4\n", PEER_A PEER_B), "");
 	edge_case("the first of two restart keys", edge("FwMark: 3\n",
 	    "  MTU: 1300\n", "", PEER_A PEER_B), "Interface.MTU");
 	conf_free_edge(b);
@@ -154,8 +155,7 @@ test_edge_super(void)
 	edge_case("DynamicRoute.SuperNode.SuperNodeInfoTimeout",
 	    edge5(1, "", "", "", SN_ON SN_KEY "    EndpointV4: 10.99.0.9:3456\n"
 	    "    EndpointEdgeAPIUrl: http://10.99.0.9:3456/api\n"
-	    "    SuperNodeInfoTimeout: 9\n", ""),
-	    "DynamicRoute.SuperNode.SuperNodeInfoTimeout");
+	    "    SuperNodeInfoTimeout: 9\n", ""), "");
 	conf_free_edge(b);
 }
 
