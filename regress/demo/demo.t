@@ -5,7 +5,12 @@
 # frames relayed by node 2 on the WAN, the route in egctl); that in
 # super mode the four edges registered, the supernode routed 1 -> 4
 # through 2, and edge 1 reached edge 4 that way (round trip, frames,
-# egctl's next hop and measured latency); and that it left nothing.
+# egctl's next hop and measured latency); that in P2P mode node 4
+# learned nodes 1 and 3 from node 2 (and node 1 learned 4), node 1
+# reached node 3 through node 2 (egctl's next hop, round trip, frames
+# relayed by 2), node 4 reached its learned peer 1, and once the link
+# 2-3 was cut node 1 went to node 3 directly (next hop, round trip);
+# and that it left nothing.
 . "$(dirname "$0")/../lib/tap.sh"
 need_root
 for b in "$BUILD/egd" "$BUILD/egctl" "$BUILD/regress/netsim/netsim"; do
@@ -41,9 +46,11 @@ ok "$rc" "demo exits 0 (status $rc)"
 # Each part's lines, so that their checks do not mix.
 STATIC=$(mktemp)
 SUPER=$(mktemp)
-on_exit rm -f "$STATIC" "$SUPER"
+P2P=$(mktemp)
+on_exit rm -f "$STATIC" "$SUPER" "$P2P"
 sed -n '/^== Static mode/,/^== /p' "$OUT" >"$STATIC"
-sed -n '/^== Super mode/,/^Demo done/p' "$OUT" >"$SUPER"
+sed -n '/^== Super mode/,/^== /p' "$OUT" >"$SUPER"
+sed -n '/^== P2P mode/,/^Demo done/p' "$OUT" >"$P2P"
 
 # rtt_min LINE: the minimum round trip of a show_ping line.
 rtt_min() {
@@ -106,9 +113,53 @@ lat=$(echo "$peer4" | sed -n 's/.* \([0-9.]*\) ms  *2  *-$/\1/p')
 between "$lat" 59 75
 ok $? "super: egctl show peers on edge 1: edge 4 ${lat:-?} ms away, next hop 2"
 
+# P2P mode.  Node 4's peers, "    1      -   10.99.0.1:3000  ...  1  2"
+# (the last column: the node whose BroadcastPeer named the peer).
+peers4=$(sed -n '/egctl show peers (node 4)/,/egctl show routes (node 1)/p' \
+    "$P2P")
+echo "$peers4" | grep -Eq '^ +1 +- +10\.99\.0\.1:3000 .* 2$' &&
+    echo "$peers4" | grep -Eq '^ +3 +- +10\.99\.0\.3:3000 .* 2$' &&
+    echo "$peers4" | grep -Eq '^ +2 +- +10\.99\.0\.2:3000 .* -$'
+ok $? "p2p: node 4 learned nodes 1 and 3 from node 2, and had 2 from its config"
+sed -n '/egctl show routes (node 1)/,/1 -> 3 relayed by 2/p' "$P2P" |
+    grep -Eq '^ +3 +2 '
+ok $? "p2p: egctl show routes on node 1: destination 3, next hop 2"
+line=$(grep '1 -> 3 relayed by 2' "$P2P")
+diag "$line"
+replies=$(echo "$line" | sed -n 's/.* \([0-9]\)\/3 replies.*/\1/p')
+[ "${replies:-0}" -ge 1 ]
+ok $? "p2p: relayed ping from node 1 to node 3 answered (${replies:-0}/3)"
+# Through 2 the round trip is 2 x (10 + 10) ms; direct 2 x 80.
+min=$(rtt_min "$line")
+between "$min" 40 80
+ok $? "p2p: its round trip is that of the path through node 2 (${min:--} ms)"
+wan=$(grep 'WAN frames during the pings' "$P2P")
+diag "$wan"
+fwd=$(echo "$wan" | sed -n 's/.* 2->3 \([0-9]*\),.*/\1/p')
+back=$(echo "$wan" | sed -n 's/.* 2->1 \([0-9]*\);.*/\1/p')
+[ "${fwd:-0}" -ge 3 ] && [ "${back:-0}" -ge 3 ]
+ok $? "p2p: node 2 relayed the pings and the replies (${fwd:-0}, ${back:-0})"
+line=$(grep '4 -> 1, a learned peer' "$P2P")
+diag "$line"
+replies=$(echo "$line" | sed -n 's/.* \([0-9]\)\/3 replies.*/\1/p')
+[ "${replies:-0}" -ge 1 ]
+ok $? "p2p: node 4 reached node 1, a peer it learned (${replies:-0}/3)"
+sed -n '/^Switched after/,/1 -> 3 direct/p' "$P2P" | grep -Eq '^ +3 +3 '
+ok $? "p2p: with 2-3 cut, egctl show routes on node 1: 3 direct"
+line=$(grep '1 -> 3 direct' "$P2P")
+diag "$line"
+min=$(rtt_min "$line")
+between "$min" 160 240
+ok $? "p2p: and the ping takes the direct round trip (${min:--} ms)"
+sed -n '/1 -> 3 direct/,$p' "$P2P" |
+    grep -Eq '^ +4 +- +10\.99\.0\.4:3000 .* 2$'
+ok $? "p2p: egctl show peers on node 1: node 4, learned from node 2"
+
 grep -q '^Demo done' "$OUT"
 ok $? "demo says it is done"
-dir=$(sed -n 's/.*(logs in \([^,]*\),.*/\1/p' "$OUT")
+# Every part names the work directory; one name is enough (all of
+# them would make no path).
+dir=$(sed -n 's/.*(logs in \([^,]*\),.*/\1/p' "$OUT" | sed -n 1p)
 left=$(ip netns list | awk -v p="nsim$demo-" 'index($1, p) == 1')
 [ -n "$dir" ] && left="$left$(pgrep -f -- "$dir/")"
 [ -n "$dir" ] && [ -e "$dir" ] && left="$left $dir"

@@ -12,7 +12,7 @@
 # daemon logs); it is also kept when something fails.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$TOP/build
-DEMO_PARTS=${DEMO_PARTS:-static super}
+DEMO_PARTS=${DEMO_PARTS:-static super p2p}
 
 # Cleanup commands, run last registered first on any exit; netsim.sh
 # registers its own through this function when it finds it.
@@ -455,6 +455,218 @@ EOF
 	egctl_show 1 show routes
 	echo "Edge 1 measured about 60 ms from edge 4 (LATENCY), and sends" \
 	    "to it through 2."
+	echo
+}
+
+# ---- P2P mode ------------------------------------------------------
+
+# One-way delays in ms (both ways): 1-3 is slow, 1-2-3 fast; node 4 is
+# P2P_FAR_MS from each of the others.
+P2P_LINKS="1-2:10 2-3:10 1-3:80"
+P2P_FAR_MS=50
+# The peers each node's config names.  Node 2 names node 4 too: a
+# WireGuard session needs the key at both ends, and learning is what
+# the others are here for.
+P2P_PEERS="1:2,3 2:1,3,4 3:1,2 4:2"
+
+# p2p_conf NODE: the config of NODE in P2P mode: its own peers only,
+# and timers short enough that the network settles in seconds: a Ping
+# every second, a link gone 3 s after its last Pong, each peer
+# announced every 2 s.  DupCheckTimeout 1 is far longer than any flood
+# takes here (under 0.3 s), yet short enough that the periodic
+# BroadcastPeers, the same message every 2 s, are not dropped as
+# copies of the last one.
+p2p_conf() {
+	cat <<EOF
+Interface:
+  IType: tap
+  Name: eg0
+  MacAddrPrefix: 02:42:00:02
+  IPv4CIDR: 10.57.0.0/24
+NodeID: $1
+NodeName: p2p$1
+PrivKey: $(cat "$DEMO_DIR/key$1")
+ListenPort: 3000
+DynamicRoute:
+  SendPingInterval: 1
+  PeerAliveTimeout: 3
+  TimeoutCheckInterval: 0.5
+  ConnNextTry: 1
+  DupCheckTimeout: 1
+  AdditionalCost: 10
+  DampingFilterRadius: 0
+  SuperNode:
+    UseSuperNode: false
+  P2P:
+    UseP2P: true
+    SendPeerInterval: 2
+    GraphRecalculateSetting:
+      JitterTolerance: 1
+      JitterToleranceMultiplier: 1.01
+      DampingResistance: 0.5
+      TimeoutCheckInterval: 0.5
+      RecalculateCoolDown: 0.5
+NextHopTable: {}
+Peers:
+EOF
+	for _e in $P2P_PEERS; do
+		[ "${_e%%:*}" = "$1" ] || continue
+		for _peer in $(echo "${_e#*:}" | tr , ' '); do
+			cat <<EOF
+- NodeID: $_peer
+  PubKey: $(cat "$DEMO_DIR/pub$_peer")
+  EndPoint: $(netsim_addr "$_peer"):3000
+  Static: true
+EOF
+		done
+	done
+}
+
+# p2p_wait NODE JQ-EXPR TENTHS WHAT...: until JQ-EXPR is true of egctl
+# -j show WHAT on NODE (its output in $DEMO_DIR/NODE.WHAT).
+p2p_wait() {
+	_node=$1
+	_expr=$2
+	_n=$3
+	shift 3
+	_f="$DEMO_DIR/$_node.$(echo "$*" | tr ' ' _)"
+	while [ "$_n" -gt 0 ]; do
+		"$BUILD/egctl" -j -s "$DEMO_DIR/egd$_node.sock" show "$@" \
+		    >"$_f" 2>/dev/null &&
+		    [ "$(jq -r "$_expr" "$_f" 2>/dev/null)" = true ] && return 0
+		sleep 0.2
+		_n=$((_n - 2))
+	done
+	return 1
+}
+
+# p2p_hop NODE SRC DST NH TENTHS: until NODE's own table (show routes
+# all on NODE) sends SRC's traffic to DST through NH.
+p2p_hop() {
+	p2p_wait "$1" "any(.[]; .Src == $2 and .Dst == $3 and
+	    .NextHop == $4)" "$5" routes all
+}
+
+demo_p2p() {
+	cat <<'EOF'
+== P2P mode: four edges, no supernode, a learned peer, one path relayed
+
+Nodes 1 to 4 run egd in P2P mode. One-way delays, both ways:
+
+             to 2    to 3    to 4
+    from 1   10 ms   80 ms   50 ms
+    from 2           10 ms   50 ms
+    from 3                   50 ms
+
+Nodes 1, 2 and 3 list each other as peers; node 4 lists only node 2
+(and node 2 lists node 4). Every edge pings its peers each second and
+floods the Pongs (the one-way latencies) to the others; each runs
+Floyd-Warshall on them itself. An edge floods a QueryPeer when its
+first session comes up, and every node answers with a BroadcastPeer
+for each of its peers (as it does every 2 s anyway): node 4 learns 1
+and 3 from node 2, and 1 and 3 learn 4 the same way.
+
+A hop costs its latency plus the AdditionalCost (10 ms) of the node it
+enters: 1-3 direct costs 80 + 10 = 90, 1-2-3 (10 + 10) + (10 + 10) = 40,
+so node 2 relays between 1 and 3, and a ping from 1 to 3 takes
+2 x (10 + 10) = 40 ms instead of 2 x 80 = 160 ms. Each edge has a TAP
+eg0 with 10.57.0.N/24; IPv6 is off on eg0.
+
+EOF
+	command -v jq >/dev/null ||
+	    { fail "jq not installed: run make deps"; return 1; }
+	keys 1 2 3 4 || { fail "wg genkey"; return 1; }
+	for _i in 1 2 3 4; do
+		(umask 077; p2p_conf "$_i" >"$DEMO_DIR/egd$_i.conf") ||
+		    { fail "cannot write the config of node $_i"; return 1; }
+	done
+	netsim_start -n 4 >"$DEMO_DIR/netsim.out" 2>&1 ||
+	    { fail "netsim did not start: $(cat "$DEMO_DIR/netsim.out")"
+	    return 1; }
+	netsim link all all delay "$P2P_FAR_MS" >/dev/null ||
+	    { fail "netsim link"; return 1; }
+	for _l in $P2P_LINKS; do
+		_a=${_l%%-*}
+		_b=${_l#*-}
+		netsim link "$_a" "${_b%%:*}" delay "${_l#*:}" >/dev/null ||
+		    { fail "netsim link $_l"; return 1; }
+	done
+	echo "WAN up. Starting egd on nodes 1 to 4 (logs in $DEMO_DIR," \
+	    "kept if anything fails)."
+	_t0=$(date +%s)
+	EGD_PIDS=
+	for _i in 1 2 3 4; do
+		ns_exec "$_i" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 ||
+		    { fail "sysctl in node $_i"; return 1; }
+		egd_start "$_i"
+	done
+	# Node 4 has a session with 1 and 3, whose keys and endpoints it
+	# had only from 2's BroadcastPeers.
+	if ! p2p_wait 4 '[.Peers[] | select(.LastHandshake != null and
+	    .LearnedFrom != null) | .NodeID] | sort == [1, 3]' 150 peers; then
+		_dead=$(egd_dead)
+		fail "node 4 did not learn nodes 1 and 3" \
+		    "${_dead:+(egd exited on node(s)$_dead)}"
+		return 1
+	fi
+	_t1=$(($(date +%s) - _t0))
+	# The route both ways: the ping goes 1-2-3 and its reply 3-2-1,
+	# each hop on the table of the node it leaves; node 4 goes
+	# straight to the peers it learned.
+	if ! p2p_hop 1 1 3 2 150 || ! p2p_hop 3 3 1 2 150 ||
+	    ! p2p_hop 2 2 3 3 50 || ! p2p_hop 2 2 1 1 50 ||
+	    ! p2p_hop 4 4 1 1 50 || ! p2p_hop 4 4 3 3 50; then
+		_dead=$(egd_dead)
+		fail "no route between 1 and 3 through 2" \
+		    "${_dead:+(egd exited on node(s)$_dead)}"
+		return 1
+	fi
+	echo "Node 4 had a session with each peer it learned $_t1 s after" \
+	    "the start; every route was"
+	echo "computed after $(($(date +%s) - _t0)) s. Node 4's peers" \
+	    "(LEARNED: the node whose BroadcastPeer named it):"
+	egctl_show 4 show peers
+	echo "(dup: copies of flooded messages that came back another way;" \
+	    "wireguard: handshakes"
+	echo "from 1 or 3 that came before 4 had learned them, or crossed" \
+	    "its own)"
+	echo "Node 1's next hops and distances (latencies plus costs):"
+	egctl_show 1 show routes
+	# The first packet waits for ARP.
+	wait_ping 1 10.57.0.3 || { fail "node 1 cannot reach node 3"; return 1; }
+	netsim clear >/dev/null
+	show_ping 1 10.57.0.3 "1 -> 3 relayed by 2 (2 x 20 ms)" ||
+	    { fail "relayed ping from node 1 to node 3"; return 1; }
+	echo "  WAN frames during the pings: 1->2 $(netsim_stat 1 2 delivered)," \
+	    "2->3 $(netsim_stat 2 3 delivered)," \
+	    "3->2 $(netsim_stat 3 2 delivered)," \
+	    "2->1 $(netsim_stat 2 1 delivered); direct 1->3" \
+	    "$(netsim_stat 1 3 delivered), 3->1 $(netsim_stat 3 1 delivered)"
+	echo "  (every link also carries the Pings, one a second each way," \
+	    "and the flooded Pongs and BroadcastPeers)"
+	wait_ping 4 10.57.0.1 || { fail "node 4 cannot reach node 1"; return 1; }
+	show_ping 4 10.57.0.1 "4 -> 1, a learned peer (2 x 50 ms)" ||
+	    { fail "ping from node 4 to its learned peer 1"; return 1; }
+	echo
+	echo "Cutting the WAN link 2-3: its Pongs stop, the link expires" \
+	    "3 s (PeerAliveTimeout) after the last, and 1-3 direct is best."
+	netsim cut 2 3 >/dev/null || { fail "netsim cut 2 3"; return 1; }
+	_t0=$(date +%s)
+	if ! p2p_hop 1 1 3 3 150 || ! p2p_hop 3 3 1 1 150; then
+		_dead=$(egd_dead)
+		fail "the route between 1 and 3 stayed on the cut link" \
+		    "${_dead:+(egd exited on node(s)$_dead)}"
+		return 1
+	fi
+	echo "Switched after $(($(date +%s) - _t0)) s:"
+	egctl_show 1 show routes
+	wait_ping 1 10.57.0.3 ||
+	    { fail "node 1 cannot reach node 3 after the cut"; return 1; }
+	show_ping 1 10.57.0.3 "1 -> 3 direct (2 x 80 ms)" ||
+	    { fail "direct ping from node 1 to node 3"; return 1; }
+	echo
+	egctl_show 1 show peers
+	echo "Node 1 learned node 4 (LEARNED 2), and measured 80 ms to 3."
 	echo
 }
 
