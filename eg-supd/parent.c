@@ -17,9 +17,9 @@
 #include "util/log.h"
 
 static void *
-supd_load(const char *path, struct conf_diags *diags)
+supd_load(const char *path, struct conf_diags *diags, int flags)
 {
-	return conf_load_super(path, diags, 0);
+	return conf_load_super(path, diags, flags);
 }
 
 static char *

@@ -173,7 +173,7 @@ edge_template(const struct super_conf *sc, const struct conf_super_peer *p,
 	memset(&d, 0, sizeof(d));
 	if (sc->edge_template[0] != '\0')
 		e = conf_load_edge(sc->edge_template, &d,
-		    CONF_PARSE_NO_SECRETS);
+		    CONF_PARSE_NO_SECRETS | CONF_LOAD_TRUSTED);
 	if (e == NULL) {
 		if (sc->edge_template[0] != '\0')
 			log_warnx("EdgeTemplate %s does not load, using "

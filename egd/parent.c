@@ -16,9 +16,9 @@
 #include "util/log.h"
 
 static void *
-egd_load(const char *path, struct conf_diags *diags)
+egd_load(const char *path, struct conf_diags *diags, int flags)
 {
-	return conf_load_edge(path, diags, 0);
+	return conf_load_edge(path, diags, flags);
 }
 
 static char *

@@ -273,6 +273,12 @@ struct conf_diags {
 
 /* conf_load/conf_parse flags */
 #define CONF_PARSE_NO_SECRETS	0x01	/* PrivKey* may be absent or "" */
+/*
+ * A daemon running as root reads it: the file and its directory must be
+ * root's (or the reader's) and writable by nobody else, checked on what
+ * was opened, before a byte is parsed.
+ */
+#define CONF_LOAD_TRUSTED	0x02
 
 /* Largest config file conf_load_*() reads. */
 #define CONF_MAX_FILE_SIZE	(16 * 1024 * 1024)

@@ -191,7 +191,7 @@ conf_load_edge(const char *path, struct conf_diags *diags, int flags)
 	char			*buf;
 	size_t			 len;
 
-	if (conf_read_file(path, diags, &buf, &len) != 0)
+	if (conf_read_file(path, diags, flags, &buf, &len) != 0)
 		return NULL;
 	c = conf_parse_edge(path, buf, len, diags, flags);
 	conf_read_free(buf, len);

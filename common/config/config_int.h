@@ -166,7 +166,8 @@ void	cw_free_block(const struct ckey *, void *base);
 int	conf_parse_int(const char *, long long *);
 
 /* config_load.c */
-int	conf_read_file(const char *, struct conf_diags *, char **, size_t *);
+int	conf_read_file(const char *, struct conf_diags *, int flags, char **,
+	    size_t *);
 void	conf_read_free(char *, size_t);
 void	conf_walk_text(struct cparse *, const struct ckey *, void *,
 	    const char *, size_t);

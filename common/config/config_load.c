@@ -17,12 +17,74 @@
 #include "config_int.h"
 
 /*
- * Reads a whole regular file of at most CONF_MAX_FILE_SIZE bytes.
- * 0 and *bufp (free with conf_read_free) or -1 with an error in diags.
+ * Whoever can write a root daemon's config, or replace it, controls
+ * what root runs (PostScript) and which peers join: the file and the
+ * directory holding it must belong to root or to us and be writable by
+ * nobody else.  A directory with the sticky bit (/tmp) does not let
+ * others replace our file.  Checked on the descriptors opened, so the
+ * file cannot be swapped between the check and the read.
+ */
+static int
+conf_trusted(struct cparse *cp, const char *path, const struct stat *st)
+{
+	struct stat	 dst;
+	char		 dir[1024];
+	const char	*slash;
+	int		 dfd;
+	uid_t		 me = geteuid();
+
+	if (st->st_uid != 0 && st->st_uid != me) {
+		cp_error_at(cp, 0, 0, NULL, "owned by uid %u, not by root: "
+		    "chown root it", (unsigned)st->st_uid);
+		return -1;
+	}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		cp_error_at(cp, 0, 0, NULL, "writable by group or others: "
+		    "chmod go-w it");
+		return -1;
+	}
+	if ((slash = strrchr(path, '/')) == NULL)
+		strlcpy(dir, ".", sizeof(dir));
+	else if (slash == path)
+		strlcpy(dir, "/", sizeof(dir));
+	else if ((size_t)(slash - path) >= sizeof(dir)) {
+		cp_error_at(cp, 0, 0, NULL, "directory name too long");
+		return -1;
+	} else {
+		memcpy(dir, path, slash - path);
+		dir[slash - path] = '\0';
+	}
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fstat(dfd, &dst) == -1) {
+		cp_error_at(cp, 0, 0, NULL, "its directory %s: %s", dir,
+		    strerror(errno));
+		if (dfd != -1)
+			close(dfd);
+		return -1;
+	}
+	close(dfd);
+	if (dst.st_uid != 0 && dst.st_uid != me) {
+		cp_error_at(cp, 0, 0, NULL, "its directory %s is owned by "
+		    "uid %u, not by root", dir, (unsigned)dst.st_uid);
+		return -1;
+	}
+	if ((dst.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+	    (dst.st_mode & S_ISVTX) == 0) {
+		cp_error_at(cp, 0, 0, NULL, "its directory %s is writable by "
+		    "group or others: chmod go-w it", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Reads a whole regular file of at most CONF_MAX_FILE_SIZE bytes; with
+ * CONF_LOAD_TRUSTED, only one conf_trusted() accepts.  0 and *bufp
+ * (free with conf_read_free) or -1 with an error in diags.
  */
 int
-conf_read_file(const char *path, struct conf_diags *diags, char **bufp,
-    size_t *lenp)
+conf_read_file(const char *path, struct conf_diags *diags, int flags,
+    char **bufp, size_t *lenp)
 {
 	struct cparse	 cp = { .file = path, .diags = diags };
 	struct stat	 st;
@@ -43,6 +105,9 @@ conf_read_file(const char *path, struct conf_diags *diags, char **bufp,
 		cp_error_at(&cp, 0, 0, NULL, "not a regular file");
 		goto fail;
 	}
+	if ((flags & CONF_LOAD_TRUSTED) &&
+	    conf_trusted(&cp, path, &st) == -1)
+		goto fail;
 	if (st.st_size > CONF_MAX_FILE_SIZE) {
 		cp_error_at(&cp, 0, 0, NULL, "larger than %d bytes",
 		    CONF_MAX_FILE_SIZE);

@@ -36,6 +36,7 @@ static struct {
 	struct event		 ev_sigchld, ev_sigpipe;
 	int			 stopping;
 	int			 ctlfd;		/* until control has it */
+	int			 noaction;	/* -n: only a check */
 } par;
 
 void *
@@ -81,7 +82,8 @@ static void *
 parent_load(struct conf_diags *diags)
 {
 	memset(diags, 0, sizeof(*diags));
-	return par.ops->load(par.conffile, diags);
+	return par.ops->load(par.conffile, diags,
+	    par.noaction ? 0 : CONF_LOAD_TRUSTED);
 }
 
 /* How a reload ended, for the egctl client it came from (peerid). */
@@ -279,6 +281,7 @@ parent_main(const struct parent_ops *ops, const char *conffile,
 
 	par.ops = ops;
 	par.conffile = conffile;
+	par.noaction = noaction;
 	proc_daemon.self = PROC_PARENT;
 	proc_daemon.refused = parent_refused;
 	par.conf = parent_load(&diags);

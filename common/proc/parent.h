@@ -19,7 +19,8 @@
 
 struct parent_ops {
 	/* Config handling for this daemon's kind of config. */
-	void	*(*load)(const char *path, struct conf_diags *);
+	/* flags: CONF_LOAD_TRUSTED but for a check (-n) */
+	void	*(*load)(const char *path, struct conf_diags *, int flags);
 	char	*(*dump)(const void *conf, int printflags, size_t *lenp);
 	int	 (*print)(FILE *, const void *conf);
 	void	 (*free)(void *conf);
