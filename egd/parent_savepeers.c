@@ -7,7 +7,10 @@
  * rename(2), so that a crash leaves the old file or the new one.
  */
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <netinet/in.h>
 
 #include <limits.h>
 #include <stdio.h>
@@ -49,6 +52,27 @@ write_file(const char *path, const char *yaml, size_t len)
 	return 0;
 }
 
+/*
+ * What a child says is checked here again: root writes it into a file
+ * root reads, and a child may be the one an attacker holds.
+ */
+static int
+peer_ok(const struct edgeapi_peer *p, uint16_t me)
+{
+	const struct sockaddr_storage	*ss = &p->endpoints[0];
+
+	if (p->node_id > NODEID_MAX_VALID || p->node_id == me ||
+	    p->nendpoints > SUPER_MAX_ENDPOINTS || p->has_psk > 1)
+		return 0;
+	if (p->nendpoints == 0)
+		return 1;
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_port != 0;
+	if (ss->ss_family == AF_INET6)
+		return ((const struct sockaddr_in6 *)ss)->sin6_port != 0;
+	return 0;
+}
+
 static int
 set_peer(struct conf_edge_peer *cp, const struct edgeapi_peer *p)
 {
@@ -83,6 +107,14 @@ egd_save_peers(const struct edgeapi_peer *v, size_t n, int keep)
 	size_t			 len, i, k, nold;
 	int			 rc = -1;
 
+	/* A list with one peer no config can hold is not a list to keep. */
+	for (i = 0; i < n; i++)
+		if (!peer_ok(&v[i], cur->node_id)) {
+			log_warnx("SaveNewPeers: peer %u (entry %zu) is not one a "
+			    "config can hold: %s left as it is", v[i].node_id, i,
+			    cur->path);
+			return -1;
+		}
 	if ((yaml = conf_dump_edge(cur, CONF_PRINT_SECRETS, &len)) == NULL)
 		return -1;
 	memset(&d, 0, sizeof(d));
@@ -114,6 +146,18 @@ egd_save_peers(const struct edgeapi_peer *v, size_t n, int keep)
 	conf_free_edge(c);
 	if (yaml == NULL)
 		return -1;
+	/* What is written must load as it is, with every peer in it. */
+	memset(&d, 0, sizeof(d));
+	c = conf_parse_edge(cur->path, yaml, len, &d, 0);
+	conf_diags_free(&d);
+	if (c == NULL || c->npeers != k) {
+		log_warnx("SaveNewPeers: the file with the new peers would not "
+		    "load as written: %s left as it is", cur->path);
+		if (c != NULL)
+			conf_free_edge(c);
+		goto out;
+	}
+	conf_free_edge(c);
 	if (write_file(cur->path, yaml, len) == -1)
 		log_warn("SaveNewPeers: %s", cur->path);
 	else {
@@ -121,6 +165,7 @@ egd_save_peers(const struct edgeapi_peer *v, size_t n, int keep)
 		    cur->path);
 		rc = 0;
 	}
+out:
 	sodium_memzero(yaml, len);
 	free(yaml);
 	return rc;

@@ -21,12 +21,15 @@
 
 /* One channel direction, sender -> receiver, as a bit of a rule's mask. */
 #define IMSGACL_CHAN(from, to)	(1U << ((from) * PROC_MAX + (to)))
-#define IMSGACL_RULE(type, chans)	{ (type), #type, (chans) }
+#define IMSGACL_RULE(type, chans)	{ (type), #type, (chans), 0 }
+/* A type that carries a descriptor; on any other, one is refused. */
+#define IMSGACL_RULE_FD(type, chans)	{ (type), #type, (chans), 1 }
 
 struct imsgacl_rule {
 	uint32_t	 type;
 	const char	*name;
 	uint32_t	 chans;		/* IMSGACL_CHAN() bits */
+	int		 fd;		/* may carry a descriptor */
 };
 
 struct imsgacl {
@@ -37,7 +40,8 @@ struct imsgacl {
 enum imsgacl_verdict {
 	IMSGACL_OK,
 	IMSGACL_CHANNEL,	/* known type, not from this sender to this one */
-	IMSGACL_UNKNOWN		/* in no table */
+	IMSGACL_UNKNOWN,	/* in no table */
+	IMSGACL_FD		/* a descriptor on a type that carries none */
 };
 
 /* The framework's rules, the same in every daemon. */

@@ -134,6 +134,7 @@ proc_refuse(struct proc_chan *pc, struct imsg *imsg, const char *name,
     enum imsgacl_verdict v)
 {
 	const char	*why = v == IMSGACL_UNKNOWN ? "unknown type" :
+			    v == IMSGACL_FD ? "a descriptor it does not carry" :
 			    "not allowed on this channel";
 	char		 line[256];
 
@@ -188,6 +189,9 @@ proc_chan_event(int fd, short event, void *arg)
 			break;
 		v = imsgacl_check(proc_daemon.acl, imsg.hdr.type, pc->peer,
 		    proc_daemon.self, &name);
+		if (v == IMSGACL_OK && imsg.fd != -1 &&
+		    !imsgacl_find(proc_daemon.acl, imsg.hdr.type)->fd)
+			v = IMSGACL_FD;
 		if (v != IMSGACL_OK)
 			proc_refuse(pc, &imsg, name, v);
 		/*
@@ -485,18 +489,60 @@ proc_child_start(enum eg_proc self, int policy,
 	proc_test_imsg(chans);
 }
 
-void
-proc_test_imsg(struct proc_chan chans[PROC_MAX])
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Hex digits to bytes, at most max; -1 on anything else. */
+static ssize_t
+proc_test_hex(const char *s, uint8_t *buf, size_t max)
+{
+	size_t	n = 0;
+	int	hi, lo;
+
+	for (; s[0] != '\0'; s += 2) {
+		if (n == max || s[1] == '\0')
+			return -1;
+		if ((hi = hexval(s[0])) == -1 || (lo = hexval(s[1])) == -1)
+			return -1;
+		buf[n++] = (uint8_t)(hi << 4 | lo);
+	}
+	return (ssize_t)n;
+}
+
+/* One "sender:receiver:type[:fd|:x=HEX]" of EG_TEST_IMSG, if ours. */
+static void
+proc_test_one(struct proc_chan chans[PROC_MAX], const char *spec)
 {
 	const struct imsgacl_rule	*r;
-	const char			*env = getenv("EG_TEST_IMSG");
+	static uint8_t			 data[65536];
 	char				 from[16], to[16], type[64], *end;
+	char				 arg[2 * sizeof(data) + 3] = "";
 	enum eg_proc			 dst;
 	unsigned long			 t;
+	ssize_t				 len = 0;
+	int				 xfd = -1;
 
-	if (env == NULL || sscanf(env, "%15[a-z]:%15[a-z]:%63s", from, to,
-	    type) != 3 || strcmp(from, proc_names[proc_daemon.self]) != 0)
+	if (sscanf(spec, "%15[a-z]:%15[a-z]:%63[^:]:%131074s", from, to,
+	    type, arg) < 3)
+		fatalx("EG_TEST_IMSG: bad message %s", spec);
+	if (strcmp(from, proc_names[proc_daemon.self]) != 0)
 		return;
+	/* A copy of stderr: fcntl is in every sandbox, open is not. */
+	if (strcmp(arg, "fd") == 0 &&
+	    (xfd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
+		fatal("EG_TEST_IMSG: a descriptor");
+	if (strncmp(arg, "x=", 2) == 0 &&
+	    (len = proc_test_hex(arg + 2, data, sizeof(data))) == -1)
+		fatalx("EG_TEST_IMSG: bad data in %s", type);
 	if (strcmp(to, proc_names[PROC_PARENT]) == 0)
 		dst = PROC_PARENT;
 	else if ((dst = proc_role_byname(to)) == PROC_MAX ||
@@ -510,10 +556,28 @@ proc_test_imsg(struct proc_chan chans[PROC_MAX])
 		if (errno != 0 || *end != '\0' || t > UINT32_MAX)
 			fatalx("EG_TEST_IMSG: bad type %s", type);
 	}
-	log_warnx("EG_TEST_IMSG: sending message %lu (%s) to %s on purpose",
-	    t, type, proc_names[dst]);
-	if (proc_compose(&chans[dst], (uint32_t)t, 0, 0, -1, NULL, 0) == -1)
+	log_warnx("EG_TEST_IMSG: sending message %lu (%s)%s, %zd bytes, to %s "
+	    "on purpose", t, type, xfd != -1 ? " with a descriptor" : "", len,
+	    proc_names[dst]);
+	if (proc_compose(&chans[dst], (uint32_t)t, 0, 0, xfd,
+	    len > 0 ? data : NULL, (size_t)len) == -1)
 		fatal("EG_TEST_IMSG");
+}
+
+void
+proc_test_imsg(struct proc_chan chans[PROC_MAX])
+{
+	const char	*env = getenv("EG_TEST_IMSG");
+	char		*copy, *p, *spec;
+
+	if (env == NULL)
+		return;
+	if ((copy = strdup(env)) == NULL)
+		fatal("EG_TEST_IMSG");
+	for (p = copy; (spec = strsep(&p, " ")) != NULL;)
+		if (*spec != '\0')
+			proc_test_one(chans, spec);
+	free(copy);
 }
 
 void

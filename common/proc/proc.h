@@ -123,7 +123,9 @@ void	proc_unexpected(struct proc_chan *, struct imsg *);
  * message tables, or a number) makes the child named first send an
  * empty message of that type to the process named second, as soon as
  * its channels are up, so that regress can check that the receiver
- * refuses it and the daemon stops.
+ * refuses it and the daemon stops; sender:receiver:type:fd attaches a
+ * descriptor (a copy of stderr), sender:receiver:type:x=HEX sends those
+ * bytes.  Several, separated by spaces, go in order.
  */
 void	proc_test_imsg(struct proc_chan chans[PROC_MAX]);
 

@@ -76,6 +76,12 @@ refused egd $T/edge.conf engine control IMSG_EGD_APIKEY IMSG_EGD_APIKEY
 refused egd $T/edge.conf route parent IMSG_EGD_APICONN_REQ \
     IMSG_EGD_APICONN_REQ
 refused egd $T/edge.conf engine control IMSG_EGD_APICONN IMSG_EGD_APICONN
+# A type it may send, with a descriptor that type never carries.
+refused egd $T/edge.conf control parent IMSG_EGD_PEERS_DONE:fd \
+    IMSG_EGD_PEERS_DONE
+grep -q "refused: a descriptor it does not carry" $T/log.$_n
+ok $? "egd: a stray descriptor is called one"
+refused egd $T/edge.conf engine parent IMSG_EGD_SHUTDOWN:fd IMSG_EGD_SHUTDOWN
 
 refused eg-supd $T/super.conf control parent IMSG_SUPD_UDP IMSG_SUPD_UDP
 refused eg-supd $T/super.conf engine parent IMSG_SUPD_MANAGE IMSG_SUPD_MANAGE
@@ -83,5 +89,7 @@ refused eg-supd $T/super.conf control engine IMSG_SUPD_DELETED \
     IMSG_SUPD_DELETED
 refused eg-supd $T/super.conf route control 77777 '\?'
 refused eg-supd $T/super.conf engine control IMSG_CTL_RESULT IMSG_CTL_RESULT
+refused eg-supd $T/super.conf control parent IMSG_SUPD_MANAGE:fd \
+    IMSG_SUPD_MANAGE
 
 tap_done
