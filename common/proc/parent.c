@@ -63,6 +63,8 @@ parent_conf_committed(void *conf, int initial)
 		par.ctlfd = -1;
 		if (par.ops->started != NULL)
 			par.ops->started(par.conf, par.chans);
+		/* Set up: what only root could do is done. */
+		parent_drop_caps();
 		return;
 	}
 	par.conf = conf;

@@ -133,4 +133,10 @@ int	parent_wait_child(pid_t pid, int ms, int *statusp);
 /* SIGTERM every live child, then SIGKILL what is left after ms. */
 void	parent_stop_children(pid_t pids[PROC_MAX], int ms);
 
+/*
+ * parent_caps.c: after start, every capability but CAP_KILL (to stop
+ * the children) goes.
+ */
+void	parent_drop_caps(void);
+
 #endif /* EG_PARENT_H */
