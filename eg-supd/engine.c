@@ -68,9 +68,20 @@ se_host(int af, const struct conf_key *key)
 	wgh_count_drops_at(h, WGH_DROP_SEND, &edg.drops[SED_SEND]);
 	wgh_count_drops_at(h, WGH_DROP_NO_ENDPOINT, &edg.drops[SED_SEND]);
 	wgh_count_drops_at(h, WGH_DROP_OVER_MTU, &edg.drops[SED_OVER_MTU]);
-	if (se.udp[af] != -1)
+	if (se.udp[af] != -1 && proc_daemon.fds_are_done)
 		wgh_set_socket(h, af, se.udp[af]);
 	edg.host[af] = h;
+}
+
+/* The filter narrowed: packets from the network may come in now. */
+static void
+se_fds_done(void)
+{
+	int	af;
+
+	for (af = 0; af < SE_NAF; af++)
+		if (edg.host[af] != NULL && se.udp[af] != -1)
+			wgh_set_socket(edg.host[af], af, se.udp[af]);
 }
 
 /*
@@ -273,7 +284,7 @@ se_udp_fd(struct imsg *imsg)
 		fatalx("IMSG_SUPD_UDP: bad family");
 	af = family == AF_INET ? SE_V4 : SE_V6;
 	se.udp[af] = imsg->fd;
-	if (edg.host[af] != NULL)
+	if (edg.host[af] != NULL && proc_daemon.fds_are_done)
 		wgh_set_socket(edg.host[af], af, imsg->fd);
 }
 
@@ -330,6 +341,7 @@ supd_engine_main(void)
 	se.reconf.check = se_check;
 	se.reconf.commit = se_configure;
 	se.udp[SE_V4] = se.udp[SE_V6] = -1;
+	proc_daemon.fds_done = se_fds_done;
 	edg.chans = se.chans;
 	proc_child_start(PROC_ENGINE, SB_ENGINE_SETUP, se.chans, dispatch);
 	evtimer_set(&se.ev_tick, se_tick, NULL);

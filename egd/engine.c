@@ -70,9 +70,20 @@ engine_start(const struct edge_conf *conf)
 		fatal("WireGuard: cannot use the private key");
 	eng_drops_host(eng.host);
 	for (af = 0; af < WGH_NAF; af++)
-		if (eng.udp[af] != -1)
+		if (eng.udp[af] != -1 && proc_daemon.fds_are_done)
 			wgh_set_socket(eng.host, af, eng.udp[af]);
 	datapath_init(eng.host, conf);
+}
+
+/* The filter narrowed: packets from the network may come in now. */
+static void
+engine_fds_done(void)
+{
+	int	af;
+
+	for (af = 0; eng.host != NULL && af < WGH_NAF; af++)
+		if (eng.udp[af] != -1)
+			wgh_set_socket(eng.host, af, eng.udp[af]);
 }
 
 /* The config's peers, as the host takes peers from anywhere. */
@@ -278,7 +289,7 @@ engine_udp(struct imsg *imsg)
 		fatalx("IMSG_EGD_UDP: bad family");
 	af = family == AF_INET ? WGH_V4 : WGH_V6;
 	eng.udp[af] = imsg->fd;
-	if (eng.host != NULL)
+	if (eng.host != NULL && proc_daemon.fds_are_done)
 		wgh_set_socket(eng.host, af, imsg->fd);
 }
 
@@ -390,6 +401,7 @@ engine_main(void)
 	eng.reconf.check = engine_check;
 	eng.reconf.commit = engine_configure;
 	eng.udp[WGH_V4] = eng.udp[WGH_V6] = -1;
+	proc_daemon.fds_done = engine_fds_done;
 	iface_init(&eng.chans[PROC_PARENT], datapath_iface);
 	proc_child_start(PROC_ENGINE, SB_ENGINE_SETUP, eng.chans, dispatch);
 	evtimer_set(&eng.ev_tick, engine_housekeeping, NULL);

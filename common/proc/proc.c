@@ -202,6 +202,9 @@ proc_chan_event(int fd, short event, void *arg)
 			if (imsg.datalen != 0)
 				fatalx("IMSG_FDS_DONE: bad length");
 			sandbox_fds_done();
+			proc_daemon.fds_are_done = 1;
+			if (proc_daemon.fds_done != NULL)
+				proc_daemon.fds_done();
 		}
 		else	/* The handler owns a passed descriptor. */
 			pc->dispatch(pc, &imsg);

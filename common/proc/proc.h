@@ -66,6 +66,13 @@ struct proc_daemon {
 	const struct imsgacl *acl;
 	/* The parent's way to stop the daemon when it refuses a message. */
 	void		(*refused)(void);
+	/*
+	 * A child: all descriptors came and the sandbox narrowed
+	 * (IMSG_FDS_DONE).  Input from the network waits for this, so
+	 * that no packet is handled under the wider setup filter.
+	 */
+	void		(*fds_done)(void);
+	int		 fds_are_done;
 };
 
 extern struct proc_daemon	 proc_daemon;

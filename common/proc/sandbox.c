@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include <netinet/in.h>
 
@@ -152,13 +153,19 @@ sandbox_load(enum sandbox_policy policy)
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect),
 		    1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	/* raise() and abort() kill the process through tgkill. */
+	/*
+	 * raise() and abort() kill the process through tgkill: only
+	 * itself, for the children share a uid and could signal each
+	 * other.
+	 */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill),
-		    1, SCMP_A2(SCMP_CMP_EQ, SIGSYS));
+		    2, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()),
+		    SCMP_A2(SCMP_CMP_EQ, SIGSYS));
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill),
-		    1, SCMP_A2(SCMP_CMP_EQ, SIGABRT));
+		    2, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()),
+		    SCMP_A2(SCMP_CMP_EQ, SIGABRT));
 	if (rc == 0 && (policy == SB_CONTROL_HTTP ||
 	    policy == SB_SUPD_CONTROL)) {
 		/* libevent asks how much a socket holds before reading. */
@@ -287,6 +294,13 @@ sandbox_test_violation(const char *procname)
 		    "SOCK_STREAM) on purpose");
 		s = socket(AF_INET, SOCK_STREAM, 0);
 		fatalx("sandbox did not stop socket() (got %d)", s);
+	}
+	if (strcmp(who + n, ":tgkill") == 0) {
+		/* Another process's: init, which as nobody it may not. */
+		log_warnx("EG_TEST_SANDBOX_VIOLATION: calling tgkill() on "
+		    "another process on purpose");
+		s = (int)syscall(SYS_tgkill, 1, 1, SIGABRT);
+		fatalx("sandbox did not stop tgkill() (got %d)", s);
 	}
 	if (strcmp(who + n, ":connect") == 0) {
 		log_warnx("EG_TEST_SANDBOX_VIOLATION: calling connect() on "

@@ -236,6 +236,16 @@ for role in engine route control; do
 	    "$role violation: no process or socket left"
 done
 
+# The children share a uid: none may signal another process.
+start_daemon $EGD $T/edge.conf $T/v-tgkill.sock $T/v-tgkill.log \
+    EG_TEST_SANDBOX_VIOLATION=route:tgkill
+P=$DPID
+wait $P 2>/dev/null
+rc=$?
+ok $([ $rc -eq 1 ] && grep -q "calling tgkill() on another process" \
+    $T/v-tgkill.log && grep -q "route process killed by signal 31.*sandbox violation" \
+    $T/v-tgkill.log; echo $?) "route may not signal another process (status $rc)"
+
 # In super mode control talks HTTP on sockets the parent dialed for it:
 # its policy has no TCP socket() and no connect() for its whole life.
 sed -e 's/IType: .*/IType: dummy/' -e 's/^ListenPort: .*/ListenPort: 0/' \
