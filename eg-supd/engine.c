@@ -30,6 +30,8 @@ static struct {
 	struct proc_chan	 chans[PROC_MAX];
 	struct reconf_child	 reconf;
 	struct super_conf	*conf;
+	/* both hosts': a flood at one family puts both under load */
+	struct wg_guard		*guard;
 	int			 udp[SE_NAF];	/* until its host exists */
 	struct event		 ev_tick;
 } se;
@@ -61,6 +63,7 @@ se_host(int af, const struct conf_key *key)
 	    af == SE_V4 ? "IPv4 edge" : "IPv6 edge");
 	if (h == NULL)
 		fatal("%s", af == SE_V4 ? "PrivKeyV4" : "PrivKeyV6");
+	wg_local_set_guard(h->h_wg, se.guard);
 	/* Held packets: none, a send without a session has none. */
 	wgh_count_drops_at(h, WGH_DROP_STAGED_FULL,
 	    &edg.drops[SED_NO_SESSION]);
@@ -184,6 +187,7 @@ se_show_peers(struct proc_chan *pc, uint32_t client)
 	    edg.host[SE_V4]->h_wg : NULL);
 	ctl_counters_wg(pc, client, "wireguard6", edg.host[SE_V6] != NULL ?
 	    edg.host[SE_V6]->h_wg : NULL);
+	ctl_counters_guard(pc, client, "wireguard", se.guard, now);
 	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
 		fatal("show peers");
 }
@@ -342,6 +346,8 @@ supd_engine_main(void)
 	se.reconf.commit = se_configure;
 	se.udp[SE_V4] = se.udp[SE_V6] = -1;
 	proc_daemon.fds_done = se_fds_done;
+	if ((se.guard = wg_guard_new()) == NULL)
+		fatal("handshake guard");
 	edg.chans = se.chans;
 	proc_child_start(PROC_ENGINE, SB_ENGINE_SETUP, se.chans, dispatch);
 	evtimer_set(&se.ev_tick, se_tick, NULL);
@@ -351,6 +357,7 @@ supd_engine_main(void)
 	edges_free();
 	for (af = 0; af < SE_NAF; af++)
 		wgh_free(edg.host[af]);
+	wg_guard_free(se.guard);
 	if (se.conf != NULL)
 		conf_free_super(se.conf);
 	exit(0);

@@ -273,6 +273,9 @@ engine_show_peers(struct proc_chan *pc, uint32_t client)
 	    io->rx_superframes);
 	ctl_counters_wg(pc, client, "wireguard",
 	    eng.host != NULL ? eng.host->h_wg : NULL);
+	/* One identity: its own guard is the process's. */
+	ctl_counters_guard(pc, client, "wireguard",
+	    eng.host != NULL ? wg_local_guard(eng.host->h_wg) : NULL, now);
 	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
 		fatal("show peers");
 }

@@ -51,6 +51,8 @@ wg_local_new(const uint8_t priv[WG_KEY_LEN], wg_random_fn rnd, void *rnd_ctx)
 	noise_init_constants(l->l_ck0, l->l_h0);
 	wg_hash2(l->l_hself, l->l_h0, WG_HASH_LEN, l->l_pub, WG_KEY_LEN);
 	cookie_checker_init(&l->l_cookie, l->l_pub);
+	wg_guard_init(&l->l_own_guard);
+	l->l_guard = &l->l_own_guard;
 	wg_index_init(&l->l_index);
 	RB_INIT(&l->l_peers);
 	if (wg_ratelimit_init(&l->l_ratelimit, WG_RL_SLOTS, &l->l_rng) != 0) {
@@ -302,6 +304,8 @@ static const char *const wg_drop_names[WG_DROP__COUNT] = {
 	[WG_DROP_BAD_MAC1] = "drop_bad_mac1",
 	[WG_DROP_COOKIE_REQUIRED] = "drop_cookie_required",
 	[WG_DROP_RATELIMITED] = "drop_ratelimited",
+	[WG_DROP_COOKIE_BUDGET] = "drop_cookie_budget",
+	[WG_DROP_DH_BUDGET] = "drop_handshake_budget",
 	[WG_DROP_UNKNOWN_PEER] = "drop_unknown_peer",
 	[WG_DROP_UNKNOWN_INDEX] = "drop_unknown_index",
 	[WG_DROP_BAD_HANDSHAKE] = "drop_bad_handshake",

@@ -90,6 +90,9 @@ enum wg_drop {
 	WG_DROP_BAD_MAC1,
 	WG_DROP_COOKIE_REQUIRED, /* under load, no valid mac2: cookie sent */
 	WG_DROP_RATELIMITED,	/* under load, source over its rate */
+	WG_DROP_COOKIE_BUDGET,	/* under load, no valid mac2, and no cookie
+				   reply left this second: unanswered */
+	WG_DROP_DH_BUDGET,	/* the guard's Diffie-Hellman budget spent */
 	WG_DROP_UNKNOWN_PEER,	/* initiation from a static key we lack */
 	WG_DROP_UNKNOWN_INDEX,	/* receiver index matches nothing */
 	WG_DROP_BAD_HANDSHAKE,	/* handshake decryption or DH failed */
@@ -155,9 +158,22 @@ void		 wg_local_pubkey(const struct wg_local *, uint8_t[WG_KEY_LEN]);
 /*
  * Under load, handshake messages without a valid mac2 are answered with
  * a cookie reply, and those with one are rate limited per source.  The
- * caller decides (e.g. from its handshake queue depth).
+ * local's guard decides from the rate of handshake messages; this puts
+ * the local under load whatever the guard says (tests, wgpeer).
  */
 void		 wg_local_set_under_load(struct wg_local *, int);
+
+/*
+ * A guard: the load detector and the budgets of cookie replies and of
+ * Diffie-Hellman work (wg_guard.h) for every local that shares it, so
+ * that one process has one, whatever the number of its identities.  A
+ * local has its own until it is given one (NULL: its own again); the
+ * caller frees a guard after the locals that use it.
+ */
+struct wg_guard	*wg_guard_new(void);
+void		 wg_guard_free(struct wg_guard *);
+void		 wg_local_set_guard(struct wg_local *, struct wg_guard *);
+struct wg_guard	*wg_local_guard(const struct wg_local *);
 
 /*
  * Adds the peer with this static public key and optional PSK (NULL: none)
@@ -232,6 +248,9 @@ size_t		 wg_local_stats(const struct wg_local *, struct wg_stat *,
 		    size_t);
 size_t		 wg_peer_stats(const struct wg_peer *, struct wg_stat *,
 		    size_t);
+/* The guard's: messages seen, given DH, times under load, under load now. */
+size_t		 wg_guard_stats(const struct wg_guard *, uint64_t mono,
+		    struct wg_stat *, size_t);
 const char	*wg_drop_name(enum wg_drop);
 
 /*

@@ -46,24 +46,35 @@ cookie_checker_cookie(struct cookie_checker *cc, uint8_t out[WG_COOKIE_LEN],
 	wg_mac(out, cc->secret, sizeof(cc->secret), src->bytes, src->len);
 }
 
+int
+cookie_checker_mac2(struct cookie_checker *cc, const uint8_t *msg,
+    size_t len, const struct wg_addr *src, uint64_t now,
+    const struct wg_rng *rng)
+{
+	uint8_t	mac[WG_MAC_LEN], cookie[WG_COOKIE_LEN];
+	int	ok;
+
+	cookie_checker_cookie(cc, cookie, src, now, rng);
+	wg_mac(mac, cookie, sizeof(cookie), msg, WG_MAC2_OFF(len));
+	ok = sodium_memcmp(mac, msg + WG_MAC2_OFF(len), WG_MAC_LEN) == 0;
+	sodium_memzero(cookie, sizeof(cookie));
+	return ok;
+}
+
 enum cookie_mac_state
 cookie_checker_validate(struct cookie_checker *cc, const uint8_t *msg,
     size_t len, const struct wg_addr *src, uint64_t now, int check_mac2,
     const struct wg_rng *rng)
 {
-	uint8_t	mac[WG_MAC_LEN], cookie[WG_COOKIE_LEN];
-	int	ok;
+	uint8_t	mac[WG_MAC_LEN];
 
 	wg_mac(mac, cc->mac1_key, sizeof(cc->mac1_key), msg, WG_MAC1_OFF(len));
 	if (sodium_memcmp(mac, msg + WG_MAC1_OFF(len), WG_MAC_LEN) != 0)
 		return COOKIE_MAC_INVALID;
 	if (!check_mac2)
 		return COOKIE_MAC_VALID;
-	cookie_checker_cookie(cc, cookie, src, now, rng);
-	wg_mac(mac, cookie, sizeof(cookie), msg, WG_MAC2_OFF(len));
-	ok = sodium_memcmp(mac, msg + WG_MAC2_OFF(len), WG_MAC_LEN) == 0;
-	sodium_memzero(cookie, sizeof(cookie));
-	return ok ? COOKIE_MAC_VALID_COOKIE : COOKIE_MAC_VALID;
+	return cookie_checker_mac2(cc, msg, len, src, now, rng) ?
+	    COOKIE_MAC_VALID_COOKIE : COOKIE_MAC_VALID;
 }
 
 void

@@ -54,6 +54,10 @@ void	cookie_checker_wipe(struct cookie_checker *);
 enum cookie_mac_state cookie_checker_validate(struct cookie_checker *,
 	    const uint8_t *msg, size_t len, const struct wg_addr *src,
 	    uint64_t now, int check_mac2, const struct wg_rng *);
+/* Whether msg's mac2 was made with the cookie src was given. */
+int	cookie_checker_mac2(struct cookie_checker *, const uint8_t *msg,
+	    size_t len, const struct wg_addr *src, uint64_t now,
+	    const struct wg_rng *);
 /* Fills a cookie reply to the handshake message msg (len bytes) from src. */
 void	cookie_checker_create_reply(struct cookie_checker *,
 	    struct wg_msg_cookie *, uint32_t receiver, const uint8_t *msg,

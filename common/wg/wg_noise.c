@@ -298,15 +298,11 @@ out:
 }
 
 enum wg_drop
-noise_consume_response(struct wg_local *l, const struct wg_msg_response *m,
+noise_response_peer(struct wg_local *l, const struct wg_msg_response *m,
     struct wg_peer **peerp)
 {
 	struct wg_index_entry	*e;
-	struct noise_handshake	*hs;
 	struct wg_peer		*p;
-	uint8_t			 ck[WG_HASH_LEN], h[WG_HASH_LEN];
-	uint8_t			 k[WG_KEY_LEN];
-	enum wg_drop		 rv = WG_DROP_BAD_HANDSHAKE;
 	uint32_t		 idx = wg_le32dec(m->receiver);
 
 	*peerp = NULL;
@@ -315,9 +311,27 @@ noise_consume_response(struct wg_local *l, const struct wg_msg_response *m,
 	if (e->keypair != NULL)
 		return WG_DROP_UNEXPECTED;
 	p = *peerp = e->peer;
-	hs = &p->p_hs;
-	if (hs->state != NOISE_CREATED_INITIATION || hs->local_index != idx)
+	if (p->p_hs.state != NOISE_CREATED_INITIATION ||
+	    p->p_hs.local_index != idx)
 		return WG_DROP_UNEXPECTED;
+	return WG_DROP_NONE;
+}
+
+enum wg_drop
+noise_consume_response(struct wg_local *l, const struct wg_msg_response *m,
+    struct wg_peer **peerp)
+{
+	struct noise_handshake	*hs;
+	struct wg_peer		*p;
+	uint8_t			 ck[WG_HASH_LEN], h[WG_HASH_LEN];
+	uint8_t			 k[WG_KEY_LEN];
+	enum wg_drop		 rv = WG_DROP_BAD_HANDSHAKE;
+
+	if ((rv = noise_response_peer(l, m, peerp)) != WG_DROP_NONE)
+		return rv;
+	rv = WG_DROP_BAD_HANDSHAKE;
+	p = *peerp;
+	hs = &p->p_hs;
 	memcpy(ck, hs->ck, sizeof(ck));
 	memcpy(h, hs->hash, sizeof(h));
 

@@ -82,6 +82,12 @@ enum wg_drop noise_consume_initiation(struct wg_local *,
 	    struct wg_peer **peerp);
 enum wg_drop noise_create_response(struct wg_local *, struct wg_peer *,
 	    struct wg_msg_response *);
+/*
+ * Whether a response answers the handshake we have in flight, before
+ * any Diffie-Hellman: sets *peerp to the peer its index names, if any.
+ */
+enum wg_drop noise_response_peer(struct wg_local *,
+	    const struct wg_msg_response *, struct wg_peer **peerp);
 enum wg_drop noise_consume_response(struct wg_local *,
 	    const struct wg_msg_response *, struct wg_peer **peerp);
 /* Derives the keypair of a completed handshake and files it. */

@@ -95,13 +95,22 @@ wg_rx_response(struct wg_local *l, struct wg_time now, const uint8_t *buf,
 	return WG_RX_HANDSHAKE;
 }
 
+/*
+ * What a handshake message may cost, cheapest check first: mac1 (one
+ * hash), the index a response names; then the guard (wg_guard.h):
+ * under load, a cookie unless mac2 proves the source, and the source's
+ * rate; last, the process's budget of Diffie-Hellman work.
+ */
 static enum wg_rx
 wg_rx_handshake(struct wg_local *l, struct wg_time now,
     const struct wg_addr *from, uint8_t *buf, size_t len,
     struct wg_result *res)
 {
-	struct wg_addr		src;
-	enum cookie_mac_state	st;
+	struct wg_guard	*g = l->l_guard;
+	struct wg_peer	*p = NULL;
+	struct wg_addr	 src;
+	enum wg_drop	 why;
+	int		 under_load;
 
 	if (from != NULL)
 		src = *from;
@@ -112,12 +121,19 @@ wg_rx_handshake(struct wg_local *l, struct wg_time now,
 	if (src.host_len > src.len)
 		src.host_len = src.len;
 
-	st = cookie_checker_validate(&l->l_cookie, buf, len, &src, now.mono,
-	    l->l_under_load, &l->l_rng);
-	if (st == COOKIE_MAC_INVALID)
+	if (cookie_checker_validate(&l->l_cookie, buf, len, &src, now.mono, 0,
+	    &l->l_rng) == COOKIE_MAC_INVALID)
 		return wg_rx_drop(l, NULL, res, WG_DROP_BAD_MAC1);
-	if (l->l_under_load) {
-		if (st != COOKIE_MAC_VALID_COOKIE) {
+	if (buf[0] == WG_MSG_RESPONSE && (why = noise_response_peer(l,
+	    (const struct wg_msg_response *)buf, &p)) != WG_DROP_NONE)
+		return wg_rx_drop(l, p, res, why);
+	under_load = wg_guard_arrival(g, now.mono) || l->l_under_load;
+	if (under_load) {
+		if (!cookie_checker_mac2(&l->l_cookie, buf, len, &src,
+		    now.mono, &l->l_rng)) {
+			if (!wg_guard_cookie(g, now.mono))
+				return wg_rx_drop(l, NULL, res,
+				    WG_DROP_COOKIE_BUDGET);
 			/* Both message types carry their sender at 4. */
 			cookie_checker_create_reply(&l->l_cookie,
 			    (struct wg_msg_cookie *)res->msg,
@@ -133,6 +149,8 @@ wg_rx_handshake(struct wg_local *l, struct wg_time now,
 		    src.host_len, now.mono))
 			return wg_rx_drop(l, NULL, res, WG_DROP_RATELIMITED);
 	}
+	if (!wg_guard_dh(g, now.mono))
+		return wg_rx_drop(l, p, res, WG_DROP_DH_BUDGET);
 	if (buf[0] == WG_MSG_INITIATION)
 		return wg_rx_initiation(l, now, buf, res);
 	return wg_rx_response(l, now, buf, res);

@@ -12,6 +12,7 @@
 #include "wg.h"
 #include "wg_cookie.h"
 #include "wg_crypto.h"
+#include "wg_guard.h"
 #include "wg_index.h"
 #include "wg_noise.h"
 #include "wg_ratelimit.h"
@@ -75,7 +76,9 @@ struct wg_local {
 	struct wg_ratelimit	 l_ratelimit;
 	struct wg_index		 l_index;
 	struct wg_peer_tree	 l_peers;
-	int			 l_under_load;
+	int			 l_under_load;	/* forced */
+	struct wg_guard		*l_guard;	/* l_own_guard or shared */
+	struct wg_guard		 l_own_guard;
 	struct wg_counters	 l_stats;
 };
 

@@ -152,9 +152,6 @@ struct wghost {
 	uint8_t			*h_copybufs[WGH_COPIES];
 	int			 h_ncopies;
 	struct wgh_txq		 h_txq[WGH_NAF];
-	/* load: handshake messages seen in the current second */
-	uint64_t		 h_hs_window;
-	unsigned int		 h_hs_count;
 	uint64_t		*h_drop[WGH_DROP_MAX];
 	uint64_t		 h_drops[WGH_DROP_MAX];
 };
@@ -232,7 +229,6 @@ void		 wgh_input(struct wghost *, const struct sockaddr *src,
 /* The peer's timer fired (tests call it when the fake clock says so). */
 void		 wgh_peer_timer(struct wgh_peer *);
 
-/* WireGuard's counters as "<prefix> <name>", its drop_* as drops. */
 /*
  * wghost_keys.c: whether priv and pub can make a session; -1 with
  * "PATH: no session can be made with this key (NodeID N)" in why if
@@ -242,7 +238,14 @@ int		 wgh_key_check(const uint8_t priv[WG_KEY_LEN],
 		    const uint8_t pub[WG_KEY_LEN], const char *path,
 		    int node_id, char *why, size_t len);
 
+/*
+ * wghost_ctl.c: WireGuard's counters as "<prefix> <name>", its drop_*
+ * as drops.
+ */
 void	ctl_counters_wg(struct proc_chan *, uint32_t peerid,
 	    const char *prefix, const struct wg_local *);
+/* The counters of a guard (wg_guard.h) the same way, at now. */
+void	ctl_counters_guard(struct proc_chan *, uint32_t peerid,
+	    const char *prefix, const struct wg_guard *, struct wg_time now);
 
 #endif /* EG_WGHOST_H */

@@ -1,6 +1,7 @@
 /*
- * The WireGuard counters of an engine's local identity, as egctl shows
- * them: a drop reason of the core is a CTLC_DROP under its own name.
+ * The WireGuard counters of an engine's local identities and of their
+ * guard, as egctl shows them: a drop reason of the core is a CTLC_DROP
+ * under its own name.
  */
 #include <sys/types.h>
 
@@ -30,5 +31,23 @@ ctl_counters_wg(struct proc_chan *pc, uint32_t peerid, const char *prefix,
 		    st[i].name + (drop ? 5 : 0));
 		ctl_counter_compose(pc, peerid, drop ? CTLC_DROP :
 		    CTLC_COUNTER, name, st[i].value);
+	}
+}
+
+void
+ctl_counters_guard(struct proc_chan *pc, uint32_t peerid, const char *prefix,
+    const struct wg_guard *g, struct wg_time now)
+{
+	struct wg_stat	st[WG_STATS_MAX];
+	char		name[48];
+	size_t		n, i;
+
+	if (g == NULL)
+		return;
+	n = wg_guard_stats(g, now.mono, st, WG_STATS_MAX);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s %s", prefix, st[i].name);
+		ctl_counter_compose(pc, peerid, CTLC_COUNTER, name,
+		    st[i].value);
 	}
 }

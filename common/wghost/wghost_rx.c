@@ -13,24 +13,7 @@
 #include "wghost.h"
 #include "wghost_int.h"
 
-#define HANDSHAKES_PER_SEC_LOAD	64	/* above this: under load */
 #define WGH_ROUNDS		4	/* batches per wakeup */
-
-/* Under load, WireGuard answers handshakes with cookies. */
-static void
-wgh_count_handshake(struct wghost *h, uint64_t mono)
-{
-	uint64_t	sec = mono / 1000000000ULL;
-
-	if (sec != h->h_hs_window) {
-		wg_local_set_under_load(h->h_wg,
-		    h->h_hs_count > HANDSHAKES_PER_SEC_LOAD);
-		h->h_hs_window = sec;
-		h->h_hs_count = 0;
-	}
-	if (++h->h_hs_count == HANDSHAKES_PER_SEC_LOAD)
-		wg_local_set_under_load(h->h_wg, 1);
-}
 
 /* The source of an authenticated datagram is where the peer is now. */
 static void
@@ -114,8 +97,6 @@ wgh_rx_batch(struct wghost *h, struct mmsghdr *msgs, int n)
 		}
 		if (wg_addr_from_sockaddr(&wa, src) == -1)
 			continue;
-		if (len > 0 && buf[0] != WG_MSG_TRANSPORT)
-			wgh_count_handshake(h, now.mono);
 		res.msg_len = 0;
 		res.events = 0;
 		v = wg_receive(h->h_wg, now, &wa, buf, len, &res);

@@ -2,3 +2,4 @@
 # of egd's socket interfaces) and wgjunk (bad datagrams and handshake
 # floods).  Both are built by the generic $(B)/regress/% rule.
 TOOLS	+= $(B)/regress/net/ifpeer $(B)/regress/net/wgjunk
+$(B)/regress/net/wgjunk: $(B)/obj/regress/net/wgjunk_flood.o

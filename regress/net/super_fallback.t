@@ -1,15 +1,17 @@
 #!/bin/sh
 # Super mode falling back to P2P mode: four edges with UseSuperNode and
 # UseP2P, SuperNodeInfoTimeout 3 s, and a supernode (node 5), on the WAN
-# of super_routes.t, whose delays differ by direction:
+# of super_routes.t with every delay doubled, so that each best path
+# wins by 10 ms or more even when a loaded machine adds to what a Pong
+# measures:
 #
 #	ms	to 1	to 2	to 3	to 4
-#	from 1	-	30	5	30
-#	from 2	5	-	30	10
-#	from 3	30	5	-	20
-#	from 4	25	15	5	-
+#	from 1	-	60	10	60
+#	from 2	10	-	60	20
+#	from 3	60	10	-	40
+#	from 4	50	30	10	-
 #
-# 1 reaches 2 through 3 (10 ms against 30 direct).  Checked: with the
+# 1 reaches 2 through 3 (20 ms against 60 direct).  Checked: with the
 # supernode up the edges use its table (egctl show routes has no
 # distances: the supernode computed it); the supernode stopped, each
 # edge says it falls back after SuperNodeInfoTimeout, its route process
@@ -25,8 +27,8 @@
 . "$TOP/regress/net/super.sh"
 sp_need
 
-DELAYS="1-2:30 2-1:5 1-3:5 3-1:30 3-2:5 2-3:30 1-4:30 4-1:25 2-4:10
-    4-2:15 3-4:20 4-3:5"
+DELAYS="1-2:60 2-1:10 1-3:10 3-1:60 3-2:10 2-3:60 1-4:60 4-1:50 2-4:20
+    4-2:30 3-4:40 4-3:10"
 INFO=3		# SuperNodeInfoTimeout
 
 st_keys 4 && sp_keys || { echo "Bail out! wg genkey"; exit 1; }
@@ -85,14 +87,14 @@ wait_rows() {	# wait_rows I ROWS DISTS [TENTHS]
 	done
 	return 1
 }
-# By hand from the matrix (super_routes.t derives them, and checks the
-# derivation by Floyd-Warshall in awk on the same delays).
+# By hand from the matrix (super_routes.t derives them on the same
+# matrix halved, and checks the derivation by Floyd-Warshall in awk).
 R1="2:3 3:3 4:3"
 R2="1:1 3:1 4:4"
 R3="1:2 2:2 4:2"
 R4="1:3 2:3 3:3"
-# 1 - 3 cut: 2 direct (30; 1-4-2 45), 3 through 4 (1-4-3 35; 1-2-4-3
-# 45), 4 direct (30; 1-2-4 40).
+# 1 - 3 cut: 2 direct (60; 1-4-2 90), 3 through 4 (1-4-3 70; 1-2-4-3
+# 90), 4 direct (60; 1-2-4 80).
 R1CUT="2:2 3:4 4:4"
 sup_ok=0
 for _i in 1 2 3 4; do
@@ -150,8 +152,8 @@ ok $([ "$(st_pf $ST/p1 2 NextHop)" = 3 ] &&
     $ST/p1)" = false ]; echo $?) \
     "egctl on edge 1: next hop 3 for 2, the supernode offline"
 _l=$(st_pf $ST/p1 3 LatencyMs)
-ok $(fcmp "$_l" ">=" 29.9 && fcmp "$_l" "<=" 33; echo $?) \
-    "P2P mode's Pings measure the latency from 3: $_l ms (30 ms one way)"
+ok $(fcmp "$_l" ">=" 59.9 && fcmp "$_l" "<=" 66; echo $?) \
+    "P2P mode's Pings measure the latency from 3: $_l ms (60 ms one way)"
 "$EGCTL" -j -s $ST/s1.sock show links >$ST/links1
 ok $([ "$(jq '[.Links[] | select(.Live)] | length' $ST/links1 2>/dev/null)" = 12 ]
     echo $?) "edge 1 knows all 12 links from the flooded Pongs"

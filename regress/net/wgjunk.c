@@ -2,7 +2,8 @@
  * wgjunk: bad input for an egd UDP port, one kind of datagram per run,
  * each meant to be dropped for one reason that egctl shows.
  *
- * usage: wgjunk [-c count] [-i usec] [-l len] [-k pubkey] kind host port
+ * usage: wgjunk [-mr] [-c count] [-i usec] [-k pubkey] [-l len]
+ *	[-n sources] [-R rate] [-s source] [-w ms] kind host port
  *   random	first byte 5..255, 4..1400 bytes	(wireguard bad_type)
  *   reserved	type 1..4, reserved bytes not zero	(bad_reserved)
  *   short	type 1..4, shorter than the type needs	(truncated)
@@ -15,11 +16,23 @@
  *		when the receiver is under load)
  * -c datagrams to send (100), -i microseconds between them (1000; 0
  * floods).  Prints "sent=N" when done.
+ *
+ * Flood mode (wgjunk.h), when any of these is given: -s the first of
+ * -n local source addresses (1), taken in turn; -R datagrams a second
+ * (0: flat out; -i is not used); -r the same initiation every time (a
+ * replay: the receiver still does its Diffie-Hellman, the sender does
+ * none); -m each source puts the cookie its last cookie reply carried
+ * into the mac2 of its next initiation, as a peer that owns all those
+ * addresses; -w milliseconds to wait for late replies (200).  It also
+ * prints "replies=N cookies=N taken=N" (cookie replies received, and
+ * those that gave a source a cookie, with -m) and "sources=N" (sources
+ * that got a cookie).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <err.h>
 #include <errno.h>
@@ -34,14 +47,16 @@
 #include <sodium.h>
 
 #include "wg/wg.h"
+#include "wgjunk.h"
 
 #define JUNK_MAX	65507
 
 static __attribute__((noreturn)) void
 usage(void)
 {
-	fprintf(stderr, "usage: wgjunk [-c count] [-i usec] [-l len] "
-	    "[-k pubkey] kind host port\n");
+	fprintf(stderr, "usage: wgjunk [-mr] [-c count] [-i usec] "
+	    "[-k pubkey] [-l len]\n"
+	    "\t[-n sources] [-R rate] [-s source] [-w ms] kind host port\n");
 	exit(2);
 }
 
@@ -141,19 +156,78 @@ make_junk(const char *kind, uint8_t *buf, size_t oversize,
 	usage();
 }
 
+/* What each datagram of a run is made from. */
+struct junk {
+	const char	*kind;
+	size_t		 oversize;
+	uint8_t		 pub[WG_KEY_LEN];
+	int		 replay;
+	uint8_t		 saved[WG_HANDSHAKE_MAX];
+	size_t		 savedlen;
+};
+
+static size_t
+junk_next(void *arg, uint8_t *buf)
+{
+	struct junk	*j = arg;
+
+	if (!j->replay)
+		return make_junk(j->kind, buf, j->oversize, j->pub);
+	if (j->savedlen == 0)
+		j->savedlen = make_junk(j->kind, j->saved, j->oversize,
+		    j->pub);
+	memcpy(buf, j->saved, j->savedlen);
+	return j->savedlen;
+}
+
+static void
+parse_source(struct sockaddr_storage *ss, const char *s)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, s, &sin->sin_addr) == 1)
+		ss->ss_family = AF_INET;
+	else if (inet_pton(AF_INET6, s, &sin6->sin6_addr) == 1)
+		ss->ss_family = AF_INET6;
+	else
+		errx(2, "-s %s: not an address", s);
+}
+
+static unsigned long
+number(const char *s, unsigned long max)
+{
+	char		*end;
+	unsigned long	 v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v > max)
+		errx(2, "%s: not a number up to %lu", s, max);
+	return v;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct addrinfo		 hints, *res;
 	struct timespec		 ts;
-	uint8_t			*buf, pub[WG_KEY_LEN];
-	const char		*kind, *pubstr = NULL;
+	struct junk		 j;
+	struct flood		 f;
+	uint8_t			*buf;
+	const char		*pubstr = NULL;
 	unsigned long		 count = 100, sent = 0;
 	long			 interval = 1000;
-	size_t			 oversize = 4000, len, publen;
-	int			 ch, s, rv;
+	size_t			 len, publen;
+	int			 ch, s, rv, flood = 0, cookies = 0;
 
-	while ((ch = getopt(argc, argv, "c:i:k:l:")) != -1) {
+	memset(&j, 0, sizeof(j));
+	memset(&f, 0, sizeof(f));
+	j.oversize = 4000;
+	f.nsrc = 1;
+	f.linger_ms = 200;
+	while ((ch = getopt(argc, argv, "c:i:k:l:mn:R:rs:w:")) != -1) {
 		switch (ch) {
 		case 'c':
 			count = strtoul(optarg, NULL, 10);
@@ -165,9 +239,31 @@ main(int argc, char *argv[])
 			pubstr = optarg;
 			break;
 		case 'l':
-			oversize = strtoul(optarg, NULL, 10);
-			if (oversize < 4 || oversize > JUNK_MAX)
+			j.oversize = strtoul(optarg, NULL, 10);
+			if (j.oversize < 4 || j.oversize > JUNK_MAX)
 				errx(2, "-l: 4 to %d", JUNK_MAX);
+			break;
+		case 'm':
+			cookies = flood = 1;
+			break;
+		case 'n':
+			f.nsrc = number(optarg, FLOOD_SRC_MAX);
+			if (f.nsrc == 0)
+				errx(2, "-n: at least 1");
+			break;
+		case 'R':
+			f.rate = number(optarg, 10000000);
+			flood = 1;
+			break;
+		case 'r':
+			j.replay = flood = 1;
+			break;
+		case 's':
+			parse_source(&f.src, optarg);
+			flood = 1;
+			break;
+		case 'w':
+			f.linger_ms = number(optarg, 60000);
 			break;
 		default:
 			usage();
@@ -177,30 +273,48 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc != 3)
 		usage();
-	kind = argv[0];
+	j.kind = argv[0];
 	if (sodium_init() == -1)
 		errx(1, "sodium_init");
-	if (strcmp(kind, "init") == 0) {
+	if (strcmp(j.kind, "init") == 0) {
 		if (pubstr == NULL ||
-		    sodium_base642bin(pub, sizeof(pub), pubstr,
+		    sodium_base642bin(j.pub, sizeof(j.pub), pubstr,
 		    strlen(pubstr), NULL, &publen, NULL,
 		    sodium_base64_VARIANT_ORIGINAL) != 0 ||
-		    publen != sizeof(pub))
+		    publen != sizeof(j.pub))
 			errx(2, "init needs -k with a base64 public key");
-	}
+	} else if (cookies)
+		errx(2, "-m: for init only");
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_DGRAM;
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
 	if ((rv = getaddrinfo(argv[1], argv[2], &hints, &res)) != 0)
 		errx(2, "%s %s: %s", argv[1], argv[2], gai_strerror(rv));
+
+	if (flood) {
+		f.dst = res->ai_addr;
+		f.dstlen = res->ai_addrlen;
+		if (f.src.ss_family == AF_UNSPEC)
+			f.nsrc = 0;	/* the socket's own address */
+		f.count = count;
+		f.cookie_pub = cookies ? j.pub : NULL;
+		f.make = junk_next;
+		f.make_arg = &j;
+		flood_run(&f);
+		printf("sent=%lu\nreplies=%lu cookies=%lu taken=%lu\n"
+		    "sources=%u\n", f.sent, f.replies, f.cookies, f.taken,
+		    f.sources_with_cookie);
+		freeaddrinfo(res);
+		return 0;
+	}
+
 	if ((s = socket(res->ai_family, SOCK_DGRAM, 0)) == -1)
 		err(1, "socket");
 	if ((buf = malloc(JUNK_MAX)) == NULL)
 		err(1, "malloc");
-
 	while (sent < count) {
-		len = make_junk(kind, buf, oversize, pub);
+		len = make_junk(j.kind, buf, j.oversize, j.pub);
 		/* Not connected: an ICMP error must not eat a datagram. */
 		if (sendto(s, buf, len, 0, res->ai_addr, res->ai_addrlen) ==
 		    -1) {
