@@ -2,3 +2,6 @@
 # of egd's socket interfaces) and wgjunk (bad datagrams and handshake
 # floods).  Both are built by the generic $(B)/regress/% rule.
 TOOLS	+= $(B)/regress/net/ifpeer $(B)/regress/net/wgjunk
+# p2pstorm: a hostile P2P-mode member flooding control messages
+# (regress/net/p2p_flood.t).
+TOOLS	+= $(B)/regress/net/p2pstorm
