@@ -61,16 +61,28 @@ fwd_add_bcast(struct fwd_table *t, const struct conf_nhtable *nh,
 
 struct fwd_table *
 fwd_table_build(const struct conf_nhtable *nh, uint16_t me,
-    const uint16_t *nbr, size_t nnbr)
+    const uint16_t *allnbr, size_t nall)
 {
 	struct fwd_table	*t;
-	size_t			 i, nsrc;
+	uint16_t		*nbr;
+	size_t			 i, nsrc, nnbr = 0;
 	uint16_t		 src;
 	int			 has_me = 0;
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	t->me = me;
+	/*
+	 * fwd_on_path() says yes only for a neighbour our own row sends
+	 * to straight: ask that once here, not once per source.  Peers
+	 * we do not reach directly (learned ones without a session, up
+	 * to a thousand) would cost every rebuild sources x peers walks.
+	 */
+	if ((nbr = calloc(nall ? nall : 1, sizeof(*nbr))) == NULL)
+		goto fail;
+	for (i = 0; i < nall; i++)
+		if (conf_nexthop(nh, me, allnbr[i]) == allnbr[i])
+			nbr[nnbr++] = allnbr[i];
 	if ((t->nexthop = malloc(65536 * sizeof(*t->nexthop))) == NULL)
 		goto fail;
 	for (i = 0; i < 65536; i++)
@@ -104,9 +116,11 @@ fwd_table_build(const struct conf_nhtable *nh, uint16_t me,
 	}
 	if (!has_me && fwd_add_bcast(t, nh, me, nbr, nnbr) == -1)
 		goto fail;
+	free(nbr);
 	return t;
 
 fail:
+	free(nbr);
 	fwd_table_free(t);
 	return NULL;
 }

@@ -149,6 +149,15 @@ route_p2p_event(int fd, short event, void *arg)
 	route_p2p_run();
 }
 
+static void
+route_p2p_soon(void)
+{
+	struct timeval	tv = { 0, 0 };
+
+	evtimer_del(&rp.ev_poll);
+	evtimer_add(&rp.ev_poll, &tv);
+}
+
 /*
  * A node the engine knows of, online from the first Pong naming it; -1
  * when it is new and the node table is full.
@@ -223,7 +232,13 @@ route_p2p_pong(struct imsg *imsg)
 	if (route_sample_seq(rp.rt, pong.src, pong.dst, pong.seq,
 	    pong.latency_ms, pong.lifetime_s, now, now) == -1)
 		log_warn("Pong %u -> %u", pong.src, pong.dst);
-	route_p2p_run();
+	/*
+	 * Not at once: a node a Pong names for the first time makes the
+	 * route engine compute, cool-down or not, and a member can name a
+	 * thousand in a second.  The Pongs read together compute once,
+	 * when the event loop comes back.
+	 */
+	route_p2p_soon();
 }
 
 /* Super mode fell back: the engine takes the table it has now. */
