@@ -91,9 +91,10 @@ diag "routes of $N converged $(p2_since $t0) s after the start"
 # measured as the WAN's delay or a little more: what the two egd add,
 # their engines' scheduling.  That is under a millisecond on average,
 # but on a machine that other work keeps busy a link can run late by
-# more for seconds, so each link must be seen within 3 ms of its delay
-# once in 20 s (the two directions of a pair differ by 4 ms or more).
-# The excess is a diag line.
+# more for seconds (we saw 22 ms on average at a load of 11), so each
+# link must be seen within 3 ms of its delay once in 40 s (the two
+# directions of a pair differ by 4 ms or more).  The excess is a diag
+# line.
 awk '{ print $1 "-" $2, $3 }' $ST/delays | LC_ALL=C sort >$ST/dk
 : >$ST/lgood
 links_off() {	# the links not seen right yet, into $off
@@ -108,7 +109,7 @@ links_off() {	# the links not seen right yet, into $off
 	off=$(LC_ALL=C sort -u $ST/lgood | LC_ALL=C join -v 1 $ST/dk - |
 	    awk '{ printf " %s", $1 }')
 }
-end=$(p2_deadline 20)
+end=$(p2_deadline 40)
 links_off
 while [ -n "$off" ] && p2_before $end; do
 	sleep 0.5
@@ -116,6 +117,7 @@ while [ -n "$off" ] && p2_before $end; do
 done
 p2_ok $([ -z "$off" ]; echo $?) \
     "node 1 measures all 90 links as the WAN's delays${off:+ (off:$off)}"
+[ -z "$off" ] || diag "$(cat $ST/lk)"
 diag "measured one-way delays exceed the WAN's by" \
     "$(LC_ALL=C join $ST/dk $ST/lk | awk '{ d = $3 - $2; s += d
 	if (NR == 1 || d > m) m = d }
