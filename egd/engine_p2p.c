@@ -293,15 +293,21 @@ p2p_peers_from(const struct edge_conf *conf)
  * A flooded message this node starts.  Its digest goes in the dup
  * check first, so the copies that come back are dropped; content that
  * is there already is travelling (another node announced the same
- * peer) and is not sent again.
+ * peer) and is not sent again, unless again is set: an answer to a
+ * QueryPeer is the same as the answer to the requester's previous one,
+ * which a requester that restarted since has not heard.  Nodes that
+ * heard it still drop it, so it reaches the requester from its direct
+ * peers only.
  */
 static void
-p2p_originate(uint8_t usage, const uint8_t *msg, size_t len,
+p2p_originate(uint8_t usage, const uint8_t *msg, size_t len, int again,
     struct wg_time now)
 {
 	switch (ovldup_check(&p2p.dup, ovldup_digest(usage, msg, len),
 	    now.mono)) {
 	case OVLDUP_SEEN:
+		if (again)
+			break;
 		return;
 	case OVLDUP_FULL:
 		eng_drops[ED_DUP_FULL]++;
@@ -333,7 +339,7 @@ p2p_query(struct wg_time now)
 		fatalx("QueryPeer encoding");
 	log_cat(LOGC_CONTROL, "QueryPeer sent");
 	p2p.last_query = now.mono;
-	p2p_originate(OVL_QUERY_PEER, buf, n, now);
+	p2p_originate(OVL_QUERY_PEER, buf, n, 0, now);
 }
 
 static void
@@ -405,7 +411,8 @@ p2p_bcast_peers(uint16_t query_id, struct wg_time now)
 		p2p_endpoint_to(p, &bp);
 		if ((n = ovlmsg_bcastpeer_encode(&bp, buf, sizeof(buf))) == -1)
 			fatalx("BroadcastPeer encoding");
-		p2p_originate(OVL_BROADCAST_PEER, buf, n, now);
+		p2p_originate(OVL_BROADCAST_PEER, buf, n, query_id != 0,
+		    now);
 	}
 }
 
@@ -554,7 +561,7 @@ p2p_pong(struct wgh_peer *from, const uint8_t *payload, size_t len,
 	if ((n = ovlmsg_pong_encode(&pong, buf, sizeof(buf))) == -1)
 		fatalx("Pong encoding");
 	p2p_to_route(&pong);
-	p2p_originate(OVL_PONG, buf, n, now);
+	p2p_originate(OVL_PONG, buf, n, 0, now);
 }
 
 /*

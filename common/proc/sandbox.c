@@ -42,7 +42,12 @@ static const int sb_base[] = {
 	SCMP_SYS(gettid), SCMP_SYS(getrandom), SCMP_SYS(fcntl),
 	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
 	SCMP_SYS(futex), SCMP_SYS(restart_syscall), SCMP_SYS(sched_yield),
-	SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(sysinfo),
+	SCMP_SYS(getsockname), SCMP_SYS(getpeername),
+	/*
+	 * glibc's qsort() of 1 kB or more asks sysconf(_SC_PHYS_PAGES)
+	 * once, which is sysinfo(): route's show links sorts every link.
+	 */
+	SCMP_SYS(sysinfo),
 	-1
 };
 
