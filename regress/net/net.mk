@@ -1,4 +1,6 @@
-# Tools of the static-mode tests in regress/net: ifpeer (the far side
-# of egd's socket interfaces) and wgjunk (bad datagrams and handshake
-# floods).  Both are built by the generic $(B)/regress/% rule.
-TOOLS	+= $(B)/regress/net/ifpeer $(B)/regress/net/wgjunk
+# Tools of the tests in regress/net: ifpeer (the far side of egd's
+# socket interfaces), wgjunk (bad datagrams and handshake floods) and
+# httpabuse (slow connections and password guessing against eg-supd's
+# HTTP APIs).  All are built by the generic $(B)/regress/% rule.
+TOOLS	+= $(B)/regress/net/ifpeer $(B)/regress/net/wgjunk \
+	   $(B)/regress/net/httpabuse
