@@ -128,6 +128,7 @@ edge_get(struct evhttp_request *req, enum ovlmsg_state state,
 	int64_t		 ts;
 	size_t		 len;
 	char		*doc;
+	int		 rc;
 
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
 		http_text(req, 405, "use GET");
@@ -159,9 +160,14 @@ edge_get(struct evhttp_request *req, enum ovlmsg_state state,
 		http_text(req, 503, "out of memory");
 		return;
 	}
-	edgeapi_seal(sealed, n->key, uri, ts, (const uint8_t *)doc, len);
+	rc = edgeapi_seal(sealed, n->key, uri, ts, (const uint8_t *)doc, len);
 	sodium_memzero(doc, len);
 	free(doc);
+	if (rc == -1) {
+		free(sealed);
+		http_text(req, 503, "out of memory");
+		return;
+	}
 	http_data(req, 200, "application/octet-stream", sealed,
 	    len + EDGEAPI_SEAL_OVERHEAD);
 	free(sealed);

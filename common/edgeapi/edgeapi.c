@@ -121,45 +121,70 @@ edgeapi_verify(const uint8_t key[EDGEAPI_KEY_LEN],
 	return rv;
 }
 
-/* Associated data of a sealed answer: the request it answers. */
-static size_t
-edgeapi_ad(char *ad, size_t len, const char *path_query, int64_t ts_ms)
+/*
+ * Associated data of a sealed answer: the request it answers, whole
+ * however long its path is (cut, two requests alike up to the cut
+ * would take each other's answers).  In buf if it fits, else malloc'ed
+ * into *heap; NULL if there is no memory.
+ */
+static const char *
+edgeapi_ad(char *buf, size_t bufsz, char **heap, size_t *lenp,
+    const char *path_query, int64_t ts_ms)
 {
 	int	n;
 
-	n = snprintf(ad, len, "%s%s\n%" PRId64, EDGEAPI_CTX, path_query,
+	*heap = NULL;
+	n = snprintf(buf, bufsz, "%s%s\n%" PRId64, EDGEAPI_CTX, path_query,
 	    ts_ms);
 	if (n < 0)
-		return 0;
-	return (size_t)n >= len ? len - 1 : (size_t)n;
+		return NULL;
+	*lenp = (size_t)n;
+	if ((size_t)n < bufsz)
+		return buf;
+	if ((*heap = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	snprintf(*heap, (size_t)n + 1, "%s%s\n%" PRId64, EDGEAPI_CTX,
+	    path_query, ts_ms);
+	return *heap;
 }
 
-void
+int
 edgeapi_seal(uint8_t *out, const uint8_t key[EDGEAPI_KEY_LEN],
     const char *path_query, int64_t ts_ms, const uint8_t *plain, size_t len)
 {
-	char	ad[4096];
-	size_t	adlen = edgeapi_ad(ad, sizeof(ad), path_query, ts_ms);
+	char		 buf[512], *heap;
+	const char	*ad;
+	size_t		 adlen;
 
+	if ((ad = edgeapi_ad(buf, sizeof(buf), &heap, &adlen, path_query,
+	    ts_ms)) == NULL)
+		return -1;
 	randombytes_buf(out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(out +
 	    crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, NULL, plain, len,
 	    (const uint8_t *)ad, adlen, NULL, out, key);
+	free(heap);
+	return 0;
 }
 
 int
 edgeapi_open(uint8_t *plain, const uint8_t key[EDGEAPI_KEY_LEN],
     const char *path_query, int64_t ts_ms, const uint8_t *sealed, size_t len)
 {
-	char	ad[4096];
-	size_t	adlen = edgeapi_ad(ad, sizeof(ad), path_query, ts_ms);
+	char		 buf[512], *heap;
+	const char	*ad;
+	size_t		 adlen;
+	int		 rc;
 
-	if (len < EDGEAPI_SEAL_OVERHEAD)
+	if (len < EDGEAPI_SEAL_OVERHEAD || (ad = edgeapi_ad(buf, sizeof(buf),
+	    &heap, &adlen, path_query, ts_ms)) == NULL)
 		return -1;
-	return crypto_aead_xchacha20poly1305_ietf_decrypt(plain, NULL, NULL,
+	rc = crypto_aead_xchacha20poly1305_ietf_decrypt(plain, NULL, NULL,
 	    sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 	    len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 	    (const uint8_t *)ad, adlen, sealed, key) == 0 ? 0 : -1;
+	free(heap);
+	return rc;
 }
 
 void

@@ -42,10 +42,11 @@ int	edgeapi_verify(const uint8_t key[EDGEAPI_KEY_LEN],
 
 /*
  * Seal plain (len bytes) into out (len + EDGEAPI_SEAL_OVERHEAD bytes),
- * bound to the request's path and timestamp.  Open does the reverse;
- * -1 if the answer is not authentic.
+ * bound to the request's whole path and timestamp; -1 if there is no
+ * memory for a long path.  Open does the reverse; -1 if the answer is
+ * not authentic.
  */
-void	edgeapi_seal(uint8_t *out, const uint8_t key[EDGEAPI_KEY_LEN],
+int	edgeapi_seal(uint8_t *out, const uint8_t key[EDGEAPI_KEY_LEN],
 	    const char *path_query, int64_t ts_ms, const uint8_t *plain,
 	    size_t len);
 int	edgeapi_open(uint8_t *plain, const uint8_t key[EDGEAPI_KEY_LEN],

@@ -16,6 +16,7 @@ main(void)
 	uint8_t	edge_priv[32], edge_pub[32], sup_priv[32], sup_pub[32];
 	uint8_t	k1[32], k2[32], k3[32], psk[32], mac[32], h[32], h2[32];
 	uint8_t	sealed[64 + EDGEAPI_SEAL_OVERHEAD], plain[64], seed[32];
+	char	lp1[6000], lp2[6000];
 	uint8_t	p1[32], p2[32], p3[32];
 	char	hdr[128], hex[65];
 	const char *body = "{\"LocalV4\":[]}";
@@ -69,6 +70,8 @@ main(void)
 	    -1 && edgeapi_auth_parse("", &id, &ts, mac) == -1,
 	    "malformed headers are refused");
 
+	ok(edgeapi_seal(sealed, k1, "/p/edge/nhtable?NodeID=7&State=00", 42,
+	    (const uint8_t *)"{\"NhTable\":{}}", 14) == 0, "sealed");
 	edgeapi_seal(sealed, k1, "/p/edge/nhtable?NodeID=7&State=00", 42,
 	    (const uint8_t *)"{\"NhTable\":{}}", 14);
 	ok(edgeapi_open(plain, k2 /* derived on the other side */ ,
@@ -87,6 +90,20 @@ main(void)
 	    sealed, 14 + EDGEAPI_SEAL_OVERHEAD) == -1, "tampering detected");
 	ok(edgeapi_open(plain, k1, "/x", 42, sealed, 10) == -1,
 	    "too short refused");
+
+	/* Paths longer than any buffer: the whole path binds the answer. */
+	memset(lp1, 'a', sizeof(lp1) - 1);
+	lp1[0] = '/';
+	lp1[sizeof(lp1) - 1] = '\0';
+	memcpy(lp2, lp1, sizeof(lp2));
+	lp2[sizeof(lp2) - 2] = 'b';
+	ok(edgeapi_seal(sealed, k1, lp1, 42, (const uint8_t *)"{}", 2) == 0 &&
+	    edgeapi_open(plain, k1, lp1, 42, sealed, 2 +
+	    EDGEAPI_SEAL_OVERHEAD) == 0, "an answer to a %zu-byte path opens",
+	    strlen(lp1));
+	ok(edgeapi_open(plain, k1, lp2, 42, sealed, 2 +
+	    EDGEAPI_SEAL_OVERHEAD) == -1, "not for a path that differs in its "
+	    "last byte");
 
 	edgeapi_state_hash(h, "abc", 3);
 	edgeapi_hash_hex(hex, h);
