@@ -34,10 +34,11 @@ edgeapi_key(uint8_t key[EDGEAPI_KEY_LEN], const uint8_t priv[32],
 	return 0;
 }
 
-static void
-edgeapi_mac(uint8_t mac[EDGEAPI_HASH_LEN], const uint8_t key[EDGEAPI_KEY_LEN],
-    const char *method, const char *path_query, int64_t ts_ms,
-    const uint8_t *body, size_t bodylen)
+void
+edgeapi_request_mac(uint8_t mac[EDGEAPI_HASH_LEN],
+    const uint8_t key[EDGEAPI_KEY_LEN], const char *ctx, const char *method,
+    const char *path_query, int64_t ts_ms, const uint8_t *body,
+    size_t bodylen)
 {
 	crypto_generichash_state	st;
 	uint8_t				bodyhash[EDGEAPI_HASH_LEN];
@@ -47,8 +48,7 @@ edgeapi_mac(uint8_t mac[EDGEAPI_HASH_LEN], const uint8_t key[EDGEAPI_KEY_LEN],
 	    0);
 	snprintf(ts, sizeof(ts), "%" PRId64, ts_ms);
 	crypto_generichash_init(&st, key, EDGEAPI_KEY_LEN, EDGEAPI_HASH_LEN);
-	crypto_generichash_update(&st, (const uint8_t *)EDGEAPI_CTX,
-	    strlen(EDGEAPI_CTX));
+	crypto_generichash_update(&st, (const uint8_t *)ctx, strlen(ctx));
 	crypto_generichash_update(&st, (const uint8_t *)method,
 	    strlen(method));
 	crypto_generichash_update(&st, (const uint8_t *)"\n", 1);
@@ -60,6 +60,15 @@ edgeapi_mac(uint8_t mac[EDGEAPI_HASH_LEN], const uint8_t key[EDGEAPI_KEY_LEN],
 	crypto_generichash_update(&st, bodyhash, sizeof(bodyhash));
 	crypto_generichash_final(&st, mac, EDGEAPI_HASH_LEN);
 	sodium_memzero(&st, sizeof(st));
+}
+
+static void
+edgeapi_mac(uint8_t mac[EDGEAPI_HASH_LEN], const uint8_t key[EDGEAPI_KEY_LEN],
+    const char *method, const char *path_query, int64_t ts_ms,
+    const uint8_t *body, size_t bodylen)
+{
+	edgeapi_request_mac(mac, key, EDGEAPI_CTX, method, path_query, ts_ms,
+	    body, bodylen);
 }
 
 int
