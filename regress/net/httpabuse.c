@@ -7,9 +7,10 @@
  *	Opens conns (256) connections and, on each, sends a request that
  *	never ends, one byte every -i (2) seconds, for -t (30) seconds.
  *	Prints "connected= early= closed= open= maxlife=": how many
- *	connected, how many the server closed within 1 s of connecting,
- *	how many it closed later, how many were still open at the end, and
- *	the longest time a connection the server closed had lived (s).
+ *	connected, how many the server closed within 1 s of the connection
+ *	being made, how many it closed later, how many were still open at
+ *	the end, and the longest time a connection the server closed had
+ *	lived (s).
  *
  *        httpabuse guess [-b addr] [-n requests] [-t secs] host port
  *            path
@@ -167,6 +168,8 @@ slow_main(int n, double interval, double duration)
 				elen = sizeof(e);
 				if (getsockopt(c[i].fd, SOL_SOCKET, SO_ERROR,
 				    &e, &elen) == 0 && e == 0) {
+					/* From here: SYNs may have waited. */
+					c[i].born = now_s();
 					c[i].up = 1;
 					connected++;
 					continue;
