@@ -106,6 +106,11 @@ ok $([ "${early:-0}" = 240 ] && [ "${closed:-0}" = 16 ] &&
     $1 <= 13) }'; echo $?) \
     "256 slow connections: $early closed at once, $closed at the deadline (after $life s), $open left"
 diag "slow connections from node 2 (httpabuse slow -n 256 -i 2 -t 16): $out"
+"$EGCTL" -j -s $ST/sS.sock show links >$ST/links
+ncap=$(jq '.Dropped["HTTP connection over its source'"'"'s cap"]' $ST/links)
+nlate=$(jq '.Dropped["HTTP request not whole in time"]' $ST/links)
+ok $([ "${ncap:-0}" -ge 240 ] && [ "${nlate:-0}" -ge 16 ]; echo $?) \
+    "egctl show links counts them: $ncap over the source's cap, $nlate late"
 nbad=$(($(grep -c "EdgeAPI nodeinfo:" $ST/log1) - nbad0))
 ok $([ "$nbad" = 0 ]; echo $?) "edge 1's reports went through: $nbad failed"
 
