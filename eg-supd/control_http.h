@@ -28,20 +28,24 @@ struct hconn;
 struct hsrc;
 struct manage_form;
 
-/* Connections (control_http_conn.c): budgets, per-source caps, deadline. */
-#define HTTP_MAX_CONNS		256	/* from sources of the EdgeAPI only */
-#define HTTP_MAX_MANAGE_CONNS	64	/* from sources that may manage */
+/*
+ * Connections (control_http_conn.c): a budget for sources that may call
+ * the Manage API and one for the others, caps per source in each, and a
+ * deadline for a whole request; sources and Manage API authentication
+ * (control_http_source.c, control_manage_auth.c).
+ */
+#define HTTP_MAX_CONNS		256	/* other sources */
+#define HTTP_MAX_MANAGE_CONNS	64	/* sources that may manage */
 #define HTTP_MAX_CONNS_ALL	(HTTP_MAX_CONNS + HTTP_MAX_MANAGE_CONNS)
-#define HTTP_MAX_CONNS_SOURCE	16	/* of HTTP_MAX_CONNS, per source */
+#define HTTP_MAX_CONNS_SOURCE	16	/* of HTTP_MAX_CONNS, each */
 #define HTTP_MAX_MANAGE_SOURCE	8	/* of HTTP_MAX_MANAGE_CONNS */
-#define HTTP_REQUEST_S		10	/* for a whole request to come */
-#define HTTP_TIMEOUT_S		30	/* an answer's writing may stall */
-#define HTTP_MAX_HEADERS	8192	/* bytes of request line + headers */
-/* Sources (control_http_source.c) and Manage API authentication. */
+#define HTTP_REQUEST_S		10	/* s for a whole request */
+#define HTTP_TIMEOUT_S		30	/* s an answer may stall */
+#define HTTP_MAX_HEADERS	8192	/* request line and headers */
 #define HTTP_MAX_SOURCES	4096	/* remembered at a time */
-#define HTTP_AUTH_BURST		10	/* failures a source may have */
-#define HTTP_AUTH_REFILL_S	30	/* then one more per this */
-#define HTTP_REPLAY_MAX		4096	/* signed requests remembered */
+#define HTTP_AUTH_BURST		10	/* failures per source, then */
+#define HTTP_AUTH_REFILL_S	30	/* one more per this many s */
+#define HTTP_REPLAY_MAX		4096	/* signed requests kept */
 #define HTTP_MAX_PENDING	64	/* Manage calls the parent has */
 #define HTTP_MANAGE_WAIT_S	30	/* then 504 */
 
@@ -54,13 +58,13 @@ enum {
 
 /* What was refused, for the log and the tests. */
 struct http_stats {
-	uint64_t	refused_budget;		/* its class's budget full */
-	uint64_t	refused_source;		/* its source's cap reached */
-	uint64_t	refused_manage;		/* Manage port, other source */
-	uint64_t	deadline;		/* no whole request in time */
-	uint64_t	auth_failed;		/* Manage API, counted */
-	uint64_t	throttled;		/* 429 */
-	uint64_t	replayed;		/* signed request seen before */
+	uint64_t	refused_budget;	/* its class's budget full */
+	uint64_t	refused_source;	/* its source's cap reached */
+	uint64_t	refused_manage;	/* Manage port, other source */
+	uint64_t	deadline;	/* no whole request in time */
+	uint64_t	auth_failed;	/* Manage API, counted */
+	uint64_t	throttled;	/* 429 */
+	uint64_t	replayed;	/* signed request seen before */
 };
 extern struct http_stats	http_stats;
 
@@ -79,8 +83,8 @@ struct hnode {
 	const struct conf_super_peer	*peer;		/* NULL: not in config */
 	int				 has_key;
 	uint8_t				 key[EDGEAPI_KEY_LEN];
-	int64_t				 last_ts;	/* newest X-EG-Auth ms, or
-							   when it was made */
+	/* The newest X-EG-Auth ms, or when the record was made. */
+	int64_t				 last_ts;
 	struct supd_edge		 edge;		/* from the engine */
 	struct edgeapi_localaddrs		 local;		/* from nodeinfo */
 	int64_t				 last_post_ms;	/* nodeinfo accepted */

@@ -159,8 +159,8 @@ http_manage(struct evhttp_request *req, int call, const char *query,
 	struct manage_limits	 lim;
 	struct supd_manage	 m;
 	const uint8_t		*body;
-	char			 why[MANAGE_REASON_LEN], a[INET6_ADDRSTRLEN];
-	char			 retry[16];
+	char			 why[MANAGE_REASON_LEN];
+	char			 a[INET6_ADDRSTRLEN], retry[16];
 	size_t			 blen;
 	int			 rc, by_password, failed, have_body, wait;
 

@@ -31,8 +31,8 @@ struct hsrc {
 	TAILQ_ENTRY(hsrc)	 lru;
 	struct addr_net		 key;
 	int			 nconns[HTTP_NCLASSES];
-	double			 tokens;	/* failures it may still have */
-	int64_t			 tokens_ms;	/* monotonic, when counted */
+	double			 tokens;	/* failures left */
+	int64_t			 tokens_ms;	/* as of then */
 	int64_t			 used_ms;
 	int			 throttled;	/* logged as such */
 	char			 name[INET6_ADDRSTRLEN + 4];
@@ -52,7 +52,7 @@ RB_GENERATE(hsrc_tree, hsrc, entry, hsrc_cmp)
 
 static struct {
 	struct hsrc_tree	tree;
-	TAILQ_HEAD(, hsrc)	lru;		/* least recently used first */
+	TAILQ_HEAD(, hsrc)	lru;	/* least recently used first */
 	int			count;
 } st = {
 	.tree = RB_INITIALIZER(&st.tree),

@@ -50,9 +50,9 @@ static struct {
 		uint8_t		 key[MAUTH_KEY_LEN];
 		int		 have;
 	}			 keys[MANAGE_NCALLS];
-	struct seen		*seen;		/* a ring, oldest at head */
+	struct seen		*seen;	/* a ring, oldest first */
 	size_t			 head, nseen;
-	int64_t			 floor_ms;	/* nothing older is taken */
+	int64_t			 floor_ms;	/* none as old taken */
 } ma;
 
 /* The key of each call's password, derived again only when it changed. */

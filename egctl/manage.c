@@ -20,7 +20,7 @@
 
 #include "manage.h"
 
-#define MANAGE_TIMEOUT_MS	60000	/* eg-supd waits 30 s for a change */
+#define MANAGE_TIMEOUT_MS	60000	/* eg-supd may wait 30 s */
 #define MANAGE_ANSWER_MAX	(17 * 1024 * 1024)
 #define MANAGE_BODY_MAX		65536
 

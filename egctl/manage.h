@@ -11,7 +11,7 @@
 struct manage_url {
 	char	host[256];	/* IPv6 without its brackets */
 	char	port[8];
-	char	pathq[4096];	/* the request target, as sent and signed */
+	char	pathq[4096];	/* request target, sent and signed */
 	char	call[64];	/* "peer/add": names the key */
 };
 

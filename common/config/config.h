@@ -218,7 +218,7 @@ enum manage_plain {
 /* The Manage API's access rules (not in EtherGuard-Go). */
 struct conf_manage_api {
 	struct conf_strlist	 allow_from;	/* beyond loopback */
-	int			 plain_passwords;	/* enum manage_plain */
+	int			 plain_passwords; /* enum manage_plain */
 	int			 del_peer_by_privkey;
 };
 

@@ -28,9 +28,10 @@
 int	mauth_key(uint8_t key[MAUTH_KEY_LEN], const char *call,
 	    const char *password);
 /* The header's value into out: "v1 ts mac"; -1 if out is too short. */
-int	mauth_header(char *out, size_t outlen, const uint8_t key[MAUTH_KEY_LEN],
-	    const char *method, const char *path_query, int64_t ts_ms,
-	    const uint8_t *body, size_t bodylen);
+int	mauth_header(char *out, size_t outlen,
+	    const uint8_t key[MAUTH_KEY_LEN], const char *method,
+	    const char *path_query, int64_t ts_ms, const uint8_t *body,
+	    size_t bodylen);
 /* A header's timestamp and MAC: 0, or -1 if it is malformed. */
 int	mauth_parse(const char *hdr, int64_t *ts_ms,
 	    uint8_t mac[EDGEAPI_HASH_LEN]);

@@ -18,10 +18,11 @@ addr_net_parse(const char *s, struct addr_net *n)
 {
 	char		 tmp[INET6_ADDRSTRLEN + 1];
 	const char	*slash = strchr(s, '/'), *p;
-	size_t		 alen = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	size_t		 alen;
 	int		 max, len = 0;
 
 	memset(n, 0, sizeof(*n));
+	alen = slash != NULL ? (size_t)(slash - s) : strlen(s);
 	if (alen == 0 || alen >= sizeof(tmp))
 		return -1;
 	memcpy(tmp, s, alen);
@@ -50,12 +51,13 @@ addr_net_parse(const char *s, struct addr_net *n)
 int
 addr_net_of(const struct sockaddr *sa, struct addr_net *n)
 {
-	static const uint8_t		 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0,
-	    0, 0, 0xff, 0xff };
-	const struct sockaddr_in	*sin = (const struct sockaddr_in *)sa;
-	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)sa;
+	static const uint8_t	 mapped[12] = { [10] = 0xff, [11] = 0xff };
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
 
 	memset(n, 0, sizeof(*n));
+	sin = (const struct sockaddr_in *)sa;
+	sin6 = (const struct sockaddr_in6 *)sa;
 	switch (sa->sa_family) {
 	case AF_INET:
 		n->family = AF_INET;

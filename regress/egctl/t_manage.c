@@ -52,7 +52,8 @@ test_form(void)
 	    "PubKey=a%2Bb%2Fc%3D&Name=edge%207&X=") == 0, "form: %s", out);
 	ok(manage_form(out, sizeof(out), 1, bad) == -1 &&
 	    manage_form(out, sizeof(out), 1, noname) == -1 &&
-	    manage_form(out, 10, 3, args) == -1, "bad or overlong forms refused");
+	    manage_form(out, 10, 3, args) == -1,
+	    "bad or overlong forms refused");
 }
 
 static void

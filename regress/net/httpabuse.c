@@ -40,8 +40,8 @@
 #include <unistd.h>
 
 #define SLOW_MAX	4096
-#define SLOW_REQ	"GET /eg/api/edge/peerinfo?NodeID=1 HTTP/1.1\r\nHost: x\r\n" \
-			"X-Slow: "
+#define SLOW_REQ	"GET /eg/api/edge/peerinfo?NodeID=1 HTTP/1.1\r\n" \
+			"Host: x\r\nX-Slow: "
 
 static struct sockaddr_in	dst, src;
 static int			have_src;
@@ -242,7 +242,8 @@ guess_main(int n, double duration, const char *path)
 	char	req[1024], buf[16384];
 	double	start = now_s();
 	size_t	have = 0;
-	int	s = -1, i, st, len, s401 = 0, s429 = 0, sother = 0, conns = 0;
+	int	s = -1, i, st, len, conns = 0;
+	int	s401 = 0, s429 = 0, sother = 0;
 
 	for (i = 0; i < n && now_s() < start + duration; i++) {
 		if (s == -1) {
@@ -251,8 +252,8 @@ guess_main(int n, double duration, const char *path)
 			conns++;
 			have = 0;
 		}
-		len = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n"
-		    "X-EG-Password: guess%d\r\n\r\n", path, i);
+		len = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\n"
+		    "Host: x\r\nX-EG-Password: guess%d\r\n\r\n", path, i);
 		if (write(s, req, (size_t)len) != len ||
 		    (st = read_answer(s, buf, sizeof(buf), &have)) == 0) {
 			close(s);

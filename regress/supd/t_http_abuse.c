@@ -385,7 +385,7 @@ struct slow {
 	int	fd;
 	int	up;
 	double	born;
-	double	life;		/* when the server closed it; 0: not yet */
+	double	life;		/* when the server closed it, or 0 */
 	size_t	sent;
 };
 
@@ -448,7 +448,8 @@ test_slow(void)
 	char			 from[16], buf[1024];
 	double			 start, now, next, t, t_edge = -1;
 	double			 t_manage = -1;
-	double			 lo = 1e9, hi = 0, ka_at[3] = { 0.5, 6, 11.5 };
+	double			 lo = 1e9, hi = 0;
+	double			 ka_at[3] = { 0.5, 6, 11.5 };
 	uint64_t		 dl0 = http_stats.deadline;
 	int			 i, early = 0, kept = 0, ka, ka_sent = 0;
 	int			 ka_answers = 0, ka_closed = 0;
@@ -494,7 +495,7 @@ test_slow(void)
 				ka_closed = 1;
 		}
 		if (t_edge < 0 && now - start >= 2) {
-			/* The legitimate ones, each from an address of its own. */
+			/* The legitimate ones, from addresses of their own. */
 			client_addr = "127.0.0.9";
 			t = now_s();
 			edge_request(port_edge, 1, edge_key[1], 1,
