@@ -33,7 +33,6 @@ struct hsrc {
 	int			 nconns[HTTP_NCLASSES];
 	double			 tokens;	/* failures left */
 	int64_t			 tokens_ms;	/* as of then */
-	int64_t			 used_ms;
 	int			 throttled;	/* logged as such */
 	char			 name[INET6_ADDRSTRLEN + 4];
 };
@@ -116,7 +115,6 @@ hsrc_get(const struct addr_net *addr)
 	if ((s = RB_FIND(hsrc_tree, &st.tree, &key)) != NULL) {
 		TAILQ_REMOVE(&st.lru, s, lru);
 		TAILQ_INSERT_TAIL(&st.lru, s, lru);
-		s->used_ms = now;
 		return s;
 	}
 	if (st.count >= HTTP_MAX_SOURCES) {
@@ -137,7 +135,7 @@ hsrc_get(const struct addr_net *addr)
 	s->key = key.key;
 	s->key.len = addr->family == AF_INET ? 32 : 64;
 	s->tokens = HTTP_AUTH_BURST;
-	s->tokens_ms = s->used_ms = now;
+	s->tokens_ms = now;
 	addr_net_str(&s->key, s->name, sizeof(s->name));
 	if (addr->family == AF_INET6)
 		strlcat(s->name, "/64", sizeof(s->name));
