@@ -53,7 +53,7 @@ DEPS_overlay	= util
 DEPS_wg		= util
 DEPS_route	= proc config util
 DEPS_wghost	= wg proc config util
-DEPS_edgeapi	= route overlay config util
+DEPS_edgeapi	= route proc overlay config util
 sublib		= $(foreach s,$(1),$(B)/lib/libeg_$(s).a)
 COMMON_LIBS	:= $(call sublib,$(SUBSYS))
 
@@ -176,6 +176,9 @@ FUZZ_WITH_fuzz_edgeapi		= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_edgeapi_json	= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_gso		= egd/engine_gso.c $(call subsrcs,util)
 FUZZ_WITH_fuzz_httpc		= egd/control_httpc.c $(call subsrcs,util)
+FUZZ_WITH_fuzz_http		= $(filter eg-supd/control_http% \
+				  eg-supd/control_manage%,$(SUPD_SRCS)) \
+				  $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_ifio		= egd/engine_ifio.c egd/engine_gso.c \
 				  $(call subsrcs,util)
 FUZZ_WITH_fuzz_manage_parse	= eg-supd/control_manage_parse.c \

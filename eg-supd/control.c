@@ -24,11 +24,17 @@
 #include "util/log.h"
 
 static void	control_commit(void *);
+static void	control_ctl_request(struct ctl_client *, uint32_t,
+		    struct imsg *);
+
+/* egctl show links requests route is answering, for the HTTP counters. */
+#define LINKS_MAX	CTLSRV_MAXCLIENTS
 
 static struct {
 	struct proc_chan	 chans[PROC_MAX];
 	struct reconf_child	 reconf;
 	struct super_conf	*conf;
+	uint32_t		 links[LINKS_MAX];	/* 0: free */
 } ctl = {
 	.reconf = { .self = PROC_CONTROL, .flags = CONF_PARSE_NO_SECRETS,
 	    .commit = control_commit },
@@ -115,7 +121,7 @@ control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 	case IMSG_CONTROLFD:
 		if (imsg->fd == -1 || imsg->datalen != 0)
 			fatalx("IMSG_CONTROLFD: bad message");
-		ctlsrv_init(imsg->fd, ctlsrv_request);
+		ctlsrv_init(imsg->fd, control_ctl_request);
 		break;
 	case IMSG_CTL_RESULT:
 		ctlsrv_relay(pc, imsg);
@@ -160,6 +166,64 @@ control_dispatch_engine(struct proc_chan *pc, struct imsg *imsg)
 	}
 }
 
+/* An HTTP counter for client id, in the manner of route's. */
+static void
+http_counter(uint32_t id, int kind, const char *name, uint64_t value)
+{
+	struct ctl_counter	cc;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.kind = kind;
+	strlcpy(cc.name, name, sizeof(cc.name));
+	cc.value = value;
+	ctlsrv_send(id, IMSG_CTL_COUNTER, &cc, sizeof(cc));
+}
+
+/*
+ * show links also counts what the HTTP servers dropped or refused: its
+ * answer comes from route, and these go in before route's END.
+ */
+static void
+control_ctl_request(struct ctl_client *c, uint32_t id, struct imsg *imsg)
+{
+	int	i;
+
+	if (imsg->hdr.type == IMSG_CTL_SHOW_LINKS && imsg->datalen == 0)
+		for (i = 0; i < LINKS_MAX; i++)
+			if (ctl.links[i] == 0) {
+				ctl.links[i] = id;
+				break;
+			}
+	ctlsrv_request(c, id, imsg);
+}
+
+static void
+links_end(uint32_t id)
+{
+	int	i;
+
+	for (i = 0; i < LINKS_MAX; i++)
+		if (ctl.links[i] == id && id != 0)
+			break;
+	if (i == LINKS_MAX)
+		return;
+	ctl.links[i] = 0;
+	http_counter(id, CTLC_DROP, "HTTP connection over its budget",
+	    http_stats.refused_budget);
+	http_counter(id, CTLC_DROP, "HTTP connection over its source's cap",
+	    http_stats.refused_source);
+	http_counter(id, CTLC_DROP, "HTTP connection to Manage port, not "
+	    "allowed", http_stats.refused_manage);
+	http_counter(id, CTLC_DROP, "HTTP request not whole in time",
+	    http_stats.deadline);
+	http_counter(id, CTLC_COUNTER, "Manage API authentications failed",
+	    http_stats.auth_failed);
+	http_counter(id, CTLC_COUNTER, "Manage API calls throttled (429)",
+	    http_stats.throttled);
+	http_counter(id, CTLC_COUNTER, "Manage API signed requests replayed",
+	    http_stats.replayed);
+}
+
 static void
 control_dispatch_route(struct proc_chan *pc, struct imsg *imsg)
 {
@@ -183,6 +247,11 @@ control_dispatch_route(struct proc_chan *pc, struct imsg *imsg)
 		if (hstate_doc_done(doc) == -1)
 			fatalx("IMSG_SUPD_DOC_DONE from route: document %d "
 			    "unknown", doc);
+		break;
+	case IMSG_CTL_END:
+	case IMSG_CTL_RESULT:
+		links_end(imsg->hdr.peerid);
+		ctlsrv_relay(pc, imsg);
 		break;
 	default:
 		ctlsrv_relay(pc, imsg);

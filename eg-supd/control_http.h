@@ -16,17 +16,57 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "util/addrnet.h"
 #include "edgeapi/edgeapi.h"
 #include "edgeapi/edgeapi_json.h"
 #include "supd_imsg.h"
 
+struct bufferevent;
+struct event_base;
 struct evhttp_request;
+struct hconn;
+struct hsrc;
+struct manage_form;
 
-#define HTTP_MAX_CONNS		256	/* open connections, both APIs */
-#define HTTP_TIMEOUT_S		30	/* idle or slow connections */
-#define HTTP_MAX_HEADERS	8192	/* bytes of request line + headers */
+/*
+ * Connections (control_http_conn.c): a budget for sources that may call
+ * the Manage API and one for the others, caps per source in each, and a
+ * deadline for a whole request; sources and Manage API authentication
+ * (control_http_source.c, control_manage_auth.c).
+ */
+#define HTTP_MAX_CONNS		256	/* other sources */
+#define HTTP_MAX_MANAGE_CONNS	64	/* sources that may manage */
+#define HTTP_MAX_CONNS_ALL	(HTTP_MAX_CONNS + HTTP_MAX_MANAGE_CONNS)
+#define HTTP_MAX_CONNS_SOURCE	16	/* of HTTP_MAX_CONNS, each */
+#define HTTP_MAX_MANAGE_SOURCE	8	/* of HTTP_MAX_MANAGE_CONNS */
+#define HTTP_REQUEST_S		10	/* s for a whole request */
+#define HTTP_TIMEOUT_S		30	/* s an answer may stall */
+#define HTTP_MAX_HEADERS	8192	/* request line and headers */
+#define HTTP_MAX_SOURCES	4096	/* remembered at a time */
+#define HTTP_AUTH_BURST		10	/* failures per source, then */
+#define HTTP_AUTH_REFILL_S	30	/* one more per this many s */
+#define HTTP_REPLAY_MAX		4096	/* signed requests kept */
 #define HTTP_MAX_PENDING	64	/* Manage calls the parent has */
 #define HTTP_MANAGE_WAIT_S	30	/* then 504 */
+
+/* The budget a connection counts against. */
+enum {
+	HTTP_CLASS_EDGE,
+	HTTP_CLASS_MANAGE,
+	HTTP_NCLASSES
+};
+
+/* What was refused, for the log and the tests. */
+struct http_stats {
+	uint64_t	refused_budget;	/* its class's budget full */
+	uint64_t	refused_source;	/* its source's cap reached */
+	uint64_t	refused_manage;	/* Manage port, other source */
+	uint64_t	deadline;	/* no whole request in time */
+	uint64_t	auth_failed;	/* Manage API, counted */
+	uint64_t	throttled;	/* 429 */
+	uint64_t	replayed;	/* signed request seen before */
+};
+extern struct http_stats	http_stats;
 
 /* Where the HTTP side's messages go (control.c: imsg channels). */
 struct http_out {
@@ -43,7 +83,8 @@ struct hnode {
 	const struct conf_super_peer	*peer;		/* NULL: not in config */
 	int				 has_key;
 	uint8_t				 key[EDGEAPI_KEY_LEN];
-	int64_t				 last_ts;	/* newest X-EG-Auth ms */
+	/* The newest X-EG-Auth ms, or when the record was made. */
+	int64_t				 last_ts;
 	struct supd_edge		 edge;		/* from the engine */
 	struct edgeapi_localaddrs		 local;		/* from nodeinfo */
 	int64_t				 last_post_ms;	/* nodeinfo accepted */
@@ -91,8 +132,8 @@ char	*hstate_state_doc(size_t *lenp);
 /* Serve a listening socket from the parent; which: SUPD_HTTP_*. */
 int	 http_listen(int fd, int which);
 void	 http_shutdown(void);
-/* Open connections, as counted against HTTP_MAX_CONNS. */
-int	 http_conns(void);
+/* The connection count changed: accept or pause. */
+void	 http_conns_changed(void);
 /* Replies: a one-line text (status >= 400 or a short 200), or data. */
 void	 http_text(struct evhttp_request *, int status, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
@@ -104,15 +145,67 @@ int64_t	 http_now_ms(void);		/* CLOCK_REALTIME */
 /* The API_Prefix in the form routes compare against: "" or "/a/b". */
 const char *http_prefix(void);
 
+/* control_http_conn.c */
+/* evhttp's bufferevent callback; arg: the server's SUPD_HTTP_* role. */
+struct bufferevent *hconn_bev(struct event_base *, void *arg);
+/*
+ * The connection of a request evhttp hands over, registered now if the
+ * deferred pass has not; its deadline stops.  NULL: over a limit (answer
+ * it 503 and close).
+ */
+struct hconn *hconn_of(struct evhttp_request *, int role);
+/* An answer goes out: the deadline starts again once it is written. */
+void	 hconn_reply(struct evhttp_request *);
+const struct addr_net *hconn_addr(const struct hconn *);
+struct hsrc *hconn_src(const struct hconn *);	/* NULL: not IP */
+int	 hconn_class(const struct hconn *);
+/* Open connections: all, and those counted against a class. */
+int	 http_conns(void);
+int	 http_conns_class(int class);
+void	 hconn_shutdown(void);
+
+/* control_http_source.c */
+int64_t	 http_mono_ms(void);		/* CLOCK_MONOTONIC */
+/* addr's source, made if new; NULL if the table has no room. */
+struct hsrc *hsrc_get(const struct addr_net *);
+/* Forgets it if it holds nothing worth keeping. */
+void	 hsrc_release(struct hsrc *);
+int	 hsrc_conns(const struct hsrc *, int class);
+void	 hsrc_conn(struct hsrc *, int class, int delta);
+const char *hsrc_name(const struct hsrc *);
+/* Seconds until it may try again (0: now). */
+int	 hsrc_throttled(struct hsrc *);
+void	 hsrc_failed(struct hsrc *);
+int	 hsrc_count(void);
+void	 hsrc_shutdown(void);
+
 /* control_http_edge.c: path is what follows the prefix ("/edge/..."). */
 void	 http_edge(struct evhttp_request *, const char *path,
 	    const char *query);
 
 /* control_http_manage.c */
-void	 http_manage(struct evhttp_request *, int call, const char *query);
+void	 http_manage(struct evhttp_request *, int call, const char *query,
+	    struct hconn *);
 void	 http_manage_result(const struct supd_manage_result *,
 	    const char *text);
 void	 http_manage_shutdown(void);
+
+/* control_manage_auth.c */
+/* A config was committed: keys of its passwords, AllowFrom. */
+void	 manage_auth_conf(const struct super_conf *);
+/* Loopback, or in ManageAPI.AllowFrom. */
+int	 manage_may_call(const struct addr_net *);
+/*
+ * Whether a request to call may go on, and how it proved itself: 0 and
+ * *by_password (1: a password, in clear or as the signing key; 0: a
+ * PrivKey for peer/del), or an HTTP status and why.  *failed: the
+ * credential was checked and wrong (the source's failures count it).
+ */
+int	 manage_auth(struct evhttp_request *, int call,
+	    const struct manage_form *query, const struct manage_form *body,
+	    const struct addr_net *src, int *by_password, int *failed,
+	    char *why, size_t whylen);
+void	 manage_auth_shutdown(void);
 
 extern struct http_out	http_out;
 

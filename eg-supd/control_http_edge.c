@@ -3,7 +3,10 @@
  * states, sealed for them, and post their nodeinfo.  Every request is
  * authenticated by X-EG-Auth with the edge's key; a timestamp must be
  * within EDGEAPI_CLOCK_SKEW_MS of our clock and newer than the last one
- * accepted from that edge, so a captured request cannot be replayed.
+ * accepted from that edge, or, for the first, than when this process
+ * learnt of the edge, so a captured request cannot be replayed, not
+ * even after a restart.  An unknown NodeID gets the answer of a wrong
+ * MAC, so that NodeIDs cannot be listed without a key.
  */
 #include <sys/types.h>
 
@@ -64,20 +67,23 @@ edge_auth(struct evhttp_request *req, const struct manage_form *qf,
 		    EDGEAPI_AUTH_HEADER);
 		return NULL;
 	}
-	if ((n = hstate_node(id)) == NULL) {
-		http_text(req, 404, "NodeID %u: not an edge of this supernode",
-		    id);
-		return NULL;
-	}
-	if (!n->has_key) {
-		http_text(req, 503, "NodeID %u: no EdgeAPI key yet", id);
-		return NULL;
-	}
 	now = http_now_ms();
 	if (ts > now + EDGEAPI_CLOCK_SKEW_MS || ts < now -
 	    EDGEAPI_CLOCK_SKEW_MS) {
 		http_text(req, 401, EDGEAPI_AUTH_HEADER ": timestamp %" PRId64
 		    " s away from the supernode's clock", (ts - now) / 1000);
+		return NULL;
+	}
+	/* An unknown NodeID is answered as a wrong MAC: no enumeration. */
+	if ((n = hstate_node(id)) == NULL) {
+		log_cat(LOGC_CONTROL, "EdgeAPI: NodeID %u: not an edge of "
+		    "this supernode", id);
+		http_text(req, 401, EDGEAPI_AUTH_HEADER ": authentication "
+		    "failed");
+		return NULL;
+	}
+	if (!n->has_key) {
+		http_text(req, 503, "NodeID %u: no EdgeAPI key yet", id);
 		return NULL;
 	}
 	method = evhttp_request_get_command(req) == EVHTTP_REQ_POST ? "POST" :
@@ -91,7 +97,8 @@ edge_auth(struct evhttp_request *req, const struct manage_form *qf,
 	}
 	if (ts <= n->last_ts) {
 		http_text(req, 401, EDGEAPI_AUTH_HEADER ": timestamp %" PRId64
-		    " ms older than the last one accepted (replayed?)",
+		    " ms older than the last one accepted, or than the "
+		    "supernode's knowing the edge (replayed?)",
 		    n->last_ts - ts);
 		return NULL;
 	}
@@ -128,6 +135,7 @@ edge_get(struct evhttp_request *req, enum ovlmsg_state state,
 	int64_t		 ts;
 	size_t		 len;
 	char		*doc;
+	int		 rc;
 
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
 		http_text(req, 405, "use GET");
@@ -159,9 +167,14 @@ edge_get(struct evhttp_request *req, enum ovlmsg_state state,
 		http_text(req, 503, "out of memory");
 		return;
 	}
-	edgeapi_seal(sealed, n->key, uri, ts, (const uint8_t *)doc, len);
+	rc = edgeapi_seal(sealed, n->key, uri, ts, (const uint8_t *)doc, len);
 	sodium_memzero(doc, len);
 	free(doc);
+	if (rc == -1) {
+		free(sealed);
+		http_text(req, 503, "out of memory");
+		return;
+	}
 	http_data(req, 200, "application/octet-stream", sealed,
 	    len + EDGEAPI_SEAL_OVERHEAD);
 	free(sealed);

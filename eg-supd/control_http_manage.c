@@ -1,5 +1,7 @@
 /*
- * The Manage API (seed 001, doc/super-internals.md "Manage API"):
+ * The Manage API (seed 001, doc/super-internals.md "Manage API"): who
+ * may call and how is control_manage_auth.c's; a source whose
+ * credentials keep failing is throttled (429) before any is looked at.
  * super/state is answered here; peer/add, peer/del, peer/update and
  * super/update are checked here and applied by the parent, which owns the
  * config file.  The HTTP request waits for the parent's answer
@@ -10,6 +12,7 @@
 #include <sys/queue.h>
 
 #include <event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,39 +136,55 @@ forward(struct evhttp_request *req, int call, struct supd_manage *m)
 		evtimer_add(&ev_expire, &tv);
 }
 
+/* A checked credential was wrong: the source's failures count it. */
+static void
+auth_failed(struct hsrc *src, int call, const char *why)
+{
+	http_stats.auth_failed++;
+	log_cat(LOGC_CONTROL, "Manage API %s from %s: %s",
+	    manage_call_name(call), src != NULL ? hsrc_name(src) : "here",
+	    why);
+	if (src != NULL)
+		hsrc_failed(src);
+}
+
 void
-http_manage(struct evhttp_request *req, int call, const char *query)
+http_manage(struct evhttp_request *req, int call, const char *query,
+    struct hconn *c)
 {
 	const struct super_conf	*conf = hstate_getconf();
+	const struct addr_net	*addr = hconn_addr(c);
+	struct hsrc		*src = hconn_src(c);
 	struct manage_form	 qf, bf;
 	struct manage_limits	 lim;
 	struct supd_manage	 m;
 	const uint8_t		*body;
-	const char		*pw;
 	char			 why[MANAGE_REASON_LEN];
+	char			 a[INET6_ADDRSTRLEN], retry[16];
 	size_t			 blen;
-	int			 rc, by_password = 1, have_body;
+	int			 rc, by_password, failed, have_body, wait;
 
+	if (!manage_may_call(addr)) {
+		http_text(req, 403, "Manage API: not open to %s "
+		    "(ManageAPI.AllowFrom)", addr_net_str(addr, a, sizeof(a)));
+		return;
+	}
+	/* Throttled: no credential is even looked at, right or wrong. */
+	if (src != NULL && (wait = hsrc_throttled(src)) > 0) {
+		http_stats.throttled++;
+		snprintf(retry, sizeof(retry), "%d", wait);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", retry);
+		http_text(req, 429, "Manage API: too many failed "
+		    "authentications from %s; try again in %d s",
+		    hsrc_name(src), wait);
+		return;
+	}
 	if (!method_ok(req, call))
 		return;
 	if (manage_form_parse(&qf, query, strlen(query), why,
 	    sizeof(why)) == -1) {
 		http_text(req, 400, "%s", why);
-		return;
-	}
-	pw = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    MANAGE_PASSWORD_HEADER);
-	if (pw == NULL)
-		pw = manage_form_get(&qf, "Password");
-	/* peer/del without a password: the PrivKey is the credential. */
-	if (call == MANAGE_PEER_DEL && pw == NULL)
-		by_password = 0;
-	else if ((rc = manage_password_check(pw, manage_password_of(
-	    &conf->passwords, call), why, sizeof(why))) != 0) {
-		log_cat(LOGC_CONTROL, "Manage API %s: %s",
-		    manage_call_name(call), why);
-		http_text(req, rc, "%s", why);
-		manage_form_free(&qf);
 		return;
 	}
 	body = http_body(req, &blen);
@@ -174,6 +193,19 @@ http_manage(struct evhttp_request *req, int call, const char *query)
 	    (const char *)body : "", blen, why, sizeof(why)) == -1) {
 		http_text(req, 400, "%s", why);
 		manage_form_free(&qf);
+		return;
+	}
+	if ((rc = manage_auth(req, call, &qf, have_body ? &bf : NULL, addr,
+	    &by_password, &failed, why, sizeof(why))) != 0) {
+		if (failed)
+			auth_failed(src, call, why);
+		else
+			log_cat(LOGC_CONTROL, "Manage API %s: %s",
+			    manage_call_name(call), why);
+		http_text(req, rc, "%s", why);
+		manage_form_free(&qf);
+		if (have_body)
+			manage_form_free(&bf);
 		return;
 	}
 	lim.peer_alive_timeout = conf->peer_alive_timeout;
@@ -185,8 +217,12 @@ http_manage(struct evhttp_request *req, int call, const char *query)
 	manage_form_free(&qf);
 	if (have_body)
 		manage_form_free(&bf);
-	if (rc == 0 && call != MANAGE_SUPER_STATE)
+	if (rc == 0 && call != MANAGE_SUPER_STATE) {
 		rc = manage_check_conf(conf, &m, why, sizeof(why));
+		/* A PrivKey that is nobody's is a wrong credential. */
+		if (rc == 404 && !by_password)
+			auth_failed(src, call, why);
+	}
 	if (rc != 0) {
 		http_text(req, rc, "%s", why);
 		sodium_memzero(&m, sizeof(m));

@@ -1,17 +1,11 @@
 /*
  * The HTTP servers of eg-supd's control process: evhttp on the listening
  * sockets the parent passes (one server per role: EdgeAPI, Manage API, or
- * both on a shared port), request routing under API_Prefix, limits, and
- * replies.  Clients are anyone on the network: every bad request gets a
- * 4xx and a one-line reason, and the number of open connections is
- * bounded (accepting pauses at HTTP_MAX_CONNS).
- *
- * libevent 2.1 has no connection limit and no hook when a server
- * connection opens, so: the bufferevent callback counts each new
- * connection and keeps a reference to its bufferevent; a deferred pass
- * then finds the connection through the bufferevent's callback argument
- * and sets a close callback that counts it out (or, if evhttp has freed
- * it already, which clears the callbacks, counts it out at once).
+ * both on a shared port), request routing under API_Prefix, and replies.
+ * Clients are anyone on the network: every bad request gets a 4xx and a
+ * one-line reason.  What each connection may take is control_http_conn.c's
+ * business; accepting pauses only when every budget is full, to bound
+ * the descriptors.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -44,11 +38,7 @@ struct http_listener {
 static struct {
 	struct evhttp		*http[HTTP_ROLES];
 	struct http_listener	*listeners;
-	int			 nconns;
 	int			 paused;	/* accepting stopped */
-	struct bufferevent	*fresh[HTTP_MAX_CONNS + 1];
-	int			 nfresh;
-	struct event		 ev_fresh;
 	struct event		 ev_resume;
 	int			 ev_ready;
 	char			 prefix[512];
@@ -89,12 +79,6 @@ http_prefix(void)
 	return srv.prefix;
 }
 
-int
-http_conns(void)
-{
-	return srv.nconns;
-}
-
 static void
 listeners_enable(int on)
 {
@@ -111,74 +95,22 @@ listeners_enable(int on)
 	srv.paused = !on;
 }
 
-static void
-conns_changed(void)
+void
+http_conns_changed(void)
 {
-	if (srv.nconns >= HTTP_MAX_CONNS && !srv.paused) {
+	if (http_conns() >= HTTP_MAX_CONNS_ALL && !srv.paused) {
 		log_warnx("HTTP: %d connections open, not accepting more "
-		    "for now", srv.nconns);
+		    "for now", http_conns());
 		listeners_enable(0);
-	} else if (srv.nconns < HTTP_MAX_CONNS && srv.paused &&
-	    !evtimer_pending(&srv.ev_resume, NULL))
+	} else if (http_conns() < HTTP_MAX_CONNS_ALL && srv.paused &&
+	    srv.ev_ready && !evtimer_pending(&srv.ev_resume, NULL))
 		listeners_enable(1);
-}
-
-static void
-conn_closed(struct evhttp_connection *evcon, void *arg)
-{
-	srv.nconns--;
-	conns_changed();
-}
-
-/* The deferred pass: see the comment at the top. */
-static void
-fresh_cb(int fd, short ev, void *arg)
-{
-	bufferevent_event_cb	 eventcb;
-	void			*cbarg;
-	int			 i;
-
-	for (i = 0; i < srv.nfresh; i++) {
-		bufferevent_getcb(srv.fresh[i], NULL, NULL, &eventcb, &cbarg);
-		if (eventcb == NULL || cbarg == NULL)
-			srv.nconns--;	/* freed already */
-		else
-			evhttp_connection_set_closecb(cbarg, conn_closed,
-			    NULL);
-		bufferevent_decref(srv.fresh[i]);
-	}
-	srv.nfresh = 0;
-	conns_changed();
-}
-
-static struct bufferevent *
-new_conn_bev(struct event_base *base, void *arg)
-{
-	struct bufferevent	*bev;
-	struct timeval		 tv = { 0, 0 };
-
-	if ((bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) ==
-	    NULL)
-		return NULL;	/* evhttp tries its own, which fails too */
-	if (srv.nfresh == HTTP_MAX_CONNS + 1) {
-		/* Cannot happen: accepting pauses first.  Be safe. */
-		bufferevent_free(bev);
-		return NULL;
-	}
-	bufferevent_incref(bev);
-	srv.fresh[srv.nfresh++] = bev;
-	srv.nconns++;
-	if (srv.nconns >= HTTP_MAX_CONNS && !srv.paused)
-		conns_changed();
-	if (!evtimer_pending(&srv.ev_fresh, NULL))
-		evtimer_add(&srv.ev_fresh, &tv);
-	return bev;
 }
 
 static void
 resume_cb(int fd, short ev, void *arg)
 {
-	conns_changed();
+	http_conns_changed();
 }
 
 /* accept() failed, typically EMFILE: stop for a second, not spin. */
@@ -206,7 +138,7 @@ server_new(struct event_base *base, int which)
 	/* Read the rest of a body too large, so that the client sees 413. */
 	evhttp_set_flags(h, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_default_content_type(h, "text/plain; charset=utf-8");
-	evhttp_set_bevcb(h, new_conn_bev, NULL);
+	evhttp_set_bevcb(h, hconn_bev, (void *)(intptr_t)which);
 	evhttp_set_gencb(h, http_request, (void *)(intptr_t)which);
 	return h;
 }
@@ -221,7 +153,6 @@ http_listen(int fd, int which)
 	if (which < SUPD_HTTP_EDGE || which > SUPD_HTTP_BOTH)
 		return -1;
 	if (!srv.ev_ready) {
-		evtimer_set(&srv.ev_fresh, fresh_cb, NULL);
 		evtimer_set(&srv.ev_resume, resume_cb, NULL);
 		srv.ev_ready = 1;
 	}
@@ -254,11 +185,9 @@ http_shutdown(void)
 	int			 i;
 
 	http_manage_shutdown();
-	if (srv.ev_ready) {
-		fresh_cb(-1, 0, NULL);
-		evtimer_del(&srv.ev_fresh);
+	hconn_shutdown();
+	if (srv.ev_ready)
 		evtimer_del(&srv.ev_resume);
-	}
 	while ((l = srv.listeners) != NULL) {
 		srv.listeners = l->next;
 		free(l);
@@ -268,6 +197,8 @@ http_shutdown(void)
 		if (srv.http[i] != NULL)
 			evhttp_free(srv.http[i]);
 	memset(&srv, 0, sizeof(srv));
+	hsrc_shutdown();
+	manage_auth_shutdown();
 }
 
 static const char *
@@ -292,6 +223,8 @@ status_reason(int status)
 		return "Payload Too Large";
 	case 415:
 		return "Unsupported Media Type";
+	case 429:
+		return "Too Many Requests";
 	case 500:
 		return "Internal Server Error";
 	case 503:
@@ -330,6 +263,7 @@ http_data(struct evhttp_request *req, int status, const char *ctype,
 	struct evbuffer		*buf;
 
 	access_log(req, status);
+	hconn_reply(req);
 	if (ctype != NULL)
 		evhttp_add_header(h, "Content-Type", ctype);
 	evhttp_add_header(h, "Cache-Control", "no-store");
@@ -379,9 +313,17 @@ http_request(struct evhttp_request *req, void *arg)
 {
 	int		 which = (int)(intptr_t)arg, call;
 	const char	*uri = evhttp_request_get_uri(req), *prefix, *q;
+	struct hconn	*c;
 	char		 path[1024];
 	size_t		 plen, len;
 
+	if ((c = hconn_of(req, which)) == NULL) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
+		http_text(req, 503, "too many connections (from your "
+		    "address, or in all)");
+		return;
+	}
 	if ((prefix = http_prefix()) == NULL) {
 		http_text(req, 503, "starting: no config yet");
 		return;
@@ -404,7 +346,7 @@ http_request(struct evhttp_request *req, void *arg)
 		http_edge(req, path, q);
 	else if ((which & SUPD_HTTP_MANAGE) &&
 	    (call = manage_call_bypath(path)) != -1)
-		http_manage(req, call, q);
+		http_manage(req, call, q, c);
 	else
 		http_text(req, 404, "no such path");
 }

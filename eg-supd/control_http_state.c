@@ -126,6 +126,8 @@ hstate_conf(const struct super_conf *conf)
 			if ((n = calloc(1, sizeof(*n))) == NULL)
 				fatal("http node");
 			n->node_id = p->node_id;
+			/* Nothing signed before it was made is taken. */
+			n->last_ts = http_now_ms();
 			RB_INSERT(hnode_tree, &hs.nodes, n);
 		} else if (n->peer != NULL && (!same_key(&n->peer->pubkey,
 		    &p->pubkey) || !same_key(&n->peer->psk, &p->psk))) {
@@ -140,6 +142,7 @@ hstate_conf(const struct super_conf *conf)
 		if (n->mark)
 			hnode_free(n);
 	hs.conf = conf;
+	manage_auth_conf(conf);
 	hstate_schedule();
 }
 
@@ -156,6 +159,7 @@ hstate_apikey(const struct supd_apikey *k)
 		if ((n = calloc(1, sizeof(*n))) == NULL)
 			fatal("http node");
 		n->node_id = k->node_id;
+		n->last_ts = http_now_ms();
 		RB_INSERT(hnode_tree, &hs.nodes, n);
 	}
 	memcpy(n->key, k->key, sizeof(n->key));

@@ -453,8 +453,9 @@ parse_super_update(struct lookup *l, const struct manage_limits *lim,
 	    &m->peer_alive_timeout, &m->has_peer_alive_timeout)) != 0 ||
 	    (rc = get_number(l, "SendPingInterval", 0, EDGEAPI_NUM_MAX, OPEN_LO,
 	    &m->send_ping_interval, &m->has_send_ping_interval)) != 0 ||
-	    (rc = get_number(l, "HttpPostInterval", 0, EDGEAPI_NUM_MAX, OPEN_LO,
-	    &m->http_post_interval, &m->has_http_post_interval)) != 0 ||
+	    (rc = get_number(l, "HttpPostInterval", CONF_HTTP_POST_MIN,
+	    EDGEAPI_NUM_MAX, 0, &m->http_post_interval,
+	    &m->has_http_post_interval)) != 0 ||
 	    (rc = get_number(l, "DampingResistance", 0, 1, OPEN_HI,
 	    &m->damping_resistance, &m->has_damping_resistance)) != 0)
 		return rc;

@@ -27,6 +27,13 @@
 #include "util/addr.h"
 #include "util/log.h"
 
+/*
+ * Connections over the HTTP limits are closed as soon as they are
+ * accepted: a queue that takes a burst lets them be shed at once, not
+ * left waiting in SYN retries with the legitimate ones among them.
+ */
+#define HTTP_BACKLOG	1024
+
 static struct {
 	int	udp4, udp6;
 	int	have4, have6;
@@ -76,7 +83,7 @@ http_socket(const struct super_conf *conf, int port)
 			setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY,
 			    da->ipv4 ? &one : &zero, sizeof(one));
 			if (bind(s, (struct sockaddr *)&sin6,
-			    sizeof(sin6)) == 0 && listen(s, 64) == 0)
+			    sizeof(sin6)) == 0 && listen(s, HTTP_BACKLOG) == 0)
 				return s;
 			close(s);
 		}
@@ -94,7 +101,7 @@ http_socket(const struct super_conf *conf, int port)
 		return -1;
 	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(s, 64) == -1) {
+	    listen(s, HTTP_BACKLOG) == -1) {
 		close(s);
 		return -1;
 	}

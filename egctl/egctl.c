@@ -1,6 +1,7 @@
 /*
  * egctl: the control tool of egd and eg-supd.  One request per run over
- * the daemon's control socket, answers printed as text or JSON.
+ * the daemon's control socket, answers printed as text or JSON; or one
+ * signed request to eg-supd's Manage API (manage.c).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "egctl.h"
+#include "manage.h"
 #include "proc/imsg.h"
 #include "proc/proc_imsg.h"
 
@@ -56,7 +58,8 @@ usage(void)
 	    "\tshow routes [all]\n"
 	    "\tshow links\n"
 	    "\treload\n"
-	    "\tsolve file\n", __progname);
+	    "\tsolve file\n"
+	    "\tmanage url [name=value ...]\n", __progname);
 	exit(1);
 }
 
@@ -238,6 +241,10 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	/* An HTTP client of eg-supd's Manage API: no control socket. */
+	if (argc >= 2 && argv[0][0] != '\0' && strncmp(argv[0], "manage",
+	    strlen(argv[0])) == 0)
+		return manage_main(argv[1], argc - 2, argv + 2);
 	if (argc == 0 || (cmd = command_match(argc, argv)) == NULL)
 		usage();
 	/* The offline tools need no daemon. */

@@ -388,6 +388,9 @@ deliver(int i, const uint8_t *hash, const char *doc, size_t len, char *err,
 		    -1)
 			return err;
 		memcpy(sp.hash, hash, sizeof(sp.hash));
+		/* Whatever the supernode says, no flood of reports. */
+		if (sp.http_post_interval < CONF_HTTP_POST_MIN)
+			sp.http_post_interval = CONF_HTTP_POST_MIN;
 		if (sp.http_post_interval != ac.post_interval) {
 			ac.post_interval = sp.http_post_interval;
 			if (ac.post == NULL)

@@ -208,6 +208,26 @@ struct conf_passwords {
 	char			*update_super;
 };
 
+/* Where a Manage API call may carry a password in clear. */
+enum manage_plain {
+	MPLAIN_LOOPBACK,	/* from loopback addresses only */
+	MPLAIN_ALL,		/* from every source allowed to call */
+	MPLAIN_NONE		/* nowhere: signed requests only */
+};
+
+/* The Manage API's access rules (not in EtherGuard-Go). */
+struct conf_manage_api {
+	struct conf_strlist	 allow_from;	/* beyond loopback */
+	int			 plain_passwords; /* enum manage_plain */
+	int			 del_peer_by_privkey;
+};
+
+/*
+ * The shortest HttpPostInterval (s) a supernode tells its edges, and the
+ * shortest an edge uses whatever it is told: every edge posts that often.
+ */
+#define CONF_HTTP_POST_MIN	1.0
+
 struct conf_super_peer {
 	uint16_t		 node_id;
 	char			*name;
@@ -238,6 +258,7 @@ struct super_conf {
 	int			 damping_filter_radius;
 	struct conf_loglevel	 loglevel;
 	struct conf_passwords	 passwords;
+	struct conf_manage_api	 manage_api;
 	struct conf_graph	 graph;
 	struct conf_nhtable	 nhtable;
 	char			*edge_template;

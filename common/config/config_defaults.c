@@ -35,6 +35,8 @@
  *   API_Prefix                            -           /eg_net/eg_api
  *   ListenPort_EdgeAPI, _ManageAPI        -           ListenPort, as a string
  *   Peers[].AdditionalCost                -           -1 (the edge's own)
+ *   ManageAPI.PlainPasswords              -           loopback
+ *   ManageAPI.AllowFrom, DelPeerByPrivKey -           empty, false
  *   everything else                       0 / false / "" / empty
  */
 #include <stdio.h>

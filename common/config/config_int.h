@@ -95,7 +95,8 @@ enum strcheck {
 	SC_API_PREFIX,		/* "" or /path */
 	SC_NODENAME,		/* at most 32 bytes */
 	SC_HOST,		/* DNS name or IP address, not "" */
-	SC_ENDPOINT_REQ		/* host:port, not "" */
+	SC_ENDPOINT_REQ,	/* host:port, not "" */
+	SC_NETWORK		/* address[/len], either family, not "" */
 };
 
 int	conf_check_str(enum strcheck, const char *, char *why, size_t);

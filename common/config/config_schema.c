@@ -53,6 +53,7 @@
 _Static_assert(sizeof(enum iface_type) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum l2_header_mode) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum wg_log_level) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum manage_plain) == sizeof(int), "enum size");
 
 const struct cenum iface_type_names[] = {
 	{ "tap",		IFT_TAP },
@@ -248,6 +249,23 @@ const struct ckey edge_keys[] = {
 };
 #undef S
 
+static const struct cenum plain_names[] = {
+	{ "loopback",	MPLAIN_LOOPBACK },
+	{ "all",	MPLAIN_ALL },
+	{ "none",	MPLAIN_NONE },
+	{ NULL,		0 }
+};
+
+/* Not in EtherGuard-Go: who may call the Manage API, and how. */
+#define S struct conf_manage_api
+static const struct ckey manage_api_keys[] = {
+	K_STRLIST("AllowFrom", allow_from, SC_NETWORK, CF_LIVE),
+	K_ENUM("PlainPasswords", plain_passwords, plain_names, CF_LIVE),
+	K_BOOL("DelPeerByPrivKey", del_peer_by_privkey, CF_LIVE),
+	K_END
+};
+#undef S
+
 #define S struct conf_passwords
 static const struct ckey passwords_keys[] = {
 	K_STR("ShowState", show_state, SC_ANY, CF_SECRET | CF_LIVE),
@@ -290,8 +308,8 @@ const struct ckey super_keys[] = {
 	K_STR("API_Prefix", api_prefix, SC_API_PREFIX, CF_LIVE),
 	K_FLOAT("RePushConfigInterval", repush_config_interval, 0, T_MAX,
 	    CF_MIN_OPEN | CF_LIVE),
-	K_FLOAT("HttpPostInterval", http_post_interval, 0, T_MAX,
-	    CF_MIN_OPEN | CF_LIVE),
+	K_FLOAT("HttpPostInterval", http_post_interval, CONF_HTTP_POST_MIN,
+	    T_MAX, CF_LIVE),
 	K_FLOAT("PeerAliveTimeout", peer_alive_timeout, 0, T_MAX,
 	    CF_MIN_OPEN | CF_LIVE),
 	K_FLOAT("SendPingInterval", send_ping_interval, 0, T_MAX,
@@ -299,6 +317,7 @@ const struct ckey super_keys[] = {
 	K_INT("DampingFilterRadius", damping_filter_radius, 0, 1024, CF_LIVE),
 	K_BLOCK("LogLevel", loglevel, loglevel_keys, CF_LIVE),
 	K_BLOCK("Passwords", passwords, passwords_keys, CF_LIVE),
+	K_BLOCK("ManageAPI", manage_api, manage_api_keys, CF_LIVE),
 	K_BLOCK("GraphRecalculateSetting", graph, graph_keys, CF_LIVE),
 	K_NHTABLE("NextHopTable", nhtable, CF_LIVE),
 	K_STR("EdgeTemplate", edge_template, SC_ANY, CF_LIVE),

@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "config_int.h"
+#include "util/addrnet.h"
 
 void *
 conf_calloc(size_t n, size_t size)
@@ -422,8 +423,9 @@ has_space_or_ctl(const char *s)
 int
 conf_check_str(enum strcheck sc, const char *s, char *why, size_t wsz)
 {
-	uint8_t	mac[6];
-	int	len;
+	struct addr_net	net;
+	uint8_t		mac[6];
+	int		len;
 
 	switch (sc) {
 	case SC_ANY:
@@ -438,6 +440,13 @@ conf_check_str(enum strcheck sc, const char *s, char *why, size_t wsz)
 		return *s ? conf_check_endpoint(s, 0, why, wsz) : 0;
 	case SC_CIDR4:
 		return *s ? check_cidr(s, AF_INET, why, wsz) : 0;
+	case SC_NETWORK:
+		if (addr_net_parse(s, &net) != 0) {
+			snprintf(why, wsz, "not an IPv4 or IPv6 address, with "
+			    "or without /prefixlen");
+			return -1;
+		}
+		return 0;
 	case SC_CIDR6:
 		return *s ? check_cidr(s, AF_INET6, why, wsz) : 0;
 	case SC_MACPREFIX:

@@ -34,10 +34,11 @@ edgeapi_key(uint8_t key[EDGEAPI_KEY_LEN], const uint8_t priv[32],
 	return 0;
 }
 
-static void
-edgeapi_mac(uint8_t mac[EDGEAPI_HASH_LEN], const uint8_t key[EDGEAPI_KEY_LEN],
-    const char *method, const char *path_query, int64_t ts_ms,
-    const uint8_t *body, size_t bodylen)
+void
+edgeapi_request_mac(uint8_t mac[EDGEAPI_HASH_LEN],
+    const uint8_t key[EDGEAPI_KEY_LEN], const char *ctx, const char *method,
+    const char *path_query, int64_t ts_ms, const uint8_t *body,
+    size_t bodylen)
 {
 	crypto_generichash_state	st;
 	uint8_t				bodyhash[EDGEAPI_HASH_LEN];
@@ -47,8 +48,7 @@ edgeapi_mac(uint8_t mac[EDGEAPI_HASH_LEN], const uint8_t key[EDGEAPI_KEY_LEN],
 	    0);
 	snprintf(ts, sizeof(ts), "%" PRId64, ts_ms);
 	crypto_generichash_init(&st, key, EDGEAPI_KEY_LEN, EDGEAPI_HASH_LEN);
-	crypto_generichash_update(&st, (const uint8_t *)EDGEAPI_CTX,
-	    strlen(EDGEAPI_CTX));
+	crypto_generichash_update(&st, (const uint8_t *)ctx, strlen(ctx));
 	crypto_generichash_update(&st, (const uint8_t *)method,
 	    strlen(method));
 	crypto_generichash_update(&st, (const uint8_t *)"\n", 1);
@@ -60,6 +60,15 @@ edgeapi_mac(uint8_t mac[EDGEAPI_HASH_LEN], const uint8_t key[EDGEAPI_KEY_LEN],
 	crypto_generichash_update(&st, bodyhash, sizeof(bodyhash));
 	crypto_generichash_final(&st, mac, EDGEAPI_HASH_LEN);
 	sodium_memzero(&st, sizeof(st));
+}
+
+static void
+edgeapi_mac(uint8_t mac[EDGEAPI_HASH_LEN], const uint8_t key[EDGEAPI_KEY_LEN],
+    const char *method, const char *path_query, int64_t ts_ms,
+    const uint8_t *body, size_t bodylen)
+{
+	edgeapi_request_mac(mac, key, EDGEAPI_CTX, method, path_query, ts_ms,
+	    body, bodylen);
 }
 
 int
@@ -121,45 +130,70 @@ edgeapi_verify(const uint8_t key[EDGEAPI_KEY_LEN],
 	return rv;
 }
 
-/* Associated data of a sealed answer: the request it answers. */
-static size_t
-edgeapi_ad(char *ad, size_t len, const char *path_query, int64_t ts_ms)
+/*
+ * Associated data of a sealed answer: the request it answers, whole
+ * however long its path is (cut, two requests alike up to the cut
+ * would take each other's answers).  In buf if it fits, else malloc'ed
+ * into *heap; NULL if there is no memory.
+ */
+static const char *
+edgeapi_ad(char *buf, size_t bufsz, char **heap, size_t *lenp,
+    const char *path_query, int64_t ts_ms)
 {
 	int	n;
 
-	n = snprintf(ad, len, "%s%s\n%" PRId64, EDGEAPI_CTX, path_query,
+	*heap = NULL;
+	n = snprintf(buf, bufsz, "%s%s\n%" PRId64, EDGEAPI_CTX, path_query,
 	    ts_ms);
 	if (n < 0)
-		return 0;
-	return (size_t)n >= len ? len - 1 : (size_t)n;
+		return NULL;
+	*lenp = (size_t)n;
+	if ((size_t)n < bufsz)
+		return buf;
+	if ((*heap = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	snprintf(*heap, (size_t)n + 1, "%s%s\n%" PRId64, EDGEAPI_CTX,
+	    path_query, ts_ms);
+	return *heap;
 }
 
-void
+int
 edgeapi_seal(uint8_t *out, const uint8_t key[EDGEAPI_KEY_LEN],
     const char *path_query, int64_t ts_ms, const uint8_t *plain, size_t len)
 {
-	char	ad[4096];
-	size_t	adlen = edgeapi_ad(ad, sizeof(ad), path_query, ts_ms);
+	char		 buf[512], *heap;
+	const char	*ad;
+	size_t		 adlen;
 
+	if ((ad = edgeapi_ad(buf, sizeof(buf), &heap, &adlen, path_query,
+	    ts_ms)) == NULL)
+		return -1;
 	randombytes_buf(out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(out +
 	    crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, NULL, plain, len,
 	    (const uint8_t *)ad, adlen, NULL, out, key);
+	free(heap);
+	return 0;
 }
 
 int
 edgeapi_open(uint8_t *plain, const uint8_t key[EDGEAPI_KEY_LEN],
     const char *path_query, int64_t ts_ms, const uint8_t *sealed, size_t len)
 {
-	char	ad[4096];
-	size_t	adlen = edgeapi_ad(ad, sizeof(ad), path_query, ts_ms);
+	char		 buf[512], *heap;
+	const char	*ad;
+	size_t		 adlen;
+	int		 rc;
 
-	if (len < EDGEAPI_SEAL_OVERHEAD)
+	if (len < EDGEAPI_SEAL_OVERHEAD || (ad = edgeapi_ad(buf, sizeof(buf),
+	    &heap, &adlen, path_query, ts_ms)) == NULL)
 		return -1;
-	return crypto_aead_xchacha20poly1305_ietf_decrypt(plain, NULL, NULL,
+	rc = crypto_aead_xchacha20poly1305_ietf_decrypt(plain, NULL, NULL,
 	    sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 	    len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 	    (const uint8_t *)ad, adlen, sealed, key) == 0 ? 0 : -1;
+	free(heap);
+	return rc;
 }
 
 void

@@ -23,6 +23,16 @@
 int	edgeapi_key(uint8_t key[EDGEAPI_KEY_LEN], const uint8_t priv[32],
 	    const uint8_t pub[32], const uint8_t *psk);
 
+/*
+ * The MAC of a request: BLAKE2b-256 keyed with key of ctx, the method,
+ * the path with its query, the timestamp and the body's BLAKE2b-256
+ * (doc/super-internals.md).  Each API has its own ctx.
+ */
+void	edgeapi_request_mac(uint8_t mac[EDGEAPI_HASH_LEN],
+	    const uint8_t key[EDGEAPI_KEY_LEN], const char *ctx,
+	    const char *method, const char *path_query, int64_t ts_ms,
+	    const uint8_t *body, size_t bodylen);
+
 /* The X-EG-Auth header value into out: "v1 NodeID ts mac". */
 int	edgeapi_auth_header(char *out, size_t outlen,
 	    const uint8_t key[EDGEAPI_KEY_LEN], uint16_t node_id,
@@ -42,10 +52,11 @@ int	edgeapi_verify(const uint8_t key[EDGEAPI_KEY_LEN],
 
 /*
  * Seal plain (len bytes) into out (len + EDGEAPI_SEAL_OVERHEAD bytes),
- * bound to the request's path and timestamp.  Open does the reverse;
- * -1 if the answer is not authentic.
+ * bound to the request's whole path and timestamp; -1 if there is no
+ * memory for a long path.  Open does the reverse; -1 if the answer is
+ * not authentic.
  */
-void	edgeapi_seal(uint8_t *out, const uint8_t key[EDGEAPI_KEY_LEN],
+int	edgeapi_seal(uint8_t *out, const uint8_t key[EDGEAPI_KEY_LEN],
 	    const char *path_query, int64_t ts_ms, const uint8_t *plain,
 	    size_t len);
 int	edgeapi_open(uint8_t *plain, const uint8_t key[EDGEAPI_KEY_LEN],

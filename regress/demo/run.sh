@@ -252,6 +252,7 @@ EOF
 SUPER_LINKS="1-2:10 2-4:15 1-3:30 3-4:20 1-4:60 2-3:30"
 SUPER_SN_MS=2
 SUPER_API=http://$(netsim_addr 5):3456/eg_net/eg_api
+SUPER_MANAGE=http://127.0.0.1:3456/eg_net/eg_api
 SUPER_PW=demo_showstate
 
 # super_conf: the supernode's config.  Short timers, so that the demo
@@ -321,11 +322,12 @@ Peers: []
 EOF
 }
 
-# super_state: the supernode's state JSON from its Manage API, asked
-# from node 1, in $DEMO_DIR/state.
+# super_state: the supernode's state JSON from its Manage API, asked on
+# the supernode's host (the Manage API answers loopback only unless its
+# config says otherwise), in $DEMO_DIR/state.
 super_state() {
-	ns_exec 1 curl -sf -m 5 -H "X-EG-Password: $SUPER_PW" \
-	    "$SUPER_API/manage/super/state" >"$DEMO_DIR/state"
+	ns_exec 5 curl -sf -m 5 -H "X-EG-Password: $SUPER_PW" \
+	    "$SUPER_MANAGE/manage/super/state" >"$DEMO_DIR/state"
 }
 
 # wait_state JQ-EXPR TENTHS: until the state JSON makes JQ-EXPR true.
@@ -424,7 +426,8 @@ EOF
 	echo "measured to the others (Edges, here in ms) and the next hops" \
 	    "(NhTable):"
 	echo "  \$ curl -H 'X-EG-Password: $SUPER_PW'" \
-	    "$SUPER_API/manage/super/state | jq ..."
+	    "$SUPER_MANAGE/manage/super/state | jq ...  (on the" \
+	    "supernode)"
 	jq -r '.Edges as $e | .NhTable | to_entries[] |
 	    "    \(.key): Edges \($e[.key] | map_values(. * 10000 |
 	    round / 10) | tojson)  NhTable \(.value | tojson)"' \

@@ -49,8 +49,8 @@ check(const struct supd_manage *m, const struct manage_limits *lim)
 		    m->damping_resistance < 1)) ||
 		    (m->has_send_ping_interval && !(m->send_ping_interval >
 		    0 && m->send_ping_interval < pat)) ||
-		    (m->has_http_post_interval && !(m->http_post_interval >
-		    0 && m->http_post_interval < pat)))
+		    (m->has_http_post_interval && !(m->http_post_interval >=
+		    CONF_HTTP_POST_MIN && m->http_post_interval < pat)))
 			abort();
 		break;
 	}

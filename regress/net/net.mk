@@ -1,7 +1,9 @@
-# Tools of the static-mode tests in regress/net: ifpeer (the far side
-# of egd's socket interfaces) and wgjunk (bad datagrams and handshake
-# floods).  Both are built by the generic $(B)/regress/% rule.
-TOOLS	+= $(B)/regress/net/ifpeer $(B)/regress/net/wgjunk
+# Tools of the tests in regress/net: ifpeer (the far side of egd's
+# socket interfaces), wgjunk (bad datagrams and handshake floods) and
+# httpabuse (slow connections and password guessing against eg-supd's
+# HTTP APIs).  All are built by the generic $(B)/regress/% rule.
+TOOLS	+= $(B)/regress/net/ifpeer $(B)/regress/net/wgjunk \
+	   $(B)/regress/net/httpabuse
 $(B)/regress/net/wgjunk: $(B)/obj/regress/net/wgjunk_flood.o
 # p2pstorm: a hostile P2P-mode member flooding control messages
 # (regress/net/p2p_flood.t).

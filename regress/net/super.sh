@@ -39,6 +39,13 @@ SP_COOL=${SP_COOL:-0.5}		# RecalculateCoolDown
 SP_CHECK=${SP_CHECK:-0.5}	# TimeoutCheckInterval
 SP_RADIUS=${SP_RADIUS:-0}	# DampingFilterRadius
 SP_DAMP=${SP_DAMP:-0.5}		# DampingResistance
+# The Manage API: the tests ask it from node 1 with plain passwords, as
+# EtherGuard-Go's clients do; by default eg-supd answers loopback only,
+# signed requests from elsewhere.
+SP_MANAGE_FROM=${SP_MANAGE_FROM:-$(netsim_addr 1)}	# ManageAPI.AllowFrom,
+							# comma-separated
+SP_PLAIN=${SP_PLAIN:-all}		# ManageAPI.PlainPasswords
+SP_DELBYKEY=${SP_DELBYKEY:-false}	# ManageAPI.DelPeerByPrivKey
 
 # sp_super_conf S "EDGES" [TOP-LEVEL-LINE...]: the supernode's config in
 # $ST/super.conf; it runs in node S.  Each edge I has AdditionalCost
@@ -68,6 +75,13 @@ sp_super_conf() {
 		echo "  DelPeer: pw_del"
 		echo "  UpdatePeer: pw_upd"
 		echo "  UpdateSuper: pw_super"
+		# SP_MANAGE_FROM=-: no ManageAPI block, the defaults.
+		if [ "$SP_MANAGE_FROM" != - ]; then
+			echo "ManageAPI:"
+			echo "  AllowFrom: [$SP_MANAGE_FROM]"
+			echo "  PlainPasswords: $SP_PLAIN"
+			echo "  DelPeerByPrivKey: $SP_DELBYKEY"
+		fi
 		echo "GraphRecalculateSetting:"
 		echo "  StaticMode: false"
 		echo "  JitterTolerance: 1"

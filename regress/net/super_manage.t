@@ -13,6 +13,7 @@
 . "$TOP/regress/net/static.sh"
 . "$TOP/regress/net/super.sh"
 sp_need
+SP_DELBYKEY=true	# the seed's peer/del by an edge's own key
 
 st_keys 3 && sp_keys || { echo "Bail out! wg genkey"; exit 1; }
 wg genpsk >$ST/psk3 && wg genkey | wg pubkey >$ST/p9 &&

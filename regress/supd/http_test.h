@@ -307,6 +307,9 @@ resp_free(struct resp *r)
  * One request on a new connection, run to its end: the status (0: no
  * answer).  hdrs: name, value, ..., NULL.
  */
+/* Where request() connects from (NULL: the kernel's choice, 127.0.0.1). */
+static const char	*client_addr;
+
 static __attribute__((unused)) int
 request(int port, int post, const char *uri, const char *const *hdrs,
     const void *body, size_t blen, struct resp *r)
@@ -320,6 +323,8 @@ request(int port, int post, const char *uri, const char *const *hdrs,
 	if ((c = evhttp_connection_base_new(base, NULL, "127.0.0.1",
 	    (uint16_t)port)) == NULL)
 		bail("evhttp_connection_base_new");
+	if (client_addr != NULL)
+		evhttp_connection_set_local_address(c, client_addr);
 	evhttp_connection_set_timeout(c, 10);
 	req = evhttp_request_new(resp_cb, r);
 	h = evhttp_request_get_output_headers(req);

@@ -274,6 +274,8 @@ test_updates(void)
 	    "PeerAliveTimeout below current HttpPostInterval");
 	refused(MANAGE_SUPER_UPDATE, "", "HttpPostInterval=", 400,
 	    "empty HttpPostInterval");
+	refused(MANAGE_SUPER_UPDATE, "", "HttpPostInterval=0.5", 400,
+	    "HttpPostInterval below its floor of 1 s (every edge posts)");
 	refused(MANAGE_SUPER_UPDATE, "", "DampingFilterRadius=4", 400,
 	    "DampingFilterRadius is not a parameter here");
 	ok(run(MANAGE_SUPER_UPDATE, "", "PeerAliveTimeout=100&"

@@ -371,7 +371,7 @@ test_edge_refusals(void)
 	bad_edge(1, edge_key[1], 0, pathq, 0, 400, "NodeID not the header's");
 	snprintf(pathq, sizeof(pathq), "/edge/peerinfo?NodeID=9&State=%s",
 	    hex);
-	bad_edge(9, edge_key[1], 0, pathq, 0, 404, "unknown NodeID");
+	bad_edge(9, edge_key[1], 0, pathq, 0, 401, "unknown NodeID");
 	bad_edge(1, edge_key[1], 0, "/edge/peerinfo?NodeID=1&State=abc", 0,
 	    400, "malformed State");
 	bad_edge(1, edge_key[1], 0, "/edge/peerinfo?NodeID=1", 0, 400,

@@ -70,6 +70,18 @@ static const struct ecase ecases[] = {
 	  "(0, 1e+09]" },
 	{ 0, 0, E_BASE "L2FIBTimeout: -1\n",
 	  "t.yaml:5:15: L2FIBTimeout: -1 out of range (0, 1e+09]" },
+	/* Every edge posts that often: at least once a second. */
+	{ 1, 0, S_BASE "HttpPostInterval: 0.01\n",
+	  "t.yaml:4:19: HttpPostInterval: 0.01 out of range [1, 1e+09]" },
+	{ 1, 0, S_BASE "ManageAPI:\n  AllowFrom:\n  - 10.0.0.0/33\n",
+	  "t.yaml:6:5: ManageAPI.AllowFrom[0]: \"10.0.0.0/33\": not an IPv4 "
+	  "or IPv6 address, with or without /prefixlen" },
+	{ 1, 0, S_BASE "ManageAPI:\n  AllowFrom: [example.org]\n",
+	  "t.yaml:5:15: ManageAPI.AllowFrom[0]: \"example.org\": not an IPv4 "
+	  "or IPv6 address, with or without /prefixlen" },
+	{ 1, 0, S_BASE "ManageAPI:\n  PlainPasswords: yes\n",
+	  "t.yaml:5:19: ManageAPI.PlainPasswords: unknown value \"yes\" (one "
+	  "of: loopback, all, none)" },
 	{ 1, 0, S_BASE "ResetEndPointInterval: -600\n",
 	  "t.yaml:4:24: ResetEndPointInterval: -600 out of range [0, 1e+09]" },
 	{ 0, 0, E_BASE "AfPrefer: 5\n", "t.yaml:5:11: AfPrefer: 5 is not 4 or 6" },

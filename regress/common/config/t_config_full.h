@@ -188,6 +188,11 @@ test_full_super(void)
 	    g->manual[1].ms == 8.125, "super: ManualLatency");
 	ok(c->nhtable.count == 2 && conf_nexthop(&c->nhtable, 1, 2) == 3 &&
 	    conf_nexthop(&c->nhtable, 2, 1) == 3, "super: NextHopTable");
+	ok(c->manage_api.allow_from.count == 2 &&
+	    STR_IS(c->manage_api.allow_from.items[0], "192.0.2.0/24") &&
+	    STR_IS(c->manage_api.allow_from.items[1], "2001:db8::7") &&
+	    c->manage_api.plain_passwords == MPLAIN_ALL &&
+	    c->manage_api.del_peer_by_privkey, "super: ManageAPI");
 	ok(STR_IS(c->edge_template, "/etc/eg/edge_template.yaml") &&
 	    c->use_psk_for_inter_edge && c->reset_endpoint_interval == 0,
 	    "super: EdgeTemplate, UsePSKForInterEdge, ResetEndPointInterval");
