@@ -177,6 +177,7 @@ FUZZ_WITH_fuzz_edgeapi_json	= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_gso		= egd/engine_gso.c $(call subsrcs,util)
 FUZZ_WITH_fuzz_gro		= egd/engine_gro.c egd/engine_gso.c
 FUZZ_WITH_fuzz_httpc		= egd/control_httpc.c $(call subsrcs,util)
+FUZZ_WITH_fuzz_imsg		= common/proc/imsg.c
 FUZZ_WITH_fuzz_ifio		= egd/engine_ifio.c egd/engine_gso.c \
 				  $(call subsrcs,util)
 FUZZ_WITH_fuzz_manage_parse	= eg-supd/control_manage_parse.c \
