@@ -172,6 +172,7 @@ FUZZ_CFLAGS	= -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -I. $(PKG_CFLAGS) \
 # program files) whose parser it feeds, and of what they build on.
 subsrcs		= $(foreach s,$(1),$(SRCS_$(s)))
 FUZZ_WITH_fuzz_config		= $(call subsrcs,config util)
+FUZZ_WITH_fuzz_ctlsrv		= $(call subsrcs,proc $(DEPS_proc))
 FUZZ_WITH_fuzz_edgeapi		= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_edgeapi_json	= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_gso		= egd/engine_gso.c $(call subsrcs,util)
