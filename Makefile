@@ -53,7 +53,7 @@ DEPS_overlay	= util
 DEPS_wg		= util
 DEPS_route	= proc config util
 DEPS_wghost	= wg proc config util
-DEPS_edgeapi	= route overlay config util
+DEPS_edgeapi	= route overlay proc config util
 sublib		= $(foreach s,$(1),$(B)/lib/libeg_$(s).a)
 COMMON_LIBS	:= $(call sublib,$(SUBSYS))
 
