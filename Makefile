@@ -171,6 +171,9 @@ FUZZ_CFLAGS	= -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -I. $(PKG_CFLAGS) \
 # What each fuzz target is built with: the sources of the subsystems (or
 # program files) whose parser it feeds, and of what they build on.
 subsrcs		= $(foreach s,$(1),$(SRCS_$(s)))
+FUZZ_WITH_fuzz_apiclient	= egd/control_apiclient.c egd/control_apiclient_post.c \
+				  egd/control_httpc.c \
+				  $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_config		= $(call subsrcs,config util)
 FUZZ_WITH_fuzz_ctlsrv		= $(call subsrcs,proc $(DEPS_proc))
 FUZZ_WITH_fuzz_edgeapi		= $(call subsrcs,edgeapi $(DEPS_edgeapi))
