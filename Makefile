@@ -176,6 +176,10 @@ FUZZ_WITH_fuzz_apiclient	= egd/control_apiclient.c egd/control_apiclient_post.c 
 				  $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_config		= $(call subsrcs,config util)
 FUZZ_WITH_fuzz_ctlsrv		= $(call subsrcs,proc $(DEPS_proc))
+FUZZ_WITH_fuzz_egd_rx		= $(filter-out egd/engine.c,$(filter egd/engine%,$(EGD_SRCS))) \
+				  egd/egd_nhtable.c egd/egd_imsg.c \
+				  $(sort $(call subsrcs,wghost edgeapi $(DEPS_wghost) \
+				  $(DEPS_edgeapi)))
 FUZZ_WITH_fuzz_edgeapi		= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_edgeapi_json	= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_gso		= egd/engine_gso.c $(call subsrcs,util)
