@@ -167,7 +167,8 @@ check-man:
 FUZZ_SRCS	:= $(sort $(wildcard regress/fuzz/fuzz_*.c))
 FUZZ_PROGS	:= $(FUZZ_SRCS:regress/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_CFLAGS	= -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -I. $(PKG_CFLAGS) \
-		  -fsanitize=fuzzer,address,undefined -DFUZZING
+		  -fsanitize=fuzzer,address,undefined \
+		  -fno-sanitize-recover=undefined -DFUZZING
 # What each fuzz target is built with: the sources of the subsystems (or
 # program files) whose parser it feeds, and of what they build on.
 subsrcs		= $(foreach s,$(1),$(SRCS_$(s)))
