@@ -10,7 +10,8 @@
 #   regress/PROG/t_*.c    -> build/regress/PROG/t_*, linked with PROG's
 #                            library (egd, supd, egctl)
 #   regress/*/*.mk        -> extra test tools, each fragment adds to TOOLS
-#   regress/fuzz/fuzz_*.c -> build/fuzz/fuzz_*   (make fuzz, clang libFuzzer)
+#   regress/fuzz/fuzz_*.c -> build/fuzz/fuzz_*   (make fuzz, clang libFuzzer;
+#                            make fuzz-run runs each for FUZZ_TIME s)
 # Tests are run by prove: compiled t_* programs and executable regress/*/*.t
 # scripts, which print TAP.
 
@@ -85,7 +86,7 @@ SCRIPT_TESTS	:= $(sort $(wildcard regress/*/*.t))
 TOOLS	:=
 -include $(sort $(wildcard regress/*/*.mk))
 
-.PHONY: all deps test unit check-man fuzz bench demo install clean
+.PHONY: all deps test unit check-man fuzz fuzz-run bench demo install clean
 # Keep objects of test programs: they are not throwaway intermediates.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -203,6 +204,13 @@ FUZZ_WITH_fuzz_supd_rx		= eg-supd/engine_edges.c eg-supd/supd_imsg.c \
 FUZZ_WITH_fuzz_wg		= $(call subsrcs,wg $(DEPS_wg))
 
 fuzz: $(FUZZ_PROGS)
+
+# Every target in turn, FUZZ_TIME seconds each (FUZZ_TARGETS: only
+# those); not part of make test.  regress/fuzz/run.sh says what it keeps.
+FUZZ_TIME	?= 60
+fuzz-run: fuzz
+	@FUZZ_TIME="$(FUZZ_TIME)" FUZZ_TARGETS="$(FUZZ_TARGETS)" \
+	    sh regress/fuzz/run.sh $(FUZZ_PROGS)
 
 .SECONDEXPANSION:
 $(B)/fuzz/%: regress/fuzz/%.c $$(FUZZ_WITH_%)
