@@ -212,6 +212,17 @@ client_open(int k, size_t cap)
 		abort();
 }
 
+/* Answers to client k go nowhere now: nobody expects them. */
+static void
+q_orphan(struct queue *q, int k)
+{
+	size_t	i;
+
+	for (i = 0; i < q->n; i++)
+		if (q->e[(q->head + i) % MAXEXP].client == k)
+			q->e[(q->head + i) % MAXEXP].client = -1;
+}
+
 static void
 client_close(int k)
 {
@@ -226,24 +237,9 @@ client_close(int k)
 	free(c->sent);
 	c->sent = NULL;
 	q_clear(&c->expect);
-	/* Answers to it go nowhere now. */
 	for (p = 0; p < NCHANS; p++) {
-		size_t i;
-
-		for (i = 0; i < f.open[p].n; i++) {
-			struct exp *e = &f.open[p].e[(f.open[p].head + i) %
-			    MAXEXP];
-
-			if (e->client == k)
-				e->client = -1;
-		}
-		for (i = 0; i < f.relayed[p].n; i++) {
-			struct exp *e = &f.relayed[p].e[(f.relayed[p].head +
-			    i) % MAXEXP];
-
-			if (e->client == k)
-				e->client = -1;
-		}
+		q_orphan(&f.open[p], k);
+		q_orphan(&f.relayed[p], k);
 	}
 }
 
@@ -476,7 +472,7 @@ answer(int p, uint32_t id, int client, const uint8_t *d, size_t avail)
 	static const int	 ntypes[NCHANS] = { 1, 3, 5 };
 	uint8_t			 msg[512];	/* the largest: ctl_peer */
 	struct ctl_result	 r;
-	size_t			 len = 0, used = 0;
+	size_t			 len = 0, used = 0, i;
 	uint32_t		 type;
 
 	if (avail < 1)
@@ -509,10 +505,10 @@ answer(int p, uint32_t id, int client, const uint8_t *d, size_t avail)
 	memset(msg, 0, sizeof(msg));
 	if (type == IMSG_CTL_RESULT) {
 		memcpy(msg, &r, sizeof(r));
-		for (size_t i = sizeof(r); i < len && used < avail; i++)
+		for (i = sizeof(r); i < len && used < avail; i++)
 			msg[i] = d[used++];
 	} else
-		for (size_t i = 0; i < len && used < avail; i++)
+		for (i = 0; i < len && used < avail; i++)
 			msg[i] = d[used++];
 	if (imsg_compose(&f.farib[p], type, id, 0, -1, msg, len) == -1)
 		abort();
