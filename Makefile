@@ -10,7 +10,8 @@
 #   regress/PROG/t_*.c    -> build/regress/PROG/t_*, linked with PROG's
 #                            library (egd, supd, egctl)
 #   regress/*/*.mk        -> extra test tools, each fragment adds to TOOLS
-#   regress/fuzz/fuzz_*.c -> build/fuzz/fuzz_*   (make fuzz, clang libFuzzer)
+#   regress/fuzz/fuzz_*.c -> build/fuzz/fuzz_*   (make fuzz, clang libFuzzer;
+#                            make fuzz-run runs each for FUZZ_TIME s)
 # Tests are run by prove: compiled t_* programs and executable regress/*/*.t
 # scripts, which print TAP.
 
@@ -85,7 +86,7 @@ SCRIPT_TESTS	:= $(sort $(wildcard regress/*/*.t))
 TOOLS	:=
 -include $(sort $(wildcard regress/*/*.mk))
 
-.PHONY: all deps test unit check-man fuzz bench demo install clean
+.PHONY: all deps test unit check-man fuzz fuzz-run bench demo install clean
 # Keep objects of test programs: they are not throwaway intermediates.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -167,18 +168,29 @@ check-man:
 FUZZ_SRCS	:= $(sort $(wildcard regress/fuzz/fuzz_*.c))
 FUZZ_PROGS	:= $(FUZZ_SRCS:regress/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_CFLAGS	= -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -I. $(PKG_CFLAGS) \
-		  -fsanitize=fuzzer,address,undefined -DFUZZING
+		  -fsanitize=fuzzer,address,undefined \
+		  -fno-sanitize-recover=undefined -DFUZZING
 # What each fuzz target is built with: the sources of the subsystems (or
 # program files) whose parser it feeds, and of what they build on.
 subsrcs		= $(foreach s,$(1),$(SRCS_$(s)))
+FUZZ_WITH_fuzz_apiclient	= egd/control_apiclient.c egd/control_apiclient_post.c \
+				  egd/control_httpc.c \
+				  $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_config		= $(call subsrcs,config util)
+FUZZ_WITH_fuzz_ctlsrv		= $(call subsrcs,proc $(DEPS_proc))
+FUZZ_WITH_fuzz_egd_rx		= $(filter-out egd/engine.c,$(filter egd/engine%,$(EGD_SRCS))) \
+				  egd/egd_nhtable.c egd/egd_imsg.c \
+				  $(sort $(call subsrcs,wghost edgeapi $(DEPS_wghost) \
+				  $(DEPS_edgeapi)))
 FUZZ_WITH_fuzz_edgeapi		= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_edgeapi_json	= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_gso		= egd/engine_gso.c $(call subsrcs,util)
+FUZZ_WITH_fuzz_gro		= egd/engine_gro.c egd/engine_gso.c
 FUZZ_WITH_fuzz_httpc		= egd/control_httpc.c $(call subsrcs,util)
 FUZZ_WITH_fuzz_http		= $(filter eg-supd/control_http% \
 				  eg-supd/control_manage%,$(SUPD_SRCS)) \
 				  $(call subsrcs,edgeapi $(DEPS_edgeapi))
+FUZZ_WITH_fuzz_imsg		= common/proc/imsg.c
 FUZZ_WITH_fuzz_ifio		= egd/engine_ifio.c egd/engine_gso.c \
 				  $(call subsrcs,util)
 FUZZ_WITH_fuzz_manage_parse	= eg-supd/control_manage_parse.c \
@@ -190,9 +202,18 @@ FUZZ_WITH_fuzz_netsim_ctl	= $(call subsrcs,util)
 FUZZ_WITH_fuzz_overlay		= $(call subsrcs,overlay $(DEPS_overlay))
 FUZZ_WITH_fuzz_ovldup		= $(call subsrcs,overlay $(DEPS_overlay))
 FUZZ_WITH_fuzz_ovlmsg		= $(call subsrcs,overlay $(DEPS_overlay))
+FUZZ_WITH_fuzz_supd_rx		= eg-supd/engine_edges.c eg-supd/supd_imsg.c \
+				  $(call subsrcs,wghost overlay $(DEPS_wghost))
 FUZZ_WITH_fuzz_wg		= $(call subsrcs,wg $(DEPS_wg))
 
 fuzz: $(FUZZ_PROGS)
+
+# Every target in turn, FUZZ_TIME seconds each (FUZZ_TARGETS: only
+# those); not part of make test.  regress/fuzz/run.sh says what it keeps.
+FUZZ_TIME	?= 60
+fuzz-run: fuzz
+	@FUZZ_TIME="$(FUZZ_TIME)" FUZZ_TARGETS="$(FUZZ_TARGETS)" \
+	    sh regress/fuzz/run.sh $(FUZZ_PROGS)
 
 .SECONDEXPANSION:
 $(B)/fuzz/%: regress/fuzz/%.c $$(FUZZ_WITH_%)

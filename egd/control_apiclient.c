@@ -219,8 +219,6 @@ next_ts(void)
 	return now;
 }
 
-static void	response_cb(int, const uint8_t *, size_t, void *);
-
 struct ac_req *
 ac_send(int kind, const char *pathq, const uint8_t *body, size_t blen)
 {
@@ -249,7 +247,7 @@ ac_send(int kind, const char *pathq, const uint8_t *body, size_t blen)
 	h[2].name = "Content-Type";
 	h[2].value = "application/json";
 	if (httpc_request(ac.http, body != NULL ? "POST" : "GET", r->pathq, h,
-	    body != NULL ? 3 : 2, body, blen, response_cb, r) == -1) {
+	    body != NULL ? 3 : 2, body, blen, ac_response, r) == -1) {
 		ac_req_free(r);
 		return NULL;
 	}
@@ -455,8 +453,8 @@ fetch_done(struct ac_req *r, int status, const uint8_t *body, size_t len)
 		fetch_start(i);
 }
 
-static void
-response_cb(int status, const uint8_t *body, size_t len, void *arg)
+void
+ac_response(int status, const uint8_t *body, size_t len, void *arg)
 {
 	struct ac_req	*r = arg;
 

@@ -67,6 +67,11 @@ int	ac_can_talk(void);
 struct ac_req *ac_send(int kind, const char *pathq, const uint8_t *body,
 	    size_t blen);
 void	ac_req_free(struct ac_req *);
+/*
+ * The answer to request arg (an ac_req), as httpc_cb: once per request,
+ * status 0 if there was none.  The request is freed.
+ */
+void	ac_response(int status, const uint8_t *body, size_t len, void *arg);
 
 /* control_apiclient_post.c */
 void	ac_post_cb(int, short, void *);

@@ -123,6 +123,12 @@ int		 eng_send_control(struct wgh_peer *, uint8_t usage,
 void		 eng_send_ping(struct wghost *, struct wgh_peer *,
 		    uint16_t me, uint32_t seq, struct wg_time);
 /*
+ * The one-way latency a Ping measured, in ms by our clock; -1 if the
+ * sender's clock is more than a day from ours.
+ */
+int		 eng_ping_latency(const struct ovlmsg_ping *, struct wg_time,
+		    double *ms);
+/*
  * A flooded control message (dst NODEID_SPREAD) with this TTL to every
  * peer of the set but except (NULL: none), on the same terms.  Returns
  * how many peers it went to.

@@ -19,6 +19,7 @@
 #include "egd.h"
 #include "engine.h"
 #include "engine_fwdtable.h"
+#include "engine_gro.h"
 #include "engine_l2fib.h"
 #include "util/log.h"
 
@@ -31,7 +32,7 @@ static struct {
 	struct fwd_table	*fwd;
 	struct l2fib		 fib;
 	uint8_t			*ifbufs[WGH_BATCH];
-	struct gso_merge	 gro;		/* TCP segments for the TAP */
+	struct gro		 gro;		/* TCP segments for the TAP */
 } dp;
 
 static uint8_t *
@@ -68,8 +69,8 @@ datapath_init(struct wghost *host, const struct edge_conf *conf)
 		fatal("L2 FIB");
 	for (i = 0; i < WGH_BATCH; i++)
 		dp.ifbufs[i] = buf_alloc(host->h_bufsize);
-	dp.gro.cap = 65536;
-	dp.gro.buf = buf_alloc(dp.gro.cap);
+	if (gro_init(&dp.gro, dp.io, &eng_drops[ED_IFACE_WRITE]) == -1)
+		fatal("packet buffers");
 }
 
 void
@@ -121,41 +122,10 @@ datapath_free(void)
 
 	for (i = 0; i < WGH_BATCH; i++)
 		free(dp.ifbufs[i]);
-	free(dp.gro.buf);
+	gro_free(&dp.gro);
 	fwd_table_free(dp.fwd);
 	dp.fwd = NULL;
 	l2fib_free(&dp.fib);
-}
-
-/* Write what the TAP is owed from the merged TCP segments. */
-static void
-gro_flush(void)
-{
-	struct gso_vnet_hdr	vh;
-	size_t			len;
-
-	if (dp.gro.nseg == 0)
-		return;
-	len = gso_merge_finish(&dp.gro, &vh);
-	if (ifio_write_vnet(dp.io, &vh, dp.gro.buf, len) == -1)
-		eng_drops[ED_IFACE_WRITE] += dp.gro.nseg;
-	dp.gro.nseg = 0;
-}
-
-/*
- * A frame for a TAP with offloads: consecutive segments of a TCP flow
- * go to the kernel as one superframe, the rest as they are, in order.
- */
-static void
-gro_offer(uint8_t *frame, size_t len)
-{
-	if (dp.gro.nseg > 0 && gso_merge_add(&dp.gro, frame, len))
-		return;
-	gro_flush();
-	if (gso_merge_start(&dp.gro, frame, len))
-		return;
-	if (ifio_write(dp.io, frame, len) == -1)
-		eng_drops[ED_IFACE_WRITE]++;
 }
 
 /* A frame for this node: learn where its source lives, hand it over. */
@@ -175,7 +145,7 @@ deliver(uint8_t *frame, size_t len, uint16_t src, uint64_t now)
 	if (dp.io->kind == IFIO_NONE)
 		return;
 	if (dp.io->vnet) {
-		gro_offer(frame, len);
+		gro_offer(&dp.gro, frame, len);
 		return;
 	}
 	if (ifio_write(dp.io, frame, len) == -1)
@@ -288,7 +258,7 @@ datapath_rx(void *arg, struct wgh_rx *rx, size_t n, struct wg_time now)
 
 	for (i = 0; i < n; i++)
 		overlay_input(rx[i].peer, rx[i].buf, rx[i].len, now);
-	gro_flush();
+	gro_flush(&dp.gro);
 }
 
 /* A frame read from the interface enters the overlay. */

@@ -296,16 +296,18 @@ gso_merge_add(struct gso_merge *m, const uint8_t *f, size_t len)
 		if (memcmp(a + m->l3 + 12, f + m->l3 + 12, 8) != 0 ||
 		    a[m->l3 + 1] != f[m->l3 + 1] ||	/* TOS */
 		    a[m->l3 + 8] != f[m->l3 + 8] ||	/* TTL */
+		    a[m->l3 + 6] != f[m->l3 + 6] ||	/* DF, reserved */
 		    memcmp(a + m->l3 + 20, f + m->l3 + 20, l4 - m->l3 - 20))
 			return 0;
 	} else if (memcmp(a + m->l3, f + m->l3, 4) != 0 ||
 	    memcmp(a + m->l3 + 7, f + m->l3 + 7, 33) != 0)
 		return 0;
-	/* Same ports, the next sequence number, same ack, window and
-	 * options; plain data with, at most, PSH to end it. */
+	/* Same ports, the next sequence number, same ack, reserved bits
+	 * (AccECN's AE among them), window and options; plain data with,
+	 * at most, PSH to end it. */
 	if (memcmp(a + l4, f + l4, 4) != 0 ||
 	    get32(f + l4 + 4) != m->next_seq ||
-	    memcmp(a + l4 + 8, f + l4 + 8, 4) != 0 ||
+	    memcmp(a + l4 + 8, f + l4 + 8, 5) != 0 ||
 	    memcmp(a + l4 + 14, f + l4 + 14, 2) != 0 ||
 	    memcmp(a + l4 + 20, f + l4 + 20, hdrlen - l4 - 20) != 0 ||
 	    (f[l4 + 13] & ~TCP_PSH) != (a[l4 + 13] & ~TCP_PSH))

@@ -547,10 +547,9 @@ p2p_pong(struct wgh_peer *from, const uint8_t *payload, size_t len,
 	pong.src = from->p_node_id;
 	pong.dst = p2p.me;
 	pong.seq = ping.seq;
-	pong.latency_ms = ((int64_t)now.wall - ping.sent_ns) / 1e6;
 	pong.lifetime_s = p2p.conf->dynroute.peer_alive_timeout;
 	pong.additional_cost = p2p.conf->dynroute.additional_cost;
-	if (!isfinite(pong.latency_ms) || fabs(pong.latency_ms) > 86400e3) {
+	if (eng_ping_latency(&ping, now, &pong.latency_ms) == -1) {
 		eng_drops[ED_BAD_CONTROL]++;
 		return;
 	}

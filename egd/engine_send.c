@@ -96,3 +96,17 @@ eng_send_ping(struct wghost *h, struct wgh_peer *p, uint16_t me,
 			    n, now);
 	}
 }
+
+int
+eng_ping_latency(const struct ovlmsg_ping *ping, struct wg_time now,
+    double *ms)
+{
+	const int64_t	day = 86400LL * 1000000000LL;
+	int64_t		wall = (int64_t)now.wall;
+
+	/* Compared before subtracting: sent_ns is the peer's, any value. */
+	if (ping->sent_ns < wall - day || ping->sent_ns > wall + day)
+		return -1;
+	*ms = (double)(wall - ping->sent_ns) / 1e6;
+	return 0;
+}

@@ -203,10 +203,9 @@ super_pong(struct wgh_peer *from, const uint8_t *p, size_t len,
 	pong.src = from->p_node_id;
 	pong.dst = sup.me;
 	pong.seq = ping.seq;
-	pong.latency_ms = ((int64_t)now.wall - ping.sent_ns) / 1e6;
 	pong.lifetime_s = sup.params.peer_alive_timeout;
 	pong.additional_cost = sup.conf->dynroute.additional_cost;
-	if (!isfinite(pong.latency_ms) || fabs(pong.latency_ms) > 86400e3) {
+	if (eng_ping_latency(&ping, now, &pong.latency_ms) == -1) {
 		eng_drops[ED_BAD_CONTROL]++;
 		return;
 	}

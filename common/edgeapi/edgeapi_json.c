@@ -474,6 +474,12 @@ edgeapi_nhtable_parse(const char *doc, size_t len, struct conf_nexthop **nhp,
 				    "is not a NodeID", src, dst);
 				goto done;
 			}
+			/* More than the engine and route would take. */
+			if (n == CONF_NHTABLE_MAX) {
+				ej_fail(err, errlen, "NhTable: more than %d "
+				    "entries", CONF_NHTABLE_MAX);
+				goto done;
+			}
 			if (n == cap) {
 				cap = cap ? cap * 2 : 64;
 				if ((p = reallocarray(nh, cap, sizeof(*nh))) ==

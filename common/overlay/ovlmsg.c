@@ -279,7 +279,12 @@ ovlmsg_pong_decode(const uint8_t *buf, size_t len, struct ovlmsg_pong *m)
 	m->latency_ms = r_double(&r, -86400e3, 86400e3);
 	m->lifetime_s = r_double(&r, 0, 86400);
 	m->additional_cost = r_double(&r, -1, 1e9);
-	if (m->src == m->dst)
+	/*
+	 * A link between two nodes that may exist, with a lifetime left:
+	 * what route takes (egd's stops at anything else).
+	 */
+	if (m->src == m->dst || m->src > OVLMSG_NODEID_MAX ||
+	    m->dst > OVLMSG_NODEID_MAX || !(m->lifetime_s > 0))
 		return -1;
 	return r_done(&r);
 }

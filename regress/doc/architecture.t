@@ -9,10 +9,11 @@ T=$(mktemp -d /tmp/eg-archdoc.XXXXXX)
 on_exit "rm -rf $T"
 
 # "NAME from>to ..." for every rule: IMSGACL_RULE(NAME, C(A, B) | ...),
-# a rule may span lines; TO_CHILDREN(P) is P to each child.
+# or IMSGACL_RULE_FD for a type that carries a descriptor; a rule may
+# span lines; TO_CHILDREN(P) is P to each child.
 rules() {
-	tr '\n' ' ' <"$1" | sed 's/IMSGACL_RULE(/\
-&/g' | grep '^IMSGACL_RULE(' | sed 's/)),.*/))/' |
+	tr '\n' ' ' <"$1" | sed 's/IMSGACL_RULE\(_FD\)\{0,1\}(/\
+&/g' | grep '^IMSGACL_RULE\(_FD\)\{0,1\}(' | sed 's/)),.*/))/' |
 	    sed 's/TO_CHILDREN(\([A-Z]*\))/C(\1, ENGINE) | C(\1, ROUTE) | C(\1, CONTROL)/g' |
 	    awk '{
 		if (!match($0, /IMSG_[A-Z0-9_]+/)) next

@@ -177,6 +177,17 @@ test_merge(int v6)
 	ok(gso_merge_start(&m, segs[0], len[0]) == 1 &&
 	    gso_merge_add(&m, segs[2], len[2]) == 0,
 	    "%s merge: a gap in the sequence is refused", fam);
+	/* What cutting would not give back: DF, TCP's reserved bits. */
+	if (!v6) {
+		segs[1][14 + 6] ^= 0x40;
+		ok(gso_merge_add(&m, segs[1], len[1]) == 0,
+		    "IPv4 merge: another DF is refused");
+		segs[1][14 + 6] ^= 0x40;
+	}
+	segs[1][l4 + 12] ^= 0x01;
+	ok(gso_merge_add(&m, segs[1], len[1]) == 0,
+	    "%s merge: other TCP reserved bits (AE) are refused", fam);
+	segs[1][l4 + 12] ^= 0x01;
 	ok(gso_merge_add(&m, segs[1], len[1]) == 1 &&
 	    gso_merge_add(&m, segs[2], len[2]) == 1,
 	    "%s merge: consecutive segments are appended", fam);

@@ -216,6 +216,39 @@ test_peers(void)
 	peers_bad(doc, "empty peer objects");
 }
 
+/*
+ * Within the document's size and EDGEAPI_MAX_PEERS sources and
+ * destinations, a table may have more entries than the engine and route
+ * take (CONF_NHTABLE_MAX): that one is refused here, or egd stopped.
+ */
+static void
+test_nhtable_max(void)
+{
+	struct conf_nexthop	*out;
+	char			*doc, *p;
+	size_t			 n, src, dst, per = CONF_NHTABLE_MAX /
+				    EDGEAPI_MAX_PEERS + 1;
+
+	if ((doc = malloc(EDGEAPI_DOC_MAX)) == NULL)
+		return;
+	p = doc + sprintf(doc, "{\"NhTable\":{");
+	for (src = 1; src <= EDGEAPI_MAX_PEERS; src++) {
+		p += sprintf(p, "%s\"%zu\":{", src > 1 ? "," : "", src);
+		for (dst = 1; dst <= per; dst++)
+			p += sprintf(p, "%s\"%zu\":1", dst > 1 ? "," : "",
+			    dst);
+		*p++ = '}';
+	}
+	p += sprintf(p, "}}");
+	err[0] = '\0';
+	ok((size_t)(p - doc) < EDGEAPI_DOC_MAX &&
+	    edgeapi_nhtable_parse(doc, p - doc, &out, &n, err,
+	    sizeof(err)) == -1 && out == NULL && strstr(err, "more than"),
+	    "nhtable of %zu entries in %zu bytes refused (%s)",
+	    (size_t)EDGEAPI_MAX_PEERS * per, (size_t)(p - doc), err);
+	free(doc);
+}
+
 static void
 test_nhtable(void)
 {
@@ -270,6 +303,7 @@ test_nhtable(void)
 		    sizeof(err)) == -1 && out == NULL && err[0] != '\0',
 		    "nhtable refused: %s (%s)", bad[i], err);
 	}
+	test_nhtable_max();
 }
 
 static void

@@ -93,6 +93,22 @@ main(void)
 	n = ovlmsg_pong_encode(&pong, buf, sizeof(buf));
 	ok(ovlmsg_pong_decode(buf, n, &pong2) == -1,
 	    "negative lifetime refused");
+	/* What egd's route stops at: a void sample, a reserved NodeID. */
+	pong.lifetime_s = 0;
+	n = ovlmsg_pong_encode(&pong, buf, sizeof(buf));
+	ok(ovlmsg_pong_decode(buf, n, &pong2) == -1,
+	    "a lifetime of 0 refused");
+	pong.lifetime_s = 1;
+	pong.src = 65533;
+	n = ovlmsg_pong_encode(&pong, buf, sizeof(buf));
+	ok(ovlmsg_pong_decode(buf, n, &pong2) == -1,
+	    "a link from a reserved NodeID refused");
+	pong.src = 1;
+	pong.dst = 65535;
+	n = ovlmsg_pong_encode(&pong, buf, sizeof(buf));
+	ok(ovlmsg_pong_decode(buf, n, &pong2) == -1,
+	    "a link to a reserved NodeID refused");
+	pong.dst = 2;
 	pong.lifetime_s = 1;
 	pong.dst = pong.src;
 	n = ovlmsg_pong_encode(&pong, buf, sizeof(buf));
