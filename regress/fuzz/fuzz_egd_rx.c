@@ -53,6 +53,7 @@
 #include "egd/egd.h"
 #include "egd/engine.h"
 #include "overlay/ovlmsg.h"
+#include "wg/wg_guard.h"
 #include "proc/imsgacl.h"
 #include "util/log.h"
 #include "fuzz_wgnet.h"
@@ -418,7 +419,8 @@ super_handshake(void)
 	wgh_peers_replace(f.sn[WGH_V4]->h, NULL, 0);
 	wgh_peers_replace(f.sn[WGH_V4]->h, &spec, 1);
 	/* Nor may a handshake an input count toward being under load. */
-	f.sn[WGH_V4]->h->h_hs_count = f.host->h_hs_count = 0;
+	wg_guard_init(wg_local_guard(f.sn[WGH_V4]->h->h_wg));
+	wg_guard_init(wg_local_guard(f.host->h_wg));
 	wg_local_set_under_load(f.sn[WGH_V4]->h->h_wg, 0);
 	wg_local_set_under_load(f.host->h_wg, 0);
 	wgh_peer_set_endpoint(p, (struct sockaddr *)&f.sn[WGH_V4]->addr[WGH_V4],
