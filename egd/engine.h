@@ -60,6 +60,8 @@ enum eng_drop {
 	ED_DUP_FULL,		/* no room in the dup check: flood refused */
 	ED_PEERS_FULL,		/* no room for a peer BroadcastPeer names */
 	ED_QUERY_RATE,		/* QueryPeer beyond the answer rate */
+	ED_DUP_SHARE,		/* a neighbour's floods beyond its share of
+				   the dup check */
 	ED_NOT_LISTED,		/* falling back: BroadcastPeer of a peer
 				   the supernode did not list */
 	ED_MAX

@@ -31,6 +31,7 @@ static const char *eng_drop_names[ED_MAX] = {
 	[ED_DUP_FULL] = "dup cache full",
 	[ED_PEERS_FULL] = "peer table full",
 	[ED_QUERY_RATE] = "querypeer rate",
+	[ED_DUP_SHARE] = "dup share",
 	[ED_NOT_LISTED] = "peer not listed by the supernode",
 };
 

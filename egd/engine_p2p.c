@@ -54,6 +54,8 @@ struct p2p_peer {	/* in p2p.peers, found through p2p.idx */
 	uint32_t	keepalive;
 	uint16_t	learned_from;	/* NODEID_INVALID: the config */
 	double		latency_ms;	/* NAN: not measured */
+	double		share;		/* dup check entries it may add */
+	uint64_t	share_at;	/* 0: full */
 };
 
 static struct {
@@ -562,6 +564,39 @@ p2p_pong(struct wgh_peer *from, const uint8_t *payload, size_t len,
 }
 
 /*
+ * What one neighbour may add to the dup check: half of it over a
+ * DupCheckTimeout, at most.  A member flooding new content then fills
+ * half the cache, not all of it, and the floods of the others still
+ * find room.  A message refused here is not remembered, so its copy
+ * over another neighbour is taken; a node with one neighbour has no
+ * other path, and no share to keep.
+ */
+static int
+p2p_share(const struct wgh_peer *from, struct wg_time now)
+{
+	struct p2p_peer	*pp = p2p_of(from);
+	double		 max = P2P_DUP_MAX / 2.0, timeout;
+
+	if (pp == NULL || p2p.host->h_nset < 2)
+		return 1;
+	timeout = p2p.conf->dynroute.dup_check_timeout;
+	if (!(timeout > 0.1))
+		timeout = 0.1;
+	if (pp->share_at == 0)
+		pp->share = max;
+	else
+		pp->share += (double)(now.mono - pp->share_at) / SEC * max /
+		    timeout;
+	if (pp->share > max)
+		pp->share = max;
+	pp->share_at = now.mono;
+	if (pp->share < 1)
+		return 0;
+	pp->share -= 1;
+	return 1;
+}
+
+/*
  * A flooded message: decoded and checked before the dup check, so
  * garbage takes no room in it; passed on before it is acted on.
  */
@@ -572,6 +607,7 @@ p2p_flood_rx(struct wgh_peer *from, const struct ovl_hdr *h,
 	struct ovlmsg_pong	pong;
 	struct ovlmsg_querypeer	qp;
 	struct ovlmsg_bcastpeer	bp;
+	uint32_t		crc;
 	int			bad, spoofed = 0;
 
 	switch (h->usage) {
@@ -599,8 +635,16 @@ p2p_flood_rx(struct wgh_peer *from, const struct ovl_hdr *h,
 		eng_drops[ED_SPOOFED]++;
 		return;
 	}
-	switch (ovldup_check(&p2p.dup, ovldup_digest(h->usage, payload,
-	    h->len), now.mono)) {
+	crc = ovldup_digest(h->usage, payload, h->len);
+	if (ovldup_seen(&p2p.dup, crc, now.mono)) {
+		eng_drops[ED_DUP]++;
+		return;
+	}
+	if (!p2p_share(from, now)) {
+		eng_drops[ED_DUP_SHARE]++;
+		return;
+	}
+	switch (ovldup_check(&p2p.dup, crc, now.mono)) {
 	case OVLDUP_SEEN:
 		eng_drops[ED_DUP]++;
 		return;

@@ -121,6 +121,19 @@ expire(struct ovldup *d, uint64_t now)
 	}
 }
 
+int
+ovldup_seen(struct ovldup *d, uint32_t crc, uint64_t now)
+{
+	int32_t	i;
+
+	expire(d, now);
+	for (i = d->d_bucket[bucket_of(d, crc)]; i != -1;
+	    i = d->d_ent[i].e_next)
+		if (d->d_ent[i].e_crc == crc && d->d_ent[i].e_expires > now)
+			return 1;
+	return 0;
+}
+
 enum ovldup_result
 ovldup_check(struct ovldup *d, uint32_t crc, uint64_t now)
 {
@@ -128,11 +141,9 @@ ovldup_check(struct ovldup *d, uint32_t crc, uint64_t now)
 	uint32_t		 b;
 	int32_t			 i;
 
-	expire(d, now);
+	if (ovldup_seen(d, crc, now))
+		return OVLDUP_SEEN;
 	b = bucket_of(d, crc);
-	for (i = d->d_bucket[b]; i != -1; i = d->d_ent[i].e_next)
-		if (d->d_ent[i].e_crc == crc && d->d_ent[i].e_expires > now)
-			return OVLDUP_SEEN;
 	if (d->d_count == d->d_cap)
 		return OVLDUP_FULL;
 	i = (int32_t)((d->d_head + d->d_count) % d->d_cap);

@@ -48,6 +48,8 @@ int		ovldup_init(struct ovldup *, uint32_t cap, uint64_t timeout_ns,
 void		ovldup_free(struct ovldup *);
 /* A reload may change the timeout; entries remembered keep theirs. */
 void		ovldup_set_timeout(struct ovldup *, uint64_t timeout_ns);
+/* Forgets the expired digests; then whether crc is remembered. */
+int		ovldup_seen(struct ovldup *, uint32_t crc, uint64_t now);
 /* Forgets the expired digests; then looks crc up and remembers it. */
 enum ovldup_result ovldup_check(struct ovldup *, uint32_t crc, uint64_t now);
 /* Digests remembered at now. */
