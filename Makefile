@@ -189,7 +189,14 @@ FUZZ_WITH_fuzz_gro		= egd/engine_gro.c egd/engine_gso.c
 FUZZ_WITH_fuzz_httpc		= egd/control_httpc.c $(call subsrcs,util)
 FUZZ_WITH_fuzz_http		= $(filter eg-supd/control_http% \
 				  eg-supd/control_manage%,$(SUPD_SRCS)) \
+				  eg-supd/manage_msg.c eg-supd/parent_manage_auth.c \
 				  $(call subsrcs,edgeapi $(DEPS_edgeapi))
+FUZZ_WITH_fuzz_manage_msg	= eg-supd/manage_msg.c \
+				  eg-supd/parent_manage_auth.c \
+				  eg-supd/control_manage_parse.c \
+				  eg-supd/control_manage_form.c \
+				  $(sort $(call subsrcs,edgeapi config \
+				  $(DEPS_edgeapi) $(DEPS_config)))
 FUZZ_WITH_fuzz_imsg		= common/proc/imsg.c
 FUZZ_WITH_fuzz_ifio		= egd/engine_ifio.c egd/engine_gso.c \
 				  $(call subsrcs,util)

@@ -78,10 +78,10 @@ out_sample(const struct supd_sample *s)
 }
 
 static int
-out_manage(const struct supd_manage *m)
+out_manage(const void *msg, size_t len)
 {
 	return proc_compose(&ctl.chans[PROC_PARENT], IMSG_SUPD_MANAGE, 0, 0,
-	    -1, m, sizeof(*m));
+	    -1, msg, len);
 }
 
 static void

@@ -45,7 +45,6 @@ struct manage_form;
 #define HTTP_MAX_SOURCES	4096	/* remembered at a time */
 #define HTTP_AUTH_BURST		10	/* failures per source, then */
 #define HTTP_AUTH_REFILL_S	30	/* one more per this many s */
-#define HTTP_REPLAY_MAX		4096	/* signed requests kept */
 #define HTTP_MAX_PENDING	64	/* Manage calls the parent has */
 #define HTTP_MANAGE_WAIT_S	30	/* then 504 */
 
@@ -73,7 +72,7 @@ struct http_out {
 	void	(*hash)(const struct supd_hash *);	/* engine */
 	void	(*fetched)(const struct supd_hash *);	/* engine */
 	void	(*sample)(const struct supd_sample *);	/* route */
-	int	(*manage)(const struct supd_manage *);	/* parent; -1: no */
+	int	(*manage)(const void *, size_t);	/* parent; -1: no */
 };
 
 /* What the HTTP side knows about one edge. */
@@ -191,20 +190,20 @@ void	 http_manage_result(const struct supd_manage_result *,
 void	 http_manage_shutdown(void);
 
 /* control_manage_auth.c */
-/* A config was committed: keys of its passwords, AllowFrom. */
+/* A config was committed: AllowFrom, PlainPasswords, DelPeerByPrivKey. */
 void	 manage_auth_conf(const struct super_conf *);
 /* Loopback, or in ManageAPI.AllowFrom. */
 int	 manage_may_call(const struct addr_net *);
 /*
- * Whether a request to call may go on, and how it proved itself: 0 and
- * *by_password (1: a password, in clear or as the signing key; 0: a
- * PrivKey for peer/del), or an HTTP status and why.  *failed: the
- * credential was checked and wrong (the source's failures count it).
+ * The credential a request to call carries, for the parent to check,
+ * into c (kind, call, method, timestamp and MAC of a signed one) and
+ * *secret (a password in clear, c->secretlen bytes, or NULL): 0, or an
+ * HTTP status and why if it is malformed or may not come from src.
  */
-int	 manage_auth(struct evhttp_request *, int call,
+int	 manage_cred_of(struct evhttp_request *, int call,
 	    const struct manage_form *query, const struct manage_form *body,
-	    const struct addr_net *src, int *by_password, int *failed,
-	    char *why, size_t whylen);
+	    const struct addr_net *src, struct supd_manage_cred *c,
+	    const char **secret, char *why, size_t whylen);
 void	 manage_auth_shutdown(void);
 
 extern struct http_out	http_out;

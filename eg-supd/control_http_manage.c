@@ -1,16 +1,21 @@
 /*
  * The Manage API (seed 001, doc/super-internals.md "Manage API"): who
- * may call and how is control_manage_auth.c's; a source whose
- * credentials keep failing is throttled (429) before any is looked at.
- * super/state is answered here; peer/add, peer/del, peer/update and
- * super/update are checked here and applied by the parent, which owns the
- * config file.  The HTTP request waits for the parent's answer
+ * may call is control_manage_auth.c's; a source whose credentials keep
+ * failing is throttled (429) before any is looked at.  Every other
+ * request goes to the parent with its credential, which only the parent
+ * can check (parent_manage_auth.c): a change is parsed here too, so
+ * that a malformed one is refused with its reason, but only once the
+ * parent says the credential is good; peer/add, peer/del, peer/update
+ * and super/update are applied by the parent, which owns the config
+ * file; super/state is answered here once the parent has checked its
+ * password.  The HTTP request waits for the parent's answer
  * (IMSG_SUPD_MANAGE_RESULT, matched by request id); if the client has
  * gone by then, evhttp drops the reply.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
 
+#include <errno.h>
 #include <event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +26,7 @@
 
 #include "control_http.h"
 #include "control_manage_parse.h"
+#include "manage_msg.h"
 #include "util/log.h"
 
 struct pending {
@@ -29,6 +35,9 @@ struct pending {
 	struct evhttp_request	*req;
 	int64_t			 deadline_ms;
 	int			 call;
+	struct addr_net		 src;		/* family 0: here */
+	int			 refused;	/* our status once authorised */
+	char			 why[MANAGE_REASON_LEN];
 };
 
 static TAILQ_HEAD(, pending)	pendings = TAILQ_HEAD_INITIALIZER(pendings);
@@ -99,32 +108,62 @@ send_state(struct evhttp_request *req)
 	free(doc);
 }
 
-/* Hands m to the parent and keeps req until its answer. */
+/*
+ * Hands m and the request's credential to the parent and keeps req
+ * until its answer; refused: the status (why) to answer if the
+ * parent says the credential is good.
+ */
 static void
-forward(struct evhttp_request *req, int call, struct supd_manage *m)
+forward(struct evhttp_request *req, int call, struct supd_manage *m,
+    struct supd_manage_cred *c, const char *secret,
+    const struct addr_net *src, int refused, const char *why)
 {
 	struct pending	*p;
 	struct timeval	 tv = { 1, 0 };
+	const char	*uri = evhttp_request_get_uri(req);
+	const uint8_t	*body;
+	uint8_t		*msg;
+	size_t		 blen, len;
 
 	if (npending >= HTTP_MAX_PENDING) {
 		http_text(req, 503, "too many Manage API calls in progress");
 		return;
 	}
+	body = http_body(req, &blen);
+	c->urilen = strlen(uri);
+	c->bodylen = c->post ? blen : 0;
+	m->request = next_request;
+	if ((msg = manage_msg_build(m, c, uri, body, secret, &len)) == NULL) {
+		http_text(req, errno == EMSGSIZE ? 414 : 503, errno ==
+		    EMSGSIZE ? "Manage API: request too long" :
+		    "out of memory");
+		return;
+	}
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		sodium_memzero(msg, len);
+		free(msg);
 		http_text(req, 503, "out of memory");
 		return;
 	}
-	m->request = next_request++;
-	if (next_request == 0)
+	if (++next_request == 0)
 		next_request = 1;
-	if (http_out.manage == NULL || http_out.manage(m) == -1) {
+	if (http_out.manage == NULL || http_out.manage(msg, len) == -1) {
+		sodium_memzero(msg, len);
+		free(msg);
 		free(p);
 		http_text(req, 503, "the supernode is shutting down");
 		return;
 	}
+	sodium_memzero(msg, len);
+	free(msg);
 	p->request = m->request;
 	p->req = req;
 	p->call = call;
+	if (src != NULL)
+		p->src = *src;
+	p->refused = refused;
+	if (why != NULL)
+		strlcpy(p->why, why, sizeof(p->why));
 	p->deadline_ms = http_now_ms() + HTTP_MANAGE_WAIT_S * 1000;
 	TAILQ_INSERT_TAIL(&pendings, p, entry);
 	npending++;
@@ -136,16 +175,22 @@ forward(struct evhttp_request *req, int call, struct supd_manage *m)
 		evtimer_add(&ev_expire, &tv);
 }
 
-/* A checked credential was wrong: the source's failures count it. */
+/*
+ * The parent found a credential wrong: the source's failures count it
+ * (its connection may be gone, so it is looked up again).
+ */
 static void
-auth_failed(struct hsrc *src, int call, const char *why)
+auth_failed(const struct addr_net *addr, int call, const char *why)
 {
+	struct hsrc	*src = NULL;
+
 	http_stats.auth_failed++;
+	if (addr->family != 0 && (src = hsrc_get(addr)) != NULL)
+		hsrc_failed(src);
 	log_cat(LOGC_CONTROL, "Manage API %s from %s: %s",
 	    manage_call_name(call), src != NULL ? hsrc_name(src) : "here",
 	    why);
-	if (src != NULL)
-		hsrc_failed(src);
+	hsrc_release(src);
 }
 
 void
@@ -158,11 +203,13 @@ http_manage(struct evhttp_request *req, int call, const char *query,
 	struct manage_form	 qf, bf;
 	struct manage_limits	 lim;
 	struct supd_manage	 m;
+	struct supd_manage_cred	 cred;
 	const uint8_t		*body;
+	const char		*secret;
 	char			 why[MANAGE_REASON_LEN];
 	char			 a[INET6_ADDRSTRLEN], retry[16];
 	size_t			 blen;
-	int			 rc, by_password, failed, have_body, wait;
+	int			 rc, have_body, wait;
 
 	if (!manage_may_call(addr)) {
 		http_text(req, 403, "Manage API: not open to %s "
@@ -195,51 +242,32 @@ http_manage(struct evhttp_request *req, int call, const char *query,
 		manage_form_free(&qf);
 		return;
 	}
-	if ((rc = manage_auth(req, call, &qf, have_body ? &bf : NULL, addr,
-	    &by_password, &failed, why, sizeof(why))) != 0) {
-		if (failed)
-			auth_failed(src, call, why);
-		else
-			log_cat(LOGC_CONTROL, "Manage API %s: %s",
-			    manage_call_name(call), why);
+	rc = manage_cred_of(req, call, &qf, have_body ? &bf : NULL, addr,
+	    &cred, &secret, why, sizeof(why));
+	if (rc != 0) {
+		log_cat(LOGC_CONTROL, "Manage API %s: %s",
+		    manage_call_name(call), why);
 		http_text(req, rc, "%s", why);
-		manage_form_free(&qf);
-		if (have_body)
-			manage_form_free(&bf);
-		return;
+		goto done;
 	}
 	lim.peer_alive_timeout = conf->peer_alive_timeout;
 	lim.send_ping_interval = conf->send_ping_interval;
 	lim.http_post_interval = conf->http_post_interval;
 	lim.static_mode = conf->graph.static_mode;
 	rc = manage_parse(call, &qf, have_body ? &bf : NULL, &lim,
-	    by_password, &m, why, sizeof(why));
+	    cred.kind != SUPD_CRED_PRIVKEY, &m, why, sizeof(why));
+	/* What is wrong with a request is said only to who may ask. */
+	if (rc != 0 || call == MANAGE_SUPER_STATE) {
+		memset(&m, 0, sizeof(m));
+		m.op = SUPD_AUTH_ONLY;
+	}
+	forward(req, call, &m, &cred, secret, addr, rc, rc != 0 ? why : NULL);
+	sodium_memzero(&m, sizeof(m));
+done:
+	/* secret points into qf or the headers: wiped with them. */
 	manage_form_free(&qf);
 	if (have_body)
 		manage_form_free(&bf);
-	if (rc == 0 && call != MANAGE_SUPER_STATE) {
-		rc = manage_check_conf(conf, &m, why, sizeof(why));
-		/* A PrivKey that is nobody's is a wrong credential. */
-		if (rc == 404 && !by_password)
-			auth_failed(src, call, why);
-	}
-	if (rc != 0) {
-		http_text(req, rc, "%s", why);
-		sodium_memzero(&m, sizeof(m));
-		return;
-	}
-	if (call == MANAGE_SUPER_STATE)
-		send_state(req);
-	else if ((call == MANAGE_PEER_UPDATE || call == MANAGE_SUPER_UPDATE) &&
-	    !manage_has_changes(&m)) {
-		if (call == MANAGE_PEER_UPDATE)
-			http_text(req, 200, "NodeID %u: no parameter updated",
-			    m.node_id);
-		else
-			http_text(req, 200, "SuperNode: no parameter updated");
-	} else
-		forward(req, call, &m);
-	sodium_memzero(&m, sizeof(m));
 }
 
 void
@@ -258,11 +286,30 @@ http_manage_result(const struct supd_manage_result *r, const char *text)
 	}
 	if (status < 200 || status > 599)
 		status = 500;
+	if (r->flags & SUPD_RESULT_REPLAYED)
+		http_stats.replayed++;
+	if (r->flags & SUPD_RESULT_AUTH_FAILED)
+		auth_failed(&p->src, p->call, text);
 	log_cat(LOGC_CONTROL, "Manage API %s: %d", manage_call_name(p->call),
 	    status);
-	http_data(p->req, status, status == 200 && p->call ==
-	    MANAGE_PEER_ADD ? "application/yaml" : "text/plain; charset=utf-8",
-	    text, r->textlen);
+	/* Authorised: what control found, or super/state. */
+	if (status == 200 && p->refused != 0) {
+		http_text(p->req, p->refused, "%s", p->why);
+		pending_free(p);
+		return;
+	}
+	if (status == 200 && p->call == MANAGE_SUPER_STATE) {
+		send_state(p->req);
+		pending_free(p);
+		return;
+	}
+	/* A refusal is a line, as control's own are. */
+	if (status == 200)
+		http_data(p->req, status, p->call == MANAGE_PEER_ADD ?
+		    "application/yaml" : "text/plain; charset=utf-8", text,
+		    r->textlen);
+	else
+		http_text(p->req, status, "%s", text);
 	pending_free(p);
 }
 

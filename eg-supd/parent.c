@@ -71,8 +71,9 @@ const struct parent_ops supd_parent_ops = {
 	.describe = supd_describe,
 	.restart_key = supd_restart_key,
 	/*
-	 * The engine holds the keys; control serves PSKs and checks
-	 * passwords, but never sees a private key.
+	 * The engine holds the keys; control serves PSKs, but never sees
+	 * a private key or a Manage API password (the parent checks
+	 * them: parent_manage_auth.c).
 	 */
 	.printflags = { [PROC_ENGINE] = CONF_PRINT_SECRETS,
 	    [PROC_CONTROL] = CONF_PRINT_SHARED },

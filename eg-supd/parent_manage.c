@@ -16,17 +16,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
+#include "control_manage_parse.h"
 #include "eg-supd.h"
+#include "parent_manage_auth.h"
 #include "proc/parent.h"
 #include "proc/proc_imsg.h"
 #include "supd_imsg.h"
 #include "util/log.h"
 
 #define RESULT_MAX	(60 * 1024)
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* A deep copy of a config, through its own printer and parser. */
 static struct super_conf *
@@ -132,8 +144,8 @@ find_peer(struct super_conf *c, uint16_t id)
 }
 
 static void
-reply(struct proc_chan *pc, uint32_t request, int status, const char *text,
-    size_t len)
+reply_flags(struct proc_chan *pc, uint32_t request, int status,
+    const char *text, size_t len, uint32_t flags)
 {
 	struct supd_manage_result	r;
 	struct iovec			iov[2];
@@ -144,6 +156,7 @@ reply(struct proc_chan *pc, uint32_t request, int status, const char *text,
 	r.request = request;
 	r.http_status = status;
 	r.textlen = len;
+	r.flags = flags;
 	iov[0].iov_base = &r;
 	iov[0].iov_len = sizeof(r);
 	iov[1].iov_base = (void *)(uintptr_t)text;
@@ -151,6 +164,13 @@ reply(struct proc_chan *pc, uint32_t request, int status, const char *text,
 	if (proc_compose_iov(pc, IMSG_SUPD_MANAGE_RESULT, 0, 0, -1, iov,
 	    2) == -1)
 		fatal("manage result");
+}
+
+static void
+reply(struct proc_chan *pc, uint32_t request, int status, const char *text,
+    size_t len)
+{
+	reply_flags(pc, request, status, text, len, 0);
 }
 
 /*
@@ -350,20 +370,54 @@ static void
 supd_manage_apply(struct proc_chan *pc, struct imsg *imsg)
 {
 	const struct super_conf	*cur = parent_conf();
+	struct manage_msg	 mm;
 	struct supd_manage	 m;
 	struct super_conf	*c, *checked;
 	struct conf_super_peer	*p;
 	struct manage_txn	*t;
 	char			 err[512];
-	int			 status = 200;
+	int			 status, failed, replayed;
 	uint16_t		 deleted = NODEID_INVALID;
 
-	if (imsg->datalen != sizeof(m))
-		fatalx("IMSG_SUPD_MANAGE: bad length");
-	memcpy(&m, imsg->data, sizeof(m));
-	m.name[sizeof(m.name) - 1] = '\0';
+	/* Control is not trusted: what it sends is checked here. */
+	if (manage_msg_split(imsg->data, imsg->datalen, &mm) == -1)
+		fatalx("IMSG_SUPD_MANAGE from control: malformed");
 	err[0] = '\0';
+	status = manage_cred_check(cur, &mm, now_ms(), err, sizeof(err),
+	    &failed, &replayed);
+	if (status == 0 && mm.m.op == SUPD_AUTH_ONLY) {
+		manage_msg_wipe(&mm);
+		reply(pc, mm.m.request, 200, "", 0);
+		return;
+	}
+	if (status == 0)
+		status = manage_cred_change(cur, &mm, &m, err, sizeof(err),
+		    &failed);
+	manage_msg_wipe(&mm);
+	if (status != 0) {
+		log_info("manage: %s refused: %s", manage_call_name(mm.c.call),
+		    err);
+		reply_flags(pc, mm.m.request, status, err, strlen(err),
+		    (failed ? SUPD_RESULT_AUTH_FAILED : 0) |
+		    (replayed ? SUPD_RESULT_REPLAYED : 0));
+		return;
+	}
+	status = 200;
+	if ((m.op == SUPD_PEER_UPDATE || m.op == SUPD_SUPER_UPDATE) &&
+	    !manage_has_changes(&m)) {
+		if (m.op == SUPD_PEER_UPDATE)
+			snprintf(err, sizeof(err), "NodeID %u: no parameter "
+			    "updated", m.node_id);
+		else
+			snprintf(err, sizeof(err), "SuperNode: no parameter "
+			    "updated");
+		reply(pc, m.request, 200, err, strlen(err));
+		sodium_memzero(&m, sizeof(m));
+		return;
+	}
 	if (parent_reconf_busy()) {
+		log_info("manage: %s refused: a reload is in progress",
+		    manage_call_name(mm.c.call));
 		reply(pc, m.request, 503, "reload in progress", 18);
 		return;
 	}

@@ -21,6 +21,7 @@
 
 #include "edgeapi/edgeapi.h"
 #include "eg-supd.h"
+#include "parent_manage_auth.h"
 #include "proc/proc_imsg.h"
 #include "proc/udpsock.h"
 #include "supd_imsg.h"
@@ -114,6 +115,8 @@ supd_setup(void *arg)
 	const struct super_conf	*conf = arg;
 	int			 pe, pm;
 
+	/* Before any child can ask. */
+	manage_cred_conf(conf);
 	if (udp_open_pair(conf->listen_port, &conf->disabled_af, conf->fwmark,
 	    &ss.udp4, &ss.udp6) == -1)
 		return -1;
@@ -254,6 +257,7 @@ supd_started(void *arg, struct proc_chan chans[PROC_MAX])
 void
 supd_reloaded(void *arg, const void *old, struct proc_chan chans[PROC_MAX])
 {
+	manage_cred_conf(arg);
 	supd_send_keys(arg, &chans[PROC_CONTROL]);
 	supd_send_endpoints(arg, &chans[PROC_ENGINE], old);
 }

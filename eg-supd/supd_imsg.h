@@ -53,7 +53,9 @@ enum supd_manage_op {
 	SUPD_PEER_ADD,
 	SUPD_PEER_DEL,
 	SUPD_PEER_UPDATE,
-	SUPD_SUPER_UPDATE
+	SUPD_SUPER_UPDATE,
+	SUPD_AUTH_ONLY		/* only the credential: super/state, or
+				   a request control refused */
 };
 
 /* Fields a Manage API call sets; has_* says which were given. */
@@ -80,13 +82,49 @@ struct supd_manage {
 	double		damping_resistance;
 };
 
+/*
+ * The credential of a Manage API request, which control passes on
+ * unchecked: it holds no password (eg-supd/parent_manage_auth.c checks
+ * it).  IMSG_SUPD_MANAGE is a struct supd_manage, this, then urilen
+ * bytes of the request's URI, bodylen of its body and secretlen of the
+ * password given in clear (only SUPD_CRED_PLAIN has one).
+ */
+enum supd_cred_kind {
+	SUPD_CRED_NONE,		/* none came */
+	SUPD_CRED_SIGNED,	/* X-EG-Manage-Auth over method, URI, body */
+	SUPD_CRED_PLAIN,	/* the password in clear */
+	SUPD_CRED_PRIVKEY	/* peer/del by an edge's private key, in
+				   the form */
+};
+
+#define SUPD_CRED_URI_MAX	8192
+#define SUPD_CRED_BODY_MAX	(64 * 1024)
+#define SUPD_CRED_SECRET_MAX	1024
+
+struct supd_manage_cred {
+	uint32_t	kind;		/* enum supd_cred_kind */
+	uint32_t	call;		/* enum manage_call */
+	int32_t		plain_ok;	/* its source may send secrets */
+	int32_t		post;		/* the method: POST, else GET */
+	int64_t		ts_ms;		/* SIGNED */
+	/* SIGNED: the header's MAC */
+	uint8_t		mac[32];
+	uint32_t	urilen;
+	uint32_t	bodylen;
+	uint32_t	secretlen;
+	uint32_t	reserved;
+};
+
 /* Followed by text: the answer's body (for peer/add, an edge config). */
 struct supd_manage_result {
 	uint32_t	request;
 	int32_t		http_status;	/* 200, 4xx, 500 */
 	uint32_t	textlen;
-	uint32_t	reserved;
+	uint32_t	flags;
 };
+
+#define SUPD_RESULT_AUTH_FAILED	0x01	/* a wrong credential: throttle */
+#define SUPD_RESULT_REPLAYED	0x02	/* a signed request seen before */
 
 struct supd_edge {
 	uint16_t		node_id;

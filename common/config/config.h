@@ -290,7 +290,7 @@ struct conf_diags {
 
 /* conf_print flags */
 #define CONF_PRINT_SECRETS	0x01	/* private keys, PSKs, passwords */
-#define CONF_PRINT_SHARED	0x02	/* PSKs and passwords, no private key */
+#define CONF_PRINT_SHARED	0x02	/* PSKs, no private key or password */
 
 /* conf_load/conf_parse flags */
 #define CONF_PARSE_NO_SECRETS	0x01	/* PrivKey* may be absent or "" */

@@ -124,8 +124,8 @@ enum ckind {
 
 #define CF_REQUIRED	0x01	/* error if the mapping lacks the key */
 #define CF_SECRET	0x02	/* redacted in print, wiped on free */
-#define CF_PRIVATE	0x10	/* a private key: CF_SECRET, and kept back
-				   even by CONF_PRINT_SHARED */
+#define CF_PRIVATE	0x10	/* a private key or a password: CF_SECRET,
+				   and kept back even by CONF_PRINT_SHARED */
 #define CF_MIN_OPEN	0x04	/* CK_FLOAT: value must be > min */
 #define CF_MAX_OPEN	0x08	/* CK_FLOAT: value must be < max */
 #define CF_LIVE		0x20	/* a reload applies it; without: restart */

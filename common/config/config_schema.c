@@ -267,12 +267,18 @@ static const struct ckey manage_api_keys[] = {
 #undef S
 
 #define S struct conf_passwords
+/* Only the parent checks them: control, which parses HTTP, never sees one. */
 static const struct ckey passwords_keys[] = {
-	K_STR("ShowState", show_state, SC_ANY, CF_SECRET | CF_LIVE),
-	K_STR("AddPeer", add_peer, SC_ANY, CF_SECRET | CF_LIVE),
-	K_STR("DelPeer", del_peer, SC_ANY, CF_SECRET | CF_LIVE),
-	K_STR("UpdatePeer", update_peer, SC_ANY, CF_SECRET | CF_LIVE),
-	K_STR("UpdateSuper", update_super, SC_ANY, CF_SECRET | CF_LIVE),
+	K_STR("ShowState", show_state, SC_ANY,
+	    CF_SECRET | CF_PRIVATE | CF_LIVE),
+	K_STR("AddPeer", add_peer, SC_ANY,
+	    CF_SECRET | CF_PRIVATE | CF_LIVE),
+	K_STR("DelPeer", del_peer, SC_ANY,
+	    CF_SECRET | CF_PRIVATE | CF_LIVE),
+	K_STR("UpdatePeer", update_peer, SC_ANY,
+	    CF_SECRET | CF_PRIVATE | CF_LIVE),
+	K_STR("UpdateSuper", update_super, SC_ANY,
+	    CF_SECRET | CF_PRIVATE | CF_LIVE),
 	K_END
 };
 #undef S

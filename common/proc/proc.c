@@ -449,6 +449,8 @@ proc_child_chan_closed(struct proc_chan *pc)
 	log_debug("channel to %s closed", proc_names[pc->peer]);
 }
 
+static void	proc_test_imsg_later(struct proc_chan[PROC_MAX]);
+
 void
 proc_child_start(enum eg_proc self, int policy,
     struct proc_chan chans[PROC_MAX], const proc_dispatch_cb dispatch[PROC_MAX])
@@ -489,7 +491,7 @@ proc_child_start(enum eg_proc self, int policy,
 	}
 	if (!proc_daemon.debug)
 		proc_log_to_parent(&chans[PROC_PARENT]);
-	proc_test_imsg(chans);
+	proc_test_imsg_later(chans);
 }
 
 static int
@@ -565,6 +567,39 @@ proc_test_one(struct proc_chan chans[PROC_MAX], const char *spec)
 	if (proc_compose(&chans[dst], (uint32_t)t, 0, 0, xfd,
 	    len > 0 ? data : NULL, (size_t)len) == -1)
 		fatal("EG_TEST_IMSG");
+}
+
+static void
+proc_test_imsg_cb(int fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	proc_test_imsg(arg);
+}
+
+/*
+ * EG_TEST_IMSG_DELAY_MS: the messages go that long after the channels
+ * are up, once the daemon has started (a change to the config is
+ * refused while the first one is being given out).
+ */
+static void
+proc_test_imsg_later(struct proc_chan chans[PROC_MAX])
+{
+	static struct event	 ev;
+	const char		*d = getenv("EG_TEST_IMSG_DELAY_MS");
+	struct timeval		 tv;
+	long			 ms;
+
+	if (d == NULL || getenv("EG_TEST_IMSG") == NULL) {
+		proc_test_imsg(chans);
+		return;
+	}
+	if ((ms = strtol(d, NULL, 10)) < 0 || ms > 60000)
+		fatalx("EG_TEST_IMSG_DELAY_MS: 0 to 60000, not %s", d);
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_set(&ev, proc_test_imsg_cb, chans);
+	evtimer_add(&ev, &tv);
 }
 
 void

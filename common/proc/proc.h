@@ -132,7 +132,8 @@ void	proc_unexpected(struct proc_chan *, struct imsg *);
  * its channels are up, so that regress can check that the receiver
  * refuses it and the daemon stops; sender:receiver:type:fd attaches a
  * descriptor (a copy of stderr), sender:receiver:type:x=HEX sends those
- * bytes.  Several, separated by spaces, go in order.
+ * bytes.  Several, separated by spaces, go in order;
+ * EG_TEST_IMSG_DELAY_MS delays them.
  */
 void	proc_test_imsg(struct proc_chan chans[PROC_MAX]);
 

@@ -2,8 +2,9 @@
  * libFuzzer target for eg-supd's HTTP side end to end: the input is
  * what a client sends, over a real loopback connection, to the server
  * that serves both APIs (control_http_*.c, control_manage_*.c) with a
- * test config, keys and a "parent" that answers every Manage call at
- * once.  A byte 0xff splits the input into chunks, between which the
+ * test config, keys and a "parent" that checks every Manage call's
+ * credential and change with the parent's code (parent_manage_auth.c)
+ * and answers at once.  A byte 0xff splits the input into chunks, between which the
  * loop runs, so requests also come in pieces.  Then the client shuts its
  * side and reads until the server closes.
  *

@@ -26,6 +26,8 @@
 #include <sodium.h>
 
 #include "eg-supd/control_http.h"
+#include "eg-supd/control_manage_parse.h"
+#include "eg-supd/parent_manage_auth.h"
 #include "edgeapi/edgeapi.h"
 #include "edgeapi/edgeapi_json.h"
 #include "util/log.h"
@@ -77,32 +79,99 @@ rec_sample(const struct supd_sample *s)
 		rec.sample[rec.nsample++] = *s;
 }
 
-/* The "parent" answers a Manage call on the next loop iteration. */
+static void	bail(const char *) __attribute__((unused));
+
+/*
+ * The "parent": checks each Manage call's credential and parses its
+ * change with the parent's own code (parent_manage_auth.c), records the
+ * changes it would apply in rec.manage, and answers on the next loop
+ * iteration: a refusal with its status, an authorisation with 200, a
+ * change with rec.answer (0: never, a slow parent).
+ */
+static struct {
+	struct supd_manage_result	r[MAXREC];
+	char				text[MAXREC][MANAGE_REASON_LEN];
+	int				n;
+} answers;
+
 static __attribute__((unused)) void
 answer_cb(int fd, short ev, void *arg)
 {
-	struct supd_manage_result	r;
-	const char			*text = arg;
+	int	i;
 
-	memset(&r, 0, sizeof(r));
-	r.request = rec.manage[rec.nmanage - 1].request;
-	r.http_status = rec.answer;
-	r.textlen = (uint32_t)strlen(text);
-	http_manage_result(&r, text);
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	/* Answers may queue more calls: take the ones due now. */
+	for (i = 0; i < answers.n; i++)
+		http_manage_result(&answers.r[i], answers.text[i]);
+	answers.n = 0;
+}
+
+static __attribute__((unused)) void
+answer_later(uint32_t request, int status, uint32_t flags, const char *text)
+{
+	static struct event	ev;
+	static int		ev_set;
+	struct timeval		tv = { 0, 1000 };
+	struct supd_manage_result *r;
+
+	if (answers.n == MAXREC)
+		return;
+	r = &answers.r[answers.n];
+	memset(r, 0, sizeof(*r));
+	r->request = request;
+	r->http_status = status;
+	r->flags = flags;
+	strlcpy(answers.text[answers.n], text, sizeof(answers.text[0]));
+	r->textlen = (uint32_t)strlen(answers.text[answers.n]);
+	answers.n++;
+	if (!ev_set) {
+		evtimer_set(&ev, answer_cb, NULL);
+		ev_set = 1;
+	}
+	if (!evtimer_pending(&ev, NULL))
+		evtimer_add(&ev, &tv);
 }
 
 static __attribute__((unused)) int
-rec_manage(const struct supd_manage *m)
+rec_manage(const void *msg, size_t len)
 {
-	static struct event	ev;
-	struct timeval		tv = { 0, 1000 };
+	struct manage_msg	 mm;
+	struct supd_manage	 m;
+	struct timespec		 ts;
+	char			 why[MANAGE_REASON_LEN];
+	int			 rc, failed, replayed;
 
-	if (rec.nmanage < MAXREC)
-		rec.manage[rec.nmanage++] = *m;
-	if (rec.answer != 0) {
-		evtimer_set(&ev, answer_cb, "answer from the parent");
-		evtimer_add(&ev, &tv);
+	if (manage_msg_split(msg, len, &mm) == -1)
+		bail("control sent the parent a malformed IMSG_SUPD_MANAGE");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rc = manage_cred_check(conf, &mm, (int64_t)ts.tv_sec * 1000 +
+	    ts.tv_nsec / 1000000, why, sizeof(why), &failed, &replayed);
+	if (rc == 0 && mm.m.op == SUPD_AUTH_ONLY) {
+		answer_later(mm.m.request, 200, 0, "");
+		return 0;
 	}
+	if (rc == 0)
+		rc = manage_cred_change(conf, &mm, &m, why, sizeof(why),
+		    &failed);
+	manage_msg_wipe(&mm);
+	if (rc != 0) {
+		answer_later(mm.m.request, rc,
+		    (failed ? SUPD_RESULT_AUTH_FAILED : 0) |
+		    (replayed ? SUPD_RESULT_REPLAYED : 0), why);
+		return 0;
+	}
+	if ((m.op == SUPD_PEER_UPDATE || m.op == SUPD_SUPER_UPDATE) &&
+	    !manage_has_changes(&m)) {
+		answer_later(m.request, 200, 0, "no parameter updated");
+		return 0;
+	}
+	if (rec.nmanage < MAXREC)
+		rec.manage[rec.nmanage++] = m;
+	if (rec.answer != 0)
+		answer_later(m.request, rec.answer, 0, "answer from the "
+		    "parent");
 	return 0;
 }
 
@@ -207,6 +276,7 @@ setup(const char *extra)
 			bail("edgeapi_key");
 	}
 	setup_conf(extra);
+	manage_cred_conf(conf);
 	hstate_init(&out);
 	hstate_conf(conf);
 	for (i = 1; i <= NEDGES; i++) {

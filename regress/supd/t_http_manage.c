@@ -166,8 +166,8 @@ test_forwarded(void)
 	manage(port_both, 1, "/peer/update?Password=passwd_updatepeer&"
 	    "NodeID=1", "", NULL, &r);
 	ok(r.status == 200 && strstr(r.body, "no parameter") != NULL &&
-	    rec.nmanage == n + 4, "peer/update with nothing to do is "
-	    "answered here: %s", r.line);
+	    rec.nmanage == n + 4, "peer/update with nothing to do changes "
+	    "nothing: %s", r.line);
 	resp_free(&r);
 
 	expect(port_both, 1, "/peer/add?Password=passwd_addpeer",
