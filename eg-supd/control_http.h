@@ -10,6 +10,7 @@
 #define EG_SUPD_HTTP_H
 
 #include <sys/types.h>
+#include <sys/queue.h>
 #include <sys/tree.h>
 
 #include <stddef.h>
@@ -46,7 +47,8 @@ struct manage_form;
 #define HTTP_AUTH_BURST		10	/* failures per source, then */
 #define HTTP_AUTH_REFILL_S	30	/* one more per this many s */
 #define HTTP_MAX_PENDING	64	/* Manage calls the parent has */
-#define HTTP_MANAGE_WAIT_S	30	/* then 504 */
+#define HTTP_MAX_EDGE_PENDING	1024	/* EdgeAPI requests it checks */
+#define HTTP_PARENT_WAIT_S	30	/* then 504 */
 
 /* The budget a connection counts against. */
 enum {
@@ -182,12 +184,28 @@ void	 hsrc_shutdown(void);
 void	 http_edge(struct evhttp_request *, const char *path,
 	    const char *query);
 
+/* control_http_wait.c: requests waiting for the parent's answer */
+struct hwait {
+	TAILQ_ENTRY(hwait)	 entry;
+	uint32_t		 request;	/* the answer echoes it */
+	struct evhttp_request	*req;
+	int64_t			 deadline_ms;
+	void			(*expired)(struct hwait *);
+};
+/* The id the next hwait_add() gives. */
+uint32_t hwait_next_id(void);
+void	 hwait_add(struct hwait *, struct evhttp_request *,
+	    void (*expired)(struct hwait *));
+struct hwait *hwait_find(uint32_t request);
+void	 hwait_remove(struct hwait *);
+/* 503 to all; each is freed (the first member of its allocation). */
+void	 hwait_shutdown(void);
+
 /* control_http_manage.c */
 void	 http_manage(struct evhttp_request *, int call, const char *query,
 	    struct hconn *);
 void	 http_manage_result(const struct supd_manage_result *,
 	    const char *text);
-void	 http_manage_shutdown(void);
 
 /* control_manage_auth.c */
 /* A config was committed: AllowFrom, PlainPasswords, DelPeerByPrivKey. */

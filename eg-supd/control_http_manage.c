@@ -30,47 +30,35 @@
 #include "util/log.h"
 
 struct pending {
-	TAILQ_ENTRY(pending)	 entry;
-	uint32_t		 request;
-	struct evhttp_request	*req;
-	int64_t			 deadline_ms;
+	struct hwait		 w;		/* first: hwait_shutdown() */
 	int			 call;
 	struct addr_net		 src;		/* family 0: here */
 	int			 refused;	/* our status once authorised */
 	char			 why[MANAGE_REASON_LEN];
 };
 
-static TAILQ_HEAD(, pending)	pendings = TAILQ_HEAD_INITIALIZER(pendings);
 static int			npending;
-static uint32_t			next_request = 1;
-static struct event		ev_expire;
-static int			ev_expire_ready;
 
 static void
 pending_free(struct pending *p)
 {
-	TAILQ_REMOVE(&pendings, p, entry);
+	hwait_remove(&p->w);
 	npending--;
 	free(p);
 }
 
 /* Calls the parent did not answer in time get 504. */
 static void
-expire_cb(int fd, short ev, void *arg)
+expired(struct hwait *w)
 {
-	struct pending	*p;
-	struct timeval	 tv = { 1, 0 };
-	int64_t		 now = http_now_ms();
+	struct pending	*p = (struct pending *)w;
 
-	while ((p = TAILQ_FIRST(&pendings)) != NULL && p->deadline_ms <= now) {
-		log_warnx("Manage API %s: no answer from the parent",
-		    manage_call_name(p->call));
-		http_text(p->req, 504, "no answer from the supernode's parent "
-		    "process");
-		pending_free(p);
-	}
-	if (!TAILQ_EMPTY(&pendings))
-		evtimer_add(&ev_expire, &tv);
+	log_warnx("Manage API %s: no answer from the parent",
+	    manage_call_name(p->call));
+	http_text(w->req, 504, "no answer from the supernode's parent "
+	    "process");
+	npending--;
+	free(p);
 }
 
 static int
@@ -119,7 +107,6 @@ forward(struct evhttp_request *req, int call, struct supd_manage *m,
     const struct addr_net *src, int refused, const char *why)
 {
 	struct pending	*p;
-	struct timeval	 tv = { 1, 0 };
 	const char	*uri = evhttp_request_get_uri(req);
 	const uint8_t	*body;
 	uint8_t		*msg;
@@ -132,7 +119,7 @@ forward(struct evhttp_request *req, int call, struct supd_manage *m,
 	body = http_body(req, &blen);
 	c->urilen = strlen(uri);
 	c->bodylen = c->post ? blen : 0;
-	m->request = next_request;
+	m->request = hwait_next_id();
 	if ((msg = manage_msg_build(m, c, uri, body, secret, &len)) == NULL) {
 		http_text(req, errno == EMSGSIZE ? 414 : 503, errno ==
 		    EMSGSIZE ? "Manage API: request too long" :
@@ -145,8 +132,6 @@ forward(struct evhttp_request *req, int call, struct supd_manage *m,
 		http_text(req, 503, "out of memory");
 		return;
 	}
-	if (++next_request == 0)
-		next_request = 1;
 	if (http_out.manage == NULL || http_out.manage(msg, len) == -1) {
 		sodium_memzero(msg, len);
 		free(msg);
@@ -156,23 +141,14 @@ forward(struct evhttp_request *req, int call, struct supd_manage *m,
 	}
 	sodium_memzero(msg, len);
 	free(msg);
-	p->request = m->request;
-	p->req = req;
 	p->call = call;
 	if (src != NULL)
 		p->src = *src;
 	p->refused = refused;
 	if (why != NULL)
 		strlcpy(p->why, why, sizeof(p->why));
-	p->deadline_ms = http_now_ms() + HTTP_MANAGE_WAIT_S * 1000;
-	TAILQ_INSERT_TAIL(&pendings, p, entry);
+	hwait_add(&p->w, req, expired);
 	npending++;
-	if (!ev_expire_ready) {
-		evtimer_set(&ev_expire, expire_cb, NULL);
-		ev_expire_ready = 1;
-	}
-	if (!evtimer_pending(&ev_expire, NULL))
-		evtimer_add(&ev_expire, &tv);
 }
 
 /*
@@ -276,10 +252,8 @@ http_manage_result(const struct supd_manage_result *r, const char *text)
 	struct pending	*p;
 	int		 status = r->http_status;
 
-	TAILQ_FOREACH(p, &pendings, entry)
-		if (p->request == r->request)
-			break;
-	if (p == NULL) {
+	if ((p = (struct pending *)hwait_find(r->request)) == NULL ||
+	    p->w.expired != expired) {
 		log_debug("Manage API: answer to request %u, which is gone",
 		    r->request);
 		return;
@@ -294,34 +268,22 @@ http_manage_result(const struct supd_manage_result *r, const char *text)
 	    status);
 	/* Authorised: what control found, or super/state. */
 	if (status == 200 && p->refused != 0) {
-		http_text(p->req, p->refused, "%s", p->why);
+		http_text(p->w.req, p->refused, "%s", p->why);
 		pending_free(p);
 		return;
 	}
 	if (status == 200 && p->call == MANAGE_SUPER_STATE) {
-		send_state(p->req);
+		send_state(p->w.req);
 		pending_free(p);
 		return;
 	}
 	/* A refusal is a line, as control's own are. */
 	if (status == 200)
-		http_data(p->req, status, p->call == MANAGE_PEER_ADD ?
+		http_data(p->w.req, status, p->call == MANAGE_PEER_ADD ?
 		    "application/yaml" : "text/plain; charset=utf-8", text,
 		    r->textlen);
 	else
-		http_text(p->req, status, "%s", text);
+		http_text(p->w.req, status, "%s", text);
 	pending_free(p);
 }
 
-void
-http_manage_shutdown(void)
-{
-	struct pending	*p;
-
-	while ((p = TAILQ_FIRST(&pendings)) != NULL) {
-		http_text(p->req, 503, "the supernode is shutting down");
-		pending_free(p);
-	}
-	if (ev_expire_ready)
-		evtimer_del(&ev_expire);
-}

@@ -184,7 +184,7 @@ http_shutdown(void)
 	struct http_listener	*l;
 	int			 i;
 
-	http_manage_shutdown();
+	hwait_shutdown();
 	hconn_shutdown();
 	if (srv.ev_ready)
 		evtimer_del(&srv.ev_resume);

@@ -35,17 +35,21 @@ edgeapi_key(uint8_t key[EDGEAPI_KEY_LEN], const uint8_t priv[32],
 }
 
 void
-edgeapi_request_mac(uint8_t mac[EDGEAPI_HASH_LEN],
-    const uint8_t key[EDGEAPI_KEY_LEN], const char *ctx, const char *method,
-    const char *path_query, int64_t ts_ms, const uint8_t *body,
+edgeapi_body_hash(uint8_t out[EDGEAPI_HASH_LEN], const uint8_t *body,
     size_t bodylen)
 {
+	crypto_generichash(out, EDGEAPI_HASH_LEN, body, bodylen, NULL, 0);
+}
+
+void
+edgeapi_request_mac_hashed(uint8_t mac[EDGEAPI_HASH_LEN],
+    const uint8_t key[EDGEAPI_KEY_LEN], const char *ctx, const char *method,
+    const char *path_query, int64_t ts_ms,
+    const uint8_t bodyhash[EDGEAPI_HASH_LEN])
+{
 	crypto_generichash_state	st;
-	uint8_t				bodyhash[EDGEAPI_HASH_LEN];
 	char				ts[32];
 
-	crypto_generichash(bodyhash, sizeof(bodyhash), body, bodylen, NULL,
-	    0);
 	snprintf(ts, sizeof(ts), "%" PRId64, ts_ms);
 	crypto_generichash_init(&st, key, EDGEAPI_KEY_LEN, EDGEAPI_HASH_LEN);
 	crypto_generichash_update(&st, (const uint8_t *)ctx, strlen(ctx));
@@ -57,9 +61,22 @@ edgeapi_request_mac(uint8_t mac[EDGEAPI_HASH_LEN],
 	crypto_generichash_update(&st, (const uint8_t *)"\n", 1);
 	crypto_generichash_update(&st, (const uint8_t *)ts, strlen(ts));
 	crypto_generichash_update(&st, (const uint8_t *)"\n", 1);
-	crypto_generichash_update(&st, bodyhash, sizeof(bodyhash));
+	crypto_generichash_update(&st, bodyhash, EDGEAPI_HASH_LEN);
 	crypto_generichash_final(&st, mac, EDGEAPI_HASH_LEN);
 	sodium_memzero(&st, sizeof(st));
+}
+
+void
+edgeapi_request_mac(uint8_t mac[EDGEAPI_HASH_LEN],
+    const uint8_t key[EDGEAPI_KEY_LEN], const char *ctx, const char *method,
+    const char *path_query, int64_t ts_ms, const uint8_t *body,
+    size_t bodylen)
+{
+	uint8_t	bodyhash[EDGEAPI_HASH_LEN];
+
+	edgeapi_body_hash(bodyhash, body, bodylen);
+	edgeapi_request_mac_hashed(mac, key, ctx, method, path_query, ts_ms,
+	    bodyhash);
 }
 
 static void
@@ -116,18 +133,32 @@ edgeapi_auth_parse(const char *hdr, uint16_t *node_id, int64_t *ts_ms,
 }
 
 int
+edgeapi_verify_hashed(const uint8_t key[EDGEAPI_KEY_LEN],
+    const uint8_t mac[EDGEAPI_HASH_LEN], const char *method,
+    const char *path_query, int64_t ts_ms,
+    const uint8_t bodyhash[EDGEAPI_HASH_LEN])
+{
+	uint8_t	want[EDGEAPI_HASH_LEN];
+	int	rv;
+
+	edgeapi_request_mac_hashed(want, key, EDGEAPI_CTX, method, path_query,
+	    ts_ms, bodyhash);
+	rv = sodium_memcmp(want, mac, EDGEAPI_HASH_LEN) == 0 ? 0 : -1;
+	sodium_memzero(want, sizeof(want));
+	return rv;
+}
+
+int
 edgeapi_verify(const uint8_t key[EDGEAPI_KEY_LEN],
     const uint8_t mac[EDGEAPI_HASH_LEN], const char *method,
     const char *path_query, int64_t ts_ms, const uint8_t *body,
     size_t bodylen)
 {
-	uint8_t	want[EDGEAPI_HASH_LEN];
-	int	rv;
+	uint8_t	bodyhash[EDGEAPI_HASH_LEN];
 
-	edgeapi_mac(want, key, method, path_query, ts_ms, body, bodylen);
-	rv = sodium_memcmp(want, mac, EDGEAPI_HASH_LEN) == 0 ? 0 : -1;
-	sodium_memzero(want, sizeof(want));
-	return rv;
+	edgeapi_body_hash(bodyhash, body, bodylen);
+	return edgeapi_verify_hashed(key, mac, method, path_query, ts_ms,
+	    bodyhash);
 }
 
 /*
@@ -158,7 +189,24 @@ edgeapi_ad(char *buf, size_t bufsz, char **heap, size_t *lenp,
 }
 
 int
-edgeapi_seal(uint8_t *out, const uint8_t key[EDGEAPI_KEY_LEN],
+edgeapi_seal_key(uint8_t kreq[EDGEAPI_KEY_LEN],
+    const uint8_t key[EDGEAPI_KEY_LEN], const char *path_query, int64_t ts_ms)
+{
+	char		 buf[512], *heap;
+	const char	*ad;
+	size_t		 adlen;
+
+	if ((ad = edgeapi_ad(buf, sizeof(buf), &heap, &adlen, path_query,
+	    ts_ms)) == NULL)
+		return -1;
+	crypto_generichash(kreq, EDGEAPI_KEY_LEN, (const uint8_t *)ad, adlen,
+	    key, EDGEAPI_KEY_LEN);
+	free(heap);
+	return 0;
+}
+
+int
+edgeapi_seal_with(uint8_t *out, const uint8_t kreq[EDGEAPI_KEY_LEN],
     const char *path_query, int64_t ts_ms, const uint8_t *plain, size_t len)
 {
 	char		 buf[512], *heap;
@@ -171,9 +219,23 @@ edgeapi_seal(uint8_t *out, const uint8_t key[EDGEAPI_KEY_LEN],
 	randombytes_buf(out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(out +
 	    crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, NULL, plain, len,
-	    (const uint8_t *)ad, adlen, NULL, out, key);
+	    (const uint8_t *)ad, adlen, NULL, out, kreq);
 	free(heap);
 	return 0;
+}
+
+int
+edgeapi_seal(uint8_t *out, const uint8_t key[EDGEAPI_KEY_LEN],
+    const char *path_query, int64_t ts_ms, const uint8_t *plain, size_t len)
+{
+	uint8_t	kreq[EDGEAPI_KEY_LEN];
+	int	rc;
+
+	if (edgeapi_seal_key(kreq, key, path_query, ts_ms) == -1)
+		return -1;
+	rc = edgeapi_seal_with(out, kreq, path_query, ts_ms, plain, len);
+	sodium_memzero(kreq, sizeof(kreq));
+	return rc;
 }
 
 int
@@ -182,16 +244,19 @@ edgeapi_open(uint8_t *plain, const uint8_t key[EDGEAPI_KEY_LEN],
 {
 	char		 buf[512], *heap;
 	const char	*ad;
+	uint8_t		 kreq[EDGEAPI_KEY_LEN];
 	size_t		 adlen;
 	int		 rc;
 
-	if (len < EDGEAPI_SEAL_OVERHEAD || (ad = edgeapi_ad(buf, sizeof(buf),
+	if (len < EDGEAPI_SEAL_OVERHEAD || edgeapi_seal_key(kreq, key,
+	    path_query, ts_ms) == -1 || (ad = edgeapi_ad(buf, sizeof(buf),
 	    &heap, &adlen, path_query, ts_ms)) == NULL)
 		return -1;
 	rc = crypto_aead_xchacha20poly1305_ietf_decrypt(plain, NULL, NULL,
 	    sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 	    len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-	    (const uint8_t *)ad, adlen, sealed, key) == 0 ? 0 : -1;
+	    (const uint8_t *)ad, adlen, sealed, kreq) == 0 ? 0 : -1;
+	sodium_memzero(kreq, sizeof(kreq));
 	free(heap);
 	return rc;
 }

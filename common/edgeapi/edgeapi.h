@@ -33,6 +33,14 @@ void	edgeapi_request_mac(uint8_t mac[EDGEAPI_HASH_LEN],
 	    const char *method, const char *path_query, int64_t ts_ms,
 	    const uint8_t *body, size_t bodylen);
 
+/* The same from the body's BLAKE2b-256 (edgeapi_body_hash()). */
+void	edgeapi_body_hash(uint8_t out[EDGEAPI_HASH_LEN], const uint8_t *body,
+	    size_t bodylen);
+void	edgeapi_request_mac_hashed(uint8_t mac[EDGEAPI_HASH_LEN],
+	    const uint8_t key[EDGEAPI_KEY_LEN], const char *ctx,
+	    const char *method, const char *path_query, int64_t ts_ms,
+	    const uint8_t bodyhash[EDGEAPI_HASH_LEN]);
+
 /* The X-EG-Auth header value into out: "v1 NodeID ts mac". */
 int	edgeapi_auth_header(char *out, size_t outlen,
 	    const uint8_t key[EDGEAPI_KEY_LEN], uint16_t node_id,
@@ -50,12 +58,28 @@ int	edgeapi_verify(const uint8_t key[EDGEAPI_KEY_LEN],
 	    const char *path_query, int64_t ts_ms, const uint8_t *body,
 	    size_t bodylen);
 
+/* edgeapi_verify() of a body known by its hash. */
+int	edgeapi_verify_hashed(const uint8_t key[EDGEAPI_KEY_LEN],
+	    const uint8_t mac[EDGEAPI_HASH_LEN], const char *method,
+	    const char *path_query, int64_t ts_ms,
+	    const uint8_t bodyhash[EDGEAPI_HASH_LEN]);
+
 /*
  * Seal plain (len bytes) into out (len + EDGEAPI_SEAL_OVERHEAD bytes),
  * bound to the request's whole path and timestamp; -1 if there is no
  * memory for a long path.  Open does the reverse; -1 if the answer is
- * not authentic.
+ * not authentic.  The answer is sealed with a key of its own, derived
+ * from the edge's key and the request (edgeapi_seal_key(): BLAKE2b-256
+ * keyed with the edge's key, of the associated data), so that what
+ * seals one answer (eg-supd's control, given it by the parent) can
+ * neither seal another nor check a request.
  */
+int	edgeapi_seal_key(uint8_t kreq[EDGEAPI_KEY_LEN],
+	    const uint8_t key[EDGEAPI_KEY_LEN], const char *path_query,
+	    int64_t ts_ms);
+int	edgeapi_seal_with(uint8_t *out, const uint8_t kreq[EDGEAPI_KEY_LEN],
+	    const char *path_query, int64_t ts_ms, const uint8_t *plain,
+	    size_t len);
 int	edgeapi_seal(uint8_t *out, const uint8_t key[EDGEAPI_KEY_LEN],
 	    const char *path_query, int64_t ts_ms, const uint8_t *plain,
 	    size_t len);
