@@ -190,6 +190,7 @@ FUZZ_WITH_fuzz_httpc		= egd/control_httpc.c $(call subsrcs,util)
 FUZZ_WITH_fuzz_http		= $(filter eg-supd/control_http% \
 				  eg-supd/control_manage%,$(SUPD_SRCS)) \
 				  eg-supd/manage_msg.c eg-supd/parent_manage_auth.c \
+				  eg-supd/parent_edgeauth.c \
 				  $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_manage_msg	= eg-supd/manage_msg.c \
 				  eg-supd/parent_manage_auth.c \

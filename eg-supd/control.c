@@ -84,12 +84,42 @@ out_manage(const void *msg, size_t len)
 	    -1, msg, len);
 }
 
+static int
+out_edge_auth(const struct supd_edge_auth *a, const char *uri)
+{
+	struct iovec	iov[2];
+
+	iov[0].iov_base = (void *)(uintptr_t)a;
+	iov[0].iov_len = sizeof(*a);
+	iov[1].iov_base = (void *)(uintptr_t)uri;
+	iov[1].iov_len = a->urilen;
+	return proc_compose_iov(&ctl.chans[PROC_PARENT], IMSG_SUPD_EDGE_AUTH,
+	    0, 0, -1, iov, 2);
+}
+
 static void
 check_len(struct proc_chan *pc, struct imsg *imsg, size_t want)
 {
 	if (imsg->datalen != want)
 		fatalx("message %u from %s: %zu bytes, not %zu",
 		    imsg->hdr.type, proc_names[pc->peer], imsg->datalen, want);
+}
+
+static void
+control_edge_grant(struct proc_chan *pc, struct imsg *imsg)
+{
+	struct supd_edge_grant	g;
+
+	if (imsg->datalen < sizeof(g))
+		check_len(pc, imsg, sizeof(g));
+	memcpy(&g, imsg->data, sizeof(g));
+	if (g.npsks > SUPD_PSKS_MAX)
+		fatalx("IMSG_SUPD_EDGE_GRANT: %u PSKs", g.npsks);
+	check_len(pc, imsg, sizeof(g) + (size_t)g.npsks *
+	    sizeof(struct supd_pair_psk));
+	http_edge_grant(&g, g.npsks > 0 ? (const struct supd_pair_psk *)
+	    ((const uint8_t *)imsg->data + sizeof(g)) : NULL);
+	sodium_memzero(imsg->data, imsg->datalen);
 }
 
 static void
@@ -135,15 +165,8 @@ control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 			fatalx("cannot serve HTTP on the parent's socket "
 			    "(role %d)", which);
 		break;
-	case IMSG_SUPD_APIKEY:
-		check_len(pc, imsg, sizeof(struct supd_apikey));
-		hstate_apikey(imsg->data);
-		sodium_memzero(imsg->data, imsg->datalen);
-		break;
-	case IMSG_SUPD_PSKSEED:
-		check_len(pc, imsg, 32);
-		hstate_pskseed(imsg->data);
-		sodium_memzero(imsg->data, imsg->datalen);
+	case IMSG_SUPD_EDGE_GRANT:
+		control_edge_grant(pc, imsg);
 		break;
 	case IMSG_SUPD_MANAGE_RESULT:
 		control_manage_result(pc, imsg);
@@ -271,6 +294,7 @@ supd_control_main(void)
 		.fetched = out_fetched,
 		.sample = out_sample,
 		.manage = out_manage,
+		.edge_auth = out_edge_auth,
 	};
 
 	/*

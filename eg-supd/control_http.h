@@ -75,6 +75,7 @@ struct http_out {
 	void	(*fetched)(const struct supd_hash *);	/* engine */
 	void	(*sample)(const struct supd_sample *);	/* route */
 	int	(*manage)(const void *, size_t);	/* parent; -1: no */
+	int	(*edge_auth)(const struct supd_edge_auth *, const char *uri);
 };
 
 /* What the HTTP side knows about one edge. */
@@ -82,10 +83,6 @@ struct hnode {
 	RB_ENTRY(hnode)			 entry;
 	uint16_t			 node_id;
 	const struct conf_super_peer	*peer;		/* NULL: not in config */
-	int				 has_key;
-	uint8_t				 key[EDGEAPI_KEY_LEN];
-	/* The newest X-EG-Auth ms, or when the record was made. */
-	int64_t				 last_ts;
 	struct supd_edge		 edge;		/* from the engine */
 	struct edgeapi_localaddrs		 local;		/* from nodeinfo */
 	int64_t				 last_post_ms;	/* nodeinfo accepted */
@@ -100,8 +97,6 @@ void	 hstate_init(const struct http_out *);
 /* A config was committed; it stays valid until the next call. */
 void	 hstate_conf(const struct super_conf *);
 const struct super_conf *hstate_getconf(void);
-void	 hstate_apikey(const struct supd_apikey *);
-void	 hstate_pskseed(const uint8_t seed[32]);
 void	 hstate_edge(const struct supd_edge *);
 /* IMSG_SUPD_DOC chunks, then DOC_DONE: -1 for a bad doc type or size. */
 int	 hstate_doc_chunk(int doc, const void *, size_t);
@@ -115,11 +110,12 @@ struct hnode *hstate_node(uint16_t node_id);
 /* The current hash of a state for that edge; all zero: none yet. */
 const uint8_t *hstate_hash(const struct hnode *, enum ovlmsg_state);
 /*
- * The document of a state as served to that edge (peers: its PSKs and
- * SkipLocalIP applied), malloc'ed (wipe it: it may hold PSKs); NULL and
- * a reason when it cannot be served yet.
+ * The document of a state as served to that edge (peers: its PSKs, npsks
+ * of them from the parent, and SkipLocalIP applied), malloc'ed (wipe it:
+ * it may hold PSKs); NULL and a reason when it cannot be served yet.
  */
-char	*hstate_doc(const struct hnode *, enum ovlmsg_state, size_t *lenp,
+char	*hstate_doc(const struct hnode *, enum ovlmsg_state,
+	    const struct supd_pair_psk *psks, size_t npsks, size_t *lenp,
 	    const char **why);
 /* An edge's nodeinfo: keeps its local addresses, passes its Pongs on. */
 void	 hstate_nodeinfo(struct hnode *, const struct edgeapi_nodeinfo *,
@@ -183,6 +179,9 @@ void	 hsrc_shutdown(void);
 /* control_http_edge.c: path is what follows the prefix ("/edge/..."). */
 void	 http_edge(struct evhttp_request *, const char *path,
 	    const char *query);
+/* The parent's verdict on an EdgeAPI request (IMSG_SUPD_EDGE_GRANT). */
+void	 http_edge_grant(const struct supd_edge_grant *,
+	    const struct supd_pair_psk *);
 
 /* control_http_wait.c: requests waiting for the parent's answer */
 struct hwait {

@@ -1,12 +1,13 @@
 /*
  * The EdgeAPI (doc/super-internals.md "EdgeAPI"): edges fetch their
  * states, sealed for them, and post their nodeinfo.  Every request is
- * authenticated by X-EG-Auth with the edge's key; a timestamp must be
- * within EDGEAPI_CLOCK_SKEW_MS of our clock and newer than the last one
- * accepted from that edge, or, for the first, than when this process
- * learnt of the edge, so a captured request cannot be replayed, not
- * even after a restart.  An unknown NodeID gets the answer of a wrong
- * MAC, so that NodeIDs cannot be listed without a key.
+ * authenticated by X-EG-Auth with the edge's key, which only the parent
+ * holds (parent_edgeauth.c): control checks what it can without it (the
+ * header's form, the NodeID, the clock), passes the rest on
+ * (IMSG_SUPD_EDGE_AUTH) and keeps the request until the verdict, which
+ * brings the key that seals this answer only and, for a peers document,
+ * the asker's PSKs.  An unknown NodeID gets the answer of a wrong MAC, so
+ * that NodeIDs cannot be listed without a key.
  */
 #include <sys/types.h>
 
@@ -32,79 +33,105 @@ static const struct {
 
 #define NODEINFO_PATH	"/edge/post/nodeinfo"
 
-/*
- * Checks X-EG-Auth against the NodeID of the query: the edge on success,
- * else NULL with the reply sent.
- */
-static struct hnode *
-edge_auth(struct evhttp_request *req, const struct manage_form *qf,
-    int64_t *ts_ms)
-{
-	struct hnode	*n;
-	const char	*hdr, *qid, *uri = evhttp_request_get_uri(req);
-	const char	*method;
-	const uint8_t	*body;
-	uint8_t		 mac[EDGEAPI_HASH_LEN];
-	uint16_t	 id;
-	int64_t		 now, ts;
-	size_t		 blen;
-	char		 idbuf[8];
+/* A request waiting for the parent's verdict. */
+struct edge_wait {
+	struct hwait		 w;		/* first: hwait_shutdown() */
+	uint16_t		 node_id;
+	int			 nodeinfo;	/* else a GET of state */
+	enum ovlmsg_state	 state;
+	uint8_t			 want[EDGEAPI_HASH_LEN];
+	int64_t			 ts_ms;
+};
 
+static int	nwaiting;
+
+static void
+edge_expired(struct hwait *w)
+{
+	log_warnx("EdgeAPI: no verdict from the parent");
+	http_text(w->req, 504, "no answer from the supernode's parent "
+	    "process");
+	nwaiting--;
+	free(w);
+}
+
+/*
+ * Checks what X-EG-Auth says that needs no key, and hands it to the
+ * parent; the request waits in e (malloc'ed by the caller, freed here
+ * on every path), or has its answer.
+ */
+static void
+edge_auth(struct evhttp_request *req, const struct manage_form *qf,
+    struct edge_wait *e)
+{
+	struct supd_edge_auth	 a;
+	const char		*hdr, *qid, *uri = evhttp_request_get_uri(req);
+	const uint8_t		*body;
+	uint16_t		 id;
+	int64_t			 now, ts;
+	size_t			 blen;
+	char			 idbuf[8];
+
+	memset(&a, 0, sizeof(a));
 	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    EDGEAPI_AUTH_HEADER);
 	if (hdr == NULL) {
 		http_text(req, 401, EDGEAPI_AUTH_HEADER ": missing");
-		return NULL;
+		goto done;
 	}
-	if (edgeapi_auth_parse(hdr, &id, &ts, mac) == -1) {
+	if (edgeapi_auth_parse(hdr, &id, &ts, a.mac) == -1) {
 		http_text(req, 401, EDGEAPI_AUTH_HEADER ": malformed");
-		return NULL;
+		goto done;
 	}
 	snprintf(idbuf, sizeof(idbuf), "%u", id);
 	if ((qid = manage_form_get(qf, "NodeID")) == NULL ||
 	    strcmp(qid, idbuf) != 0) {
 		http_text(req, 400, "NodeID: missing, or not the NodeID of "
 		    EDGEAPI_AUTH_HEADER);
-		return NULL;
+		goto done;
 	}
 	now = http_now_ms();
 	if (ts > now + EDGEAPI_CLOCK_SKEW_MS || ts < now -
 	    EDGEAPI_CLOCK_SKEW_MS) {
 		http_text(req, 401, EDGEAPI_AUTH_HEADER ": timestamp %" PRId64
 		    " s away from the supernode's clock", (ts - now) / 1000);
-		return NULL;
+		goto done;
 	}
 	/* An unknown NodeID is answered as a wrong MAC: no enumeration. */
-	if ((n = hstate_node(id)) == NULL) {
+	if (hstate_node(id) == NULL) {
 		log_cat(LOGC_CONTROL, "EdgeAPI: NodeID %u: not an edge of "
 		    "this supernode", id);
 		http_text(req, 401, EDGEAPI_AUTH_HEADER ": authentication "
 		    "failed");
-		return NULL;
+		goto done;
 	}
-	if (!n->has_key) {
-		http_text(req, 503, "NodeID %u: no EdgeAPI key yet", id);
-		return NULL;
+	if (strlen(uri) > SUPD_EDGE_URI_MAX) {
+		http_text(req, 414, "EdgeAPI: request too long");
+		goto done;
 	}
-	method = evhttp_request_get_command(req) == EVHTTP_REQ_POST ? "POST" :
-	    "GET";
+	if (nwaiting >= HTTP_MAX_EDGE_PENDING) {
+		http_text(req, 503, "too many EdgeAPI requests in progress");
+		goto done;
+	}
 	body = http_body(req, &blen);
-	if (edgeapi_verify(n->key, mac, method, uri, ts, body, blen) == -1) {
-		log_cat(LOGC_CONTROL, "EdgeAPI: NodeID %u: bad MAC", id);
-		http_text(req, 401, EDGEAPI_AUTH_HEADER ": authentication "
-		    "failed");
-		return NULL;
+	edgeapi_body_hash(a.bodyhash, body, blen);
+	a.request = hwait_next_id();
+	a.node_id = id;
+	a.want_psks = !e->nodeinfo && e->state == OVLMSG_PEERS;
+	a.post = evhttp_request_get_command(req) == EVHTTP_REQ_POST;
+	a.urilen = strlen(uri);
+	a.ts_ms = ts;
+	if (http_out.edge_auth == NULL || http_out.edge_auth(&a, uri) == -1) {
+		http_text(req, 503, "the supernode is shutting down");
+		goto done;
 	}
-	if (ts <= n->last_ts) {
-		http_text(req, 401, EDGEAPI_AUTH_HEADER ": timestamp %" PRId64
-		    " ms older than the last one accepted, or than the "
-		    "supernode's knowing the edge (replayed?)",
-		    n->last_ts - ts);
-		return NULL;
-	}
-	n->last_ts = ts;
-	*ts_ms = ts;
-	return n;
+	e->node_id = id;
+	e->ts_ms = ts;
+	hwait_add(&e->w, req, edge_expired);
+	nwaiting++;
+	return;
+done:
+	free(e);
 }
 
 static int
@@ -127,15 +154,8 @@ static void
 edge_get(struct evhttp_request *req, enum ovlmsg_state state,
     const struct manage_form *qf)
 {
-	struct hnode	*n;
-	const char	*s, *why, *uri = evhttp_request_get_uri(req);
-	const uint8_t	*cur;
-	uint8_t		 want[EDGEAPI_HASH_LEN], zero[EDGEAPI_HASH_LEN] = { 0 };
-	uint8_t		*sealed;
-	int64_t		 ts;
-	size_t		 len;
-	char		*doc;
-	int		 rc;
+	struct edge_wait	*e;
+	const char		*s;
 
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
 		http_text(req, 405, "use GET");
@@ -143,21 +163,43 @@ edge_get(struct evhttp_request *req, enum ovlmsg_state state,
 	}
 	if (only_keys(req, qf, 1) == -1)
 		return;
+	if ((e = calloc(1, sizeof(*e))) == NULL) {
+		http_text(req, 503, "out of memory");
+		return;
+	}
 	if ((s = manage_form_get(qf, "State")) == NULL ||
-	    edgeapi_hash_unhex(want, s) == -1) {
+	    edgeapi_hash_unhex(e->want, s) == -1) {
+		free(e);
 		http_text(req, 400, "State: missing, or not 64 hex digits");
 		return;
 	}
-	if ((n = edge_auth(req, qf, &ts)) == NULL)
-		return;
-	cur = hstate_hash(n, state);
+	e->state = state;
+	edge_auth(req, qf, e);
+}
+
+/* The state document, sealed with the key of this request. */
+static void
+edge_get_granted(struct edge_wait *e, struct hnode *n,
+    const struct supd_edge_grant *g, const struct supd_pair_psk *psks)
+{
+	struct evhttp_request	*req = e->w.req;
+	const char		*why, *uri = evhttp_request_get_uri(req);
+	const uint8_t		*cur;
+	uint8_t			 zero[EDGEAPI_HASH_LEN] = { 0 };
+	uint8_t			*sealed;
+	size_t			 len;
+	char			*doc;
+	int			 rc;
+
+	cur = hstate_hash(n, e->state);
 	if (sodium_memcmp(cur, zero, sizeof(zero)) == 0 ||
-	    memcmp(cur, want, sizeof(want)) != 0) {
+	    memcmp(cur, e->want, sizeof(e->want)) != 0) {
 		http_text(req, 409, "State: not the current state (wait for "
 		    "the next ServerUpdate)");
 		return;
 	}
-	if ((doc = hstate_doc(n, state, &len, &why)) == NULL) {
+	if ((doc = hstate_doc(n, e->state, psks, g->npsks, &len, &why)) ==
+	    NULL) {
 		http_text(req, 503, "%s", why);
 		return;
 	}
@@ -167,7 +209,8 @@ edge_get(struct evhttp_request *req, enum ovlmsg_state state,
 		http_text(req, 503, "out of memory");
 		return;
 	}
-	rc = edgeapi_seal(sealed, n->key, uri, ts, (const uint8_t *)doc, len);
+	rc = edgeapi_seal_with(sealed, g->kreq, uri, e->ts_ms,
+	    (const uint8_t *)doc, len);
 	sodium_memzero(doc, len);
 	free(doc);
 	if (rc == -1) {
@@ -178,18 +221,13 @@ edge_get(struct evhttp_request *req, enum ovlmsg_state state,
 	http_data(req, 200, "application/octet-stream", sealed,
 	    len + EDGEAPI_SEAL_OVERHEAD);
 	free(sealed);
-	hstate_fetched(n, state, want);
+	hstate_fetched(n, e->state, e->want);
 }
 
 static void
 edge_nodeinfo(struct evhttp_request *req, const struct manage_form *qf)
 {
-	struct edgeapi_nodeinfo	 ni;
-	struct hnode		*n;
-	const uint8_t		*body;
-	char			 err[EDGEAPI_ERR_LEN];
-	int64_t			 ts;
-	size_t			 len;
+	struct edge_wait	*e;
 
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
 		http_text(req, 405, "use POST");
@@ -197,8 +235,23 @@ edge_nodeinfo(struct evhttp_request *req, const struct manage_form *qf)
 	}
 	if (only_keys(req, qf, 0) == -1)
 		return;
-	if ((n = edge_auth(req, qf, &ts)) == NULL)
+	if ((e = calloc(1, sizeof(*e))) == NULL) {
+		http_text(req, 503, "out of memory");
 		return;
+	}
+	e->nodeinfo = 1;
+	edge_auth(req, qf, e);
+}
+
+static void
+edge_nodeinfo_granted(struct edge_wait *e, struct hnode *n)
+{
+	struct evhttp_request	*req = e->w.req;
+	struct edgeapi_nodeinfo	 ni;
+	const uint8_t		*body;
+	char			 err[EDGEAPI_ERR_LEN];
+	size_t			 len;
+
 	if ((body = http_body(req, &len)) == NULL) {
 		http_text(req, 400, "nodeinfo: empty body");
 		return;
@@ -213,6 +266,56 @@ edge_nodeinfo(struct evhttp_request *req, const struct manage_form *qf)
 	hstate_nodeinfo(n, &ni, http_now_ms());
 	edgeapi_nodeinfo_free(&ni);
 	http_text(req, 200, "OK");
+}
+
+void
+http_edge_grant(const struct supd_edge_grant *g,
+    const struct supd_pair_psk *psks)
+{
+	struct edge_wait	*e;
+	struct evhttp_request	*req;
+	struct hnode		*n;
+
+	if ((e = (struct edge_wait *)hwait_find(g->request)) == NULL ||
+	    e->w.expired != edge_expired) {
+		log_debug("EdgeAPI: verdict on request %u, which is gone",
+		    g->request);
+		return;
+	}
+	hwait_remove(&e->w);
+	nwaiting--;
+	req = e->w.req;
+	switch (g->verdict) {
+	case SUPD_EDGE_OK:
+		/* A reload may have taken the edge away meanwhile. */
+		if ((n = hstate_node(e->node_id)) == NULL)
+			http_text(req, 401, EDGEAPI_AUTH_HEADER ": "
+			    "authentication failed");
+		else if (e->nodeinfo)
+			edge_nodeinfo_granted(e, n);
+		else
+			edge_get_granted(e, n, g, psks);
+		break;
+	case SUPD_EDGE_NO_KEY:
+		http_text(req, 503, "NodeID %u: no EdgeAPI key", e->node_id);
+		break;
+	case SUPD_EDGE_CLOCK:
+		http_text(req, 401, EDGEAPI_AUTH_HEADER ": timestamp too far "
+		    "from the supernode's clock");
+		break;
+	case SUPD_EDGE_OLD:
+		http_text(req, 401, EDGEAPI_AUTH_HEADER ": timestamp %" PRId64
+		    " ms older than the last one accepted, or than the "
+		    "supernode's knowing the edge (replayed?)",
+		    g->last_ts - e->ts_ms);
+		break;
+	default:
+		log_cat(LOGC_CONTROL, "EdgeAPI: NodeID %u: bad MAC",
+		    e->node_id);
+		http_text(req, 401, EDGEAPI_AUTH_HEADER ": authentication "
+		    "failed");
+	}
+	free(e);
 }
 
 void

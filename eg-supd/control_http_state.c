@@ -54,8 +54,6 @@ struct docstage {
 static struct {
 	const struct super_conf	*conf;
 	struct hnode_tree	 nodes;
-	int			 have_seed;
-	uint8_t			 seed[32];
 	struct hsnap		*snap;
 	size_t			 nsnap;
 	uint8_t			 peers_hash[EDGEAPI_HASH_LEN];
@@ -102,13 +100,6 @@ hnode_free(struct hnode *n)
 	free(n);
 }
 
-static int
-same_key(const struct conf_key *a, const struct conf_key *b)
-{
-	return a->set == b->set && (!a->set ||
-	    sodium_memcmp(a->key, b->key, EG_KEY_LEN) == 0);
-}
-
 void
 hstate_conf(const struct super_conf *conf)
 {
@@ -126,14 +117,7 @@ hstate_conf(const struct super_conf *conf)
 			if ((n = calloc(1, sizeof(*n))) == NULL)
 				fatal("http node");
 			n->node_id = p->node_id;
-			/* Nothing signed before it was made is taken. */
-			n->last_ts = http_now_ms();
 			RB_INSERT(hnode_tree, &hs.nodes, n);
-		} else if (n->peer != NULL && (!same_key(&n->peer->pubkey,
-		    &p->pubkey) || !same_key(&n->peer->psk, &p->psk))) {
-			/* Its EdgeAPI key changes: the parent sends it. */
-			n->has_key = 0;
-			sodium_memzero(n->key, sizeof(n->key));
 		}
 		n->peer = p;
 		n->mark = 0;
@@ -144,33 +128,6 @@ hstate_conf(const struct super_conf *conf)
 	hs.conf = conf;
 	manage_auth_conf(conf);
 	hstate_schedule();
-}
-
-/* A key for an edge not (yet) in the config waits for the next one. */
-void
-hstate_apikey(const struct supd_apikey *k)
-{
-	struct hnode	 key, *n;
-
-	if (k->node_id > NODEID_MAX_VALID)
-		fatalx("IMSG_SUPD_APIKEY for NodeID %u", k->node_id);
-	key.node_id = k->node_id;
-	if ((n = RB_FIND(hnode_tree, &hs.nodes, &key)) == NULL) {
-		if ((n = calloc(1, sizeof(*n))) == NULL)
-			fatal("http node");
-		n->node_id = k->node_id;
-		n->last_ts = http_now_ms();
-		RB_INSERT(hnode_tree, &hs.nodes, n);
-	}
-	memcpy(n->key, k->key, sizeof(n->key));
-	n->has_key = 1;
-}
-
-void
-hstate_pskseed(const uint8_t seed[32])
-{
-	memcpy(hs.seed, seed, sizeof(hs.seed));
-	hs.have_seed = 1;
 }
 
 /* Both unset, or the same address and port. */
@@ -455,18 +412,25 @@ dup_doc(const char *doc, size_t len, size_t *lenp)
 }
 
 /* The peers document for one edge: its PSKs, its SkipLocalIP. */
+static int
+psk_cmp(const void *a, const void *b)
+{
+	const struct supd_pair_psk	*x = a, *y = b;
+
+	return (int)x->node_id - (int)y->node_id;
+}
+
 static char *
-peers_doc_for(const struct hnode *asker, size_t *lenp, const char **why)
+peers_doc_for(const struct hnode *asker, const struct supd_pair_psk *psks,
+    size_t npsks, size_t *lenp, const char **why)
 {
 	struct edgeapi_peer	*ps;
+	struct supd_pair_psk	 k;
+	const struct supd_pair_psk *pk;
 	size_t		 i, psize;
 	int		 use_psk = hs.conf->use_psk_for_inter_edge;
 	char		*doc;
 
-	if (use_psk && !hs.have_seed) {
-		*why = "no inter-edge PSK seed from the parent yet";
-		return NULL;
-	}
 	psize = (hs.nsnap + 1) * sizeof(*ps);
 	if ((ps = calloc(hs.nsnap + 1, sizeof(*ps))) == NULL) {
 		*why = "out of memory";
@@ -476,11 +440,21 @@ peers_doc_for(const struct hnode *asker, size_t *lenp, const char **why)
 		ps[i] = hs.snap[i].p;
 		if (asker->peer->skip_local_ip)
 			ps[i].nendpoints = hs.snap[i].nexternal;
-		if (use_psk && ps[i].node_id != asker->node_id) {
-			edgeapi_pair_psk(ps[i].psk, hs.seed, asker->node_id,
-			    ps[i].node_id);
-			ps[i].has_psk = 1;
+		/* The parent gives them in NodeID order. */
+		k.node_id = ps[i].node_id;
+		if (!use_psk || ps[i].node_id == asker->node_id)
+			continue;
+		/* One edge without its PSK would not agree with the other. */
+		if ((pk = bsearch(&k, psks, npsks, sizeof(*psks),
+		    psk_cmp)) == NULL) {
+			sodium_memzero(ps, psize);
+			free(ps);
+			*why = "the parent gave no PSK for a peer (a reload "
+			    "in progress?)";
+			return NULL;
 		}
+		memcpy(ps[i].psk, pk->psk, sizeof(ps[i].psk));
+		ps[i].has_psk = 1;
 	}
 	doc = edgeapi_peers_build(ps, hs.nsnap, 1, lenp);
 	sodium_memzero(ps, psize);
@@ -491,7 +465,8 @@ peers_doc_for(const struct hnode *asker, size_t *lenp, const char **why)
 }
 
 char *
-hstate_doc(const struct hnode *n, enum ovlmsg_state state, size_t *lenp,
+hstate_doc(const struct hnode *n, enum ovlmsg_state state,
+    const struct supd_pair_psk *psks, size_t npsks, size_t *lenp,
     const char **why)
 {
 	char	*doc = NULL;
@@ -499,7 +474,7 @@ hstate_doc(const struct hnode *n, enum ovlmsg_state state, size_t *lenp,
 	*why = "out of memory";
 	switch (state) {
 	case OVLMSG_PEERS:
-		return peers_doc_for(n, lenp, why);
+		return peers_doc_for(n, psks, npsks, lenp, why);
 	case OVLMSG_NHTABLE:
 		if (hs.nh_doc == NULL)
 			*why = "no next-hop table yet";

@@ -17,10 +17,11 @@ int	supd_setup(void *conf);
 void	supd_started(void *conf, struct proc_chan chans[PROC_MAX]);
 void	supd_reloaded(void *conf, const void *old,
 	    struct proc_chan chans[PROC_MAX]);
-void	supd_send_keys(const struct super_conf *, struct proc_chan *);
 
-/* parent_manage.c: Manage API changes to the config, in the parent */
+/* parent_manage.c: what control asks of the parent (Manage API, EdgeAPI) */
 void	supd_manage(struct proc_chan *, struct imsg *);
+/* parent_edgeauth.c: an EdgeAPI request's credential */
+void	supd_edge_auth(struct proc_chan *, struct imsg *);
 
 void	supd_engine_main(void) __attribute__((__noreturn__));
 void	supd_route_main(void) __attribute__((__noreturn__));

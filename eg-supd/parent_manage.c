@@ -493,6 +493,9 @@ supd_manage(struct proc_chan *pc, struct imsg *imsg)
 	case IMSG_SUPD_MANAGE:
 		supd_manage_apply(pc, imsg);
 		break;
+	case IMSG_SUPD_EDGE_AUTH:
+		supd_edge_auth(pc, imsg);
+		break;
 	default:
 		proc_unexpected(pc, imsg);
 	}

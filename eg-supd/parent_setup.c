@@ -15,12 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "edgeapi/edgeapi.h"
 #include "eg-supd.h"
+#include "parent_edgeauth.h"
 #include "parent_manage_auth.h"
 #include "proc/proc_imsg.h"
 #include "proc/udpsock.h"
@@ -109,6 +111,15 @@ http_socket(const struct super_conf *conf, int port)
 	return s;
 }
 
+static int64_t
+setup_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
 supd_setup(void *arg)
 {
@@ -117,6 +128,7 @@ supd_setup(void *arg)
 
 	/* Before any child can ask. */
 	manage_cred_conf(conf);
+	edge_keys_conf(conf, setup_now_ms());
 	if (udp_open_pair(conf->listen_port, &conf->disabled_af, conf->fwmark,
 	    &ss.udp4, &ss.udp6) == -1)
 		return -1;
@@ -152,47 +164,6 @@ pass_fd(struct proc_chan *pc, int type, int fd, int arg)
 {
 	if (proc_compose(pc, type, 0, 0, fd, &arg, sizeof(arg)) == -1)
 		fatal("descriptor to %s", proc_names[pc->peer]);
-}
-
-/* The private key edges' EdgeAPI keys are made with: V4 if there is one. */
-static const uint8_t *
-api_privkey(const struct super_conf *conf)
-{
-	return conf->privkey_v4.set ? conf->privkey_v4.key :
-	    conf->privkey_v6.key;
-}
-
-/* Every edge's EdgeAPI key, and the seed of the inter-edge PSKs. */
-void
-supd_send_keys(const struct super_conf *conf, struct proc_chan *ctl)
-{
-	struct supd_apikey	 k;
-	uint8_t			 seed[32];
-	const uint8_t		*priv = api_privkey(conf);
-	size_t			 i;
-
-	for (i = 0; i < conf->npeers; i++) {
-		const struct conf_super_peer *p = &conf->peers[i];
-
-		memset(&k, 0, sizeof(k));
-		k.node_id = p->node_id;
-		if (edgeapi_key(k.key, priv, p->pubkey.key,
-		    p->psk.set ? p->psk.key : NULL) == -1) {
-			log_warnx("edge %u: unusable public key", p->node_id);
-			continue;
-		}
-		if (proc_compose(ctl, IMSG_SUPD_APIKEY, 0, 0, -1, &k,
-		    sizeof(k)) == -1)
-			fatal("EdgeAPI keys");
-		sodium_memzero(&k, sizeof(k));
-	}
-	/* From the private key: pair PSKs stay the same across restarts. */
-	crypto_generichash(seed, sizeof(seed),
-	    (const uint8_t *)"EtherGuard inter-edge PSK seed", 30, priv, 32);
-	if (proc_compose(ctl, IMSG_SUPD_PSKSEED, 0, 0, -1, seed,
-	    sizeof(seed)) == -1)
-		fatal("PSK seed");
-	sodium_memzero(seed, sizeof(seed));
 }
 
 /*
@@ -247,7 +218,6 @@ supd_started(void *arg, struct proc_chan chans[PROC_MAX])
 		    ss.http_manage, SUPD_HTTP_MANAGE);
 	}
 	ss.http_edge = ss.http_manage = -1;
-	supd_send_keys(conf, &chans[PROC_CONTROL]);
 	supd_send_endpoints(conf, &chans[PROC_ENGINE], NULL);
 	if (proc_compose(&chans[PROC_ENGINE], IMSG_FDS_DONE, 0, 0, -1,
 	    NULL, 0) == -1)
@@ -258,6 +228,6 @@ void
 supd_reloaded(void *arg, const void *old, struct proc_chan chans[PROC_MAX])
 {
 	manage_cred_conf(arg);
-	supd_send_keys(arg, &chans[PROC_CONTROL]);
+	edge_keys_conf(arg, setup_now_ms());
 	supd_send_endpoints(arg, &chans[PROC_ENGINE], old);
 }

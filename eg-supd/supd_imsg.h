@@ -19,8 +19,8 @@
 enum supd_imsg_type {
 	IMSG_SUPD_UDP = IMSG_PROC_LAST,	/* parent -> engine: fd, family */
 	IMSG_SUPD_HTTPFD,		/* parent -> control: fd, which */
-	IMSG_SUPD_APIKEY,		/* parent -> control: supd_apikey */
-	IMSG_SUPD_PSKSEED,		/* parent -> control: inter-edge PSKs */
+	IMSG_SUPD_EDGE_AUTH,		/* control -> parent: supd_edge_auth */
+	IMSG_SUPD_EDGE_GRANT,		/* parent -> control: supd_edge_grant */
 	IMSG_SUPD_MANAGE,		/* control -> parent: supd_manage */
 	IMSG_SUPD_MANAGE_RESULT,	/* parent -> control */
 	IMSG_SUPD_DELETED,		/* parent -> engine: NodeID */
@@ -43,11 +43,55 @@ extern const struct imsgacl	supd_imsgacl;
 #define SUPD_HTTP_MANAGE	2
 #define SUPD_HTTP_BOTH		3
 
-struct supd_apikey {
+/*
+ * An EdgeAPI request's X-EG-Auth, which only the parent can check (it
+ * holds the edges' keys and the seed of the inter-edge PSKs; control,
+ * which parses HTTP, holds neither): followed by urilen bytes of the
+ * request's URI.
+ */
+struct supd_edge_auth {
+	uint32_t	request;	/* echoed in the grant */
+	uint16_t	node_id;
+	uint16_t	want_psks;	/* a peers document: the asker's PSKs */
+	int32_t		post;		/* the method: POST, else GET */
+	uint32_t	urilen;
+	int64_t		ts_ms;
+	uint8_t		mac[32];
+	uint8_t		bodyhash[32];	/* BLAKE2b-256 of the body */
+};
+
+#define SUPD_EDGE_URI_MAX	8192
+
+enum supd_edge_verdict {
+	SUPD_EDGE_OK,
+	SUPD_EDGE_BAD,		/* a wrong MAC, or no such edge */
+	SUPD_EDGE_NO_KEY,	/* its public key is unusable */
+	SUPD_EDGE_CLOCK,	/* the timestamp is too far from ours */
+	SUPD_EDGE_OLD		/* not newer than the last one taken */
+};
+
+/*
+ * The parent's answer: for SUPD_EDGE_OK the key that seals this answer
+ * only (edgeapi_seal_key()) and, if asked, npsks struct supd_pair_psk:
+ * the PSK of the asker with each other edge.
+ */
+struct supd_edge_grant {
+	uint32_t	request;
+	uint32_t	verdict;	/* enum supd_edge_verdict */
+	int64_t		last_ts;	/* SUPD_EDGE_OLD: the last taken */
+	uint8_t		kreq[32];
+	uint32_t	npsks;
+	uint32_t	reserved;
+};
+
+struct supd_pair_psk {
 	uint16_t	node_id;
 	uint16_t	reserved;
-	uint8_t		key[32];
+	uint8_t		psk[32];
 };
+
+/* What one grant may carry (the imsg is at most 256 KiB). */
+#define SUPD_PSKS_MAX	7000
 
 enum supd_manage_op {
 	SUPD_PEER_ADD,

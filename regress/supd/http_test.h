@@ -27,6 +27,7 @@
 
 #include "eg-supd/control_http.h"
 #include "eg-supd/control_manage_parse.h"
+#include "eg-supd/parent_edgeauth.h"
 #include "eg-supd/parent_manage_auth.h"
 #include "edgeapi/edgeapi.h"
 #include "edgeapi/edgeapi_json.h"
@@ -175,6 +176,59 @@ rec_manage(const void *msg, size_t len)
 	return 0;
 }
 
+static __attribute__((unused)) int64_t
+test_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The "parent"'s verdict on an EdgeAPI request, by the parent's own code
+ * (parent_edgeauth.c), on the next loop iteration.
+ */
+static struct {
+	struct supd_edge_grant	g[MAXREC];
+	struct supd_pair_psk	psks[MAXREC][NEDGES];
+	int			n;
+} grants;
+
+static __attribute__((unused)) void
+grant_cb(int fd, short ev, void *arg)
+{
+	int	i, n = grants.n;
+
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	grants.n = 0;
+	for (i = 0; i < n; i++)
+		http_edge_grant(&grants.g[i], grants.psks[i]);
+}
+
+static __attribute__((unused)) int
+rec_edge_auth(const struct supd_edge_auth *a, const char *uri)
+{
+	static struct event	ev;
+	static int		ev_set;
+	struct timeval		tv = { 0, 1000 };
+
+	if (grants.n == MAXREC)
+		bail("too many EdgeAPI requests waiting");
+	edge_grant(a, uri, test_now_ms(), &grants.g[grants.n],
+	    grants.psks[grants.n], NEDGES);
+	grants.n++;
+	if (!ev_set) {
+		evtimer_set(&ev, grant_cb, NULL);
+		ev_set = 1;
+	}
+	if (!evtimer_pending(&ev, NULL))
+		evtimer_add(&ev, &tv);
+	return 0;
+}
+
 /* The newest hash the engine was told for (node, state); NULL if none. */
 static __attribute__((unused)) const uint8_t *
 told_hash(uint16_t node, int state)
@@ -250,9 +304,8 @@ static __attribute__((unused)) void
 setup(const char *extra)
 {
 	static const struct http_out	out = {
-		rec_hash, rec_fetched, rec_sample, rec_manage
+		rec_hash, rec_fetched, rec_sample, rec_manage, rec_edge_auth
 	};
-	struct supd_apikey		k;
 	int				i;
 
 	if (sodium_init() == -1)
@@ -267,7 +320,6 @@ setup(const char *extra)
 	}
 	base = event_init();
 	crypto_box_keypair(sup_pub, sup_priv);
-	randombytes_buf(seed, sizeof(seed));
 	randombytes_buf(edge1_psk, sizeof(edge1_psk));
 	for (i = 1; i <= NEDGES; i++) {
 		crypto_box_keypair(edge_pub[i], edge_priv[i]);
@@ -277,18 +329,15 @@ setup(const char *extra)
 	}
 	setup_conf(extra);
 	manage_cred_conf(conf);
+	/* The parent's side: the supernode's key makes the edges' keys. */
+	memcpy(conf->privkey_v4.key, sup_priv, 32);
+	conf->privkey_v4.set = 1;
+	/* A second back: the first request may come in the same ms. */
+	edge_keys_conf(conf, test_now_ms() - 1000);
+	crypto_generichash(seed, sizeof(seed),
+	    (const uint8_t *)"EtherGuard inter-edge PSK seed", 30, sup_priv, 32);
 	hstate_init(&out);
 	hstate_conf(conf);
-	for (i = 1; i <= NEDGES; i++) {
-		memset(&k, 0, sizeof(k));
-		k.node_id = (uint16_t)i;
-		/* What the parent computes from the supernode's side. */
-		if (edgeapi_key(k.key, sup_priv, edge_pub[i], i == 1 ?
-		    edge1_psk : NULL) == -1)
-			bail("edgeapi_key");
-		hstate_apikey(&k);
-	}
-	hstate_pskseed(seed);
 }
 
 /* A listening TCP socket on 127.0.0.1, port in *port. */

@@ -23,7 +23,9 @@ main(void)
 	    "IMSG_SUPD_SAMPLE: %s", s);
 	s = acl_dirs(&supd_imsgacl, IMSG_SUPD_DELETED);
 	ok(strcmp(s, "parent>engine") == 0, "IMSG_SUPD_DELETED: %s", s);
-	s = acl_dirs(&supd_imsgacl, IMSG_SUPD_APIKEY);
-	ok(strcmp(s, "parent>control") == 0, "IMSG_SUPD_APIKEY: %s", s);
+	s = acl_dirs(&supd_imsgacl, IMSG_SUPD_EDGE_AUTH);
+	ok(strcmp(s, "control>parent") == 0, "IMSG_SUPD_EDGE_AUTH: %s", s);
+	s = acl_dirs(&supd_imsgacl, IMSG_SUPD_EDGE_GRANT);
+	ok(strcmp(s, "parent>control") == 0, "IMSG_SUPD_EDGE_GRANT: %s", s);
 	return tap_done();
 }
