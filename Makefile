@@ -192,6 +192,9 @@ FUZZ_WITH_fuzz_http		= $(filter eg-supd/control_http% \
 				  eg-supd/manage_msg.c eg-supd/parent_manage_auth.c \
 				  eg-supd/parent_edgeauth.c \
 				  $(call subsrcs,edgeapi $(DEPS_edgeapi))
+FUZZ_WITH_fuzz_edge_auth	= eg-supd/parent_edgeauth.c \
+				  $(sort $(call subsrcs,edgeapi config proc \
+				  $(DEPS_edgeapi) $(DEPS_config) $(DEPS_proc)))
 FUZZ_WITH_fuzz_manage_msg	= eg-supd/manage_msg.c \
 				  eg-supd/parent_manage_auth.c \
 				  eg-supd/control_manage_parse.c \

@@ -54,6 +54,8 @@ ekey_find(struct ekey *keys, size_t n, uint16_t id)
 {
 	struct ekey	k;
 
+	if (n == 0)
+		return NULL;
 	k.node_id = id;
 	return bsearch(&k, keys, n, sizeof(*keys), ekey_cmp);
 }
@@ -159,6 +161,21 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int
+edge_auth_split(const void *data, size_t len, struct supd_edge_auth *a,
+    char uri[SUPD_EDGE_URI_MAX + 1])
+{
+	if (len < sizeof(*a))
+		return -1;
+	memcpy(a, data, sizeof(*a));
+	if (a->urilen == 0 || a->urilen > SUPD_EDGE_URI_MAX ||
+	    len != sizeof(*a) + a->urilen)
+		return -1;
+	memcpy(uri, (const uint8_t *)data + sizeof(*a), a->urilen);
+	uri[a->urilen] = '\0';
+	return strlen(uri) == a->urilen ? 0 : -1;
+}
+
 void
 supd_edge_auth(struct proc_chan *pc, struct imsg *imsg)
 {
@@ -169,15 +186,7 @@ supd_edge_auth(struct proc_chan *pc, struct imsg *imsg)
 	char				 uri[SUPD_EDGE_URI_MAX + 1];
 
 	/* Control is not trusted: a message that does not add up stops us. */
-	if (imsg->datalen < sizeof(a))
-		fatalx("IMSG_SUPD_EDGE_AUTH from control: malformed");
-	memcpy(&a, imsg->data, sizeof(a));
-	if (a.urilen == 0 || a.urilen > SUPD_EDGE_URI_MAX ||
-	    imsg->datalen != sizeof(a) + a.urilen)
-		fatalx("IMSG_SUPD_EDGE_AUTH from control: malformed");
-	memcpy(uri, (const uint8_t *)imsg->data + sizeof(a), a.urilen);
-	uri[a.urilen] = '\0';
-	if (strlen(uri) != a.urilen)
+	if (edge_auth_split(imsg->data, imsg->datalen, &a, uri) == -1)
 		fatalx("IMSG_SUPD_EDGE_AUTH from control: malformed");
 	edge_grant(&a, uri, now_ms(), &g, psks, SUPD_PSKS_MAX);
 	iov[0].iov_base = &g;

@@ -28,6 +28,13 @@ void	edge_grant(const struct supd_edge_auth *a, const char *uri,
 	    int64_t now_ms, struct supd_edge_grant *g,
 	    struct supd_pair_psk *psks, size_t max);
 
+/*
+ * IMSG_SUPD_EDGE_AUTH's payload (len bytes) into a and uri: 0, or -1 if
+ * the lengths do not add up or the URI holds a NUL.
+ */
+int	edge_auth_split(const void *data, size_t len, struct supd_edge_auth *a,
+	    char uri[SUPD_EDGE_URI_MAX + 1]);
+
 void	edge_keys_shutdown(void);
 
 #endif /* SUPD_PARENT_EDGEAUTH_H */
