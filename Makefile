@@ -191,6 +191,7 @@ FUZZ_WITH_fuzz_http		= $(filter eg-supd/control_http% \
 				  eg-supd/control_manage%,$(SUPD_SRCS)) \
 				  $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_imsg		= common/proc/imsg.c
+FUZZ_WITH_fuzz_resolve_answer	= common/proc/resolve_check.c
 FUZZ_WITH_fuzz_ifio		= egd/engine_ifio.c egd/engine_gso.c \
 				  $(call subsrcs,util)
 FUZZ_WITH_fuzz_manage_parse	= eg-supd/control_manage_parse.c \
