@@ -29,7 +29,7 @@ void	egd_reaped(pid_t, int);
  */
 struct egd_endpoints_round {
 	struct proc_chan	*engine;
-	int			 statics_only;	/* ResetEndPointInterval */
+	int			 statics_only;	/* the interval's round */
 	int			 supernode;	/* also the supernode's */
 	int			 have4, have6;	/* families in use */
 	void			(*done)(void *);

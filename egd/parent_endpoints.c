@@ -21,7 +21,7 @@
 struct ep_ask {
 	uint16_t	node_id;
 	uint8_t		force;
-	uint8_t		af;		/* supernode: which of its two */
+	uint8_t		af;		/* the supernode's: 4 or 6 */
 	char		endpoint[RESOLVE_HOSTPORT_LEN];
 };
 

@@ -43,7 +43,7 @@ static struct {
 	struct event		 ev_reresolve;
 	int			 redial_warned;
 	int			 started;	/* FDS_DONE sent */
-	int			 resolving;	/* a ResetEndPointInterval round */
+	int			 resolving;	/* the interval's round */
 	pid_t			 postscript;
 } su = { .udp4 = -1, .udp6 = -1 };
 

@@ -264,8 +264,8 @@ send_apiaddr(const struct egd_apiaddr *base, const struct sockaddr_storage *a,
 static void
 start_apiaddr(const struct sockaddr_storage *a, socklen_t len, void *arg)
 {
-	const char		*url =
-				    parent_conf_edge()->dynroute.supernode.edge_api_url;
+	const struct edge_conf	*conf = parent_conf_edge();
+	const char		*url = conf->dynroute.supernode.edge_api_url;
 	struct egd_apiaddr	 base;
 	char			 hostport[256];
 

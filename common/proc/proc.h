@@ -36,7 +36,7 @@ enum eg_proc {
 	PROC_ENGINE,
 	PROC_ROUTE,
 	PROC_CONTROL,
-	PROC_RESOLVER,		/* getaddrinfo for the parent (resolver.c) */
+	PROC_RESOLVER,		/* getaddrinfo for the parent */
 	PROC_MAX
 };
 

@@ -79,7 +79,7 @@ struct resolve_req {
 	uint8_t			have4;
 	uint8_t			have6;
 	uint8_t			reserved;
-	char			hostport[RESOLVE_HOSTPORT_LEN];	/* NUL-ended */
+	char			hostport[RESOLVE_HOSTPORT_LEN];
 };
 
 /*

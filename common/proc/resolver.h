@@ -21,14 +21,14 @@ struct resolve_asked {
 	uint16_t	port;		/* the request's, host order */
 	uint8_t		have4;		/* families it may be */
 	uint8_t		have6;
-	uint8_t		used;		/* this slot holds a request */
-	uint8_t		timed_out;	/* given up on: its answer is late */
+	uint8_t		used;		/* the slot holds a request */
+	uint8_t		timed_out;	/* given up on: answer late */
 };
 
 /* What an answer is, by resolve_answer_check(). */
 enum resolve_verdict {
 	RESOLVE_OK,		/* an address for the request */
-	RESOLVE_NONE,		/* the resolver found none: the request fails */
+	RESOLVE_NONE,		/* none found: the request fails */
 	RESOLVE_LATE,		/* for a request timed out: dropped */
 	RESOLVE_BAD_LENGTH,	/* refused, and each of the rest */
 	RESOLVE_UNSOLICITED,	/* no request has this id */
