@@ -202,6 +202,7 @@ FUZZ_WITH_fuzz_manage_msg	= eg-supd/manage_msg.c \
 				  $(sort $(call subsrcs,edgeapi config \
 				  $(DEPS_edgeapi) $(DEPS_config)))
 FUZZ_WITH_fuzz_imsg		= common/proc/imsg.c
+FUZZ_WITH_fuzz_resolve_answer	= common/proc/resolve_check.c
 FUZZ_WITH_fuzz_ifio		= egd/engine_ifio.c egd/engine_gso.c \
 				  $(call subsrcs,util)
 FUZZ_WITH_fuzz_manage_parse	= eg-supd/control_manage_parse.c \

@@ -7,6 +7,7 @@
 
 #include "eg-supd.h"
 #include "proc/parent.h"
+#include "proc/resolver.h"
 #include "supd_imsg.h"
 
 int
@@ -21,6 +22,7 @@ main(int argc, char *argv[])
 			[PROC_ENGINE] = supd_engine_main,
 			[PROC_ROUTE] = supd_route_main,
 			[PROC_CONTROL] = supd_control_main,
+			[PROC_RESOLVER] = resolver_main,
 		},
 		.ops = &supd_parent_ops,
 		.imsgacl = &supd_imsgacl,

@@ -24,6 +24,8 @@
 #include "eg-supd.h"
 #include "parent_edgeauth.h"
 #include "parent_manage_auth.h"
+#include "proc/parent.h"
+#include "proc/parent_resolve.h"
 #include "proc/proc_imsg.h"
 #include "proc/udpsock.h"
 #include "supd_imsg.h"
@@ -166,36 +168,83 @@ pass_fd(struct proc_chan *pc, int type, int fd, int arg)
 		fatal("descriptor to %s", proc_names[pc->peer]);
 }
 
+/* One edge's EndPoint asked for, and whether it replaces a roamed one. */
+struct supd_ep_ask {
+	struct proc_chan	*engine;
+	uint16_t		 node_id;
+	uint8_t			 force;
+	char			 endpoint[RESOLVE_HOSTPORT_LEN];
+};
+
+/* An answer for what a reload meanwhile changed is not passed on. */
+static void
+supd_ep_answered(const struct sockaddr_storage *a, socklen_t len, void *arg)
+{
+	const struct super_conf	*conf = parent_conf();
+	struct supd_ep_ask	*q = arg;
+	struct peer_endpoint	 e;
+	size_t			 i;
+
+	for (i = 0; a != NULL && i < conf->npeers; i++) {
+		if (conf->peers[i].node_id != q->node_id ||
+		    strcmp(conf->peers[i].endpoint, q->endpoint) != 0)
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.node_id = q->node_id;
+		e.force = q->force;
+		e.sslen = len;
+		memcpy(&e.ss, a, len);
+		if (proc_compose(q->engine, IMSG_ENDPOINT, 0, 0, -1, &e,
+		    sizeof(e)) == -1)
+			fatal("endpoint to the engine");
+		break;
+	}
+	free(q);
+}
+
 /*
  * Edges with an EndPoint in the config: the supernode calls them.  One
  * that a reload changed (old: the config before) replaces where the edge
- * was heard from.
+ * was heard from.  The resolver resolves the names; done(arg) once the
+ * last answered.
  */
 static void
 supd_send_endpoints(const struct super_conf *conf, struct proc_chan *eng,
-    const struct super_conf *old)
+    const struct super_conf *old, void (*done)(void *), void *arg)
 {
-	struct peer_endpoint	e;
-	socklen_t		len;
-	size_t			i, j;
+	struct resolve_batch	*b;
+	struct supd_ep_ask	*q;
+	size_t			 i, j;
 
+	b = resolve_batch_new(done, arg);
 	for (i = 0; i < conf->npeers; i++) {
 		const struct conf_super_peer *p = &conf->peers[i];
 
 		if (p->endpoint[0] == '\0')
 			continue;
-		memset(&e, 0, sizeof(e));
-		if (endpoint_resolve(p->endpoint, 4, ss.have4, ss.have6, &e.ss,
-		    &len) == -1)
-			continue;
-		e.node_id = p->node_id;
-		e.sslen = len;
+		if ((q = calloc(1, sizeof(*q))) == NULL)
+			fatal("%s", __func__);
+		q->engine = eng;
+		q->node_id = p->node_id;
+		strlcpy(q->endpoint, p->endpoint, sizeof(q->endpoint));
 		for (j = 0; old != NULL && j < old->npeers; j++)
 			if (old->peers[j].node_id == p->node_id &&
 			    strcmp(old->peers[j].endpoint, p->endpoint) != 0)
-				e.force = 1;
-		proc_compose(eng, IMSG_ENDPOINT, 0, 0, -1, &e, sizeof(e));
+				q->force = 1;
+		parent_resolve(b, p->endpoint, 4, ss.have4, ss.have6,
+		    supd_ep_answered, q);
 	}
+	resolve_batch_close(b);
+}
+
+/* The engine starts once it knows where the edges with an EndPoint are. */
+static void
+supd_endpoints_known(void *arg)
+{
+	struct proc_chan	*eng = arg;
+
+	if (proc_compose(eng, IMSG_FDS_DONE, 0, 0, -1, NULL, 0) == -1)
+		fatal("engine");
 }
 
 void
@@ -218,10 +267,8 @@ supd_started(void *arg, struct proc_chan chans[PROC_MAX])
 		    ss.http_manage, SUPD_HTTP_MANAGE);
 	}
 	ss.http_edge = ss.http_manage = -1;
-	supd_send_endpoints(conf, &chans[PROC_ENGINE], NULL);
-	if (proc_compose(&chans[PROC_ENGINE], IMSG_FDS_DONE, 0, 0, -1,
-	    NULL, 0) == -1)
-		fatal("engine");
+	supd_send_endpoints(conf, &chans[PROC_ENGINE], NULL,
+	    supd_endpoints_known, &chans[PROC_ENGINE]);
 }
 
 void
@@ -229,5 +276,5 @@ supd_reloaded(void *arg, const void *old, struct proc_chan chans[PROC_MAX])
 {
 	manage_cred_conf(arg);
 	edge_keys_conf(arg, setup_now_ms());
-	supd_send_endpoints(arg, &chans[PROC_ENGINE], old);
+	supd_send_endpoints(arg, &chans[PROC_ENGINE], old, NULL, NULL);
 }

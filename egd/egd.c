@@ -7,6 +7,7 @@
 
 #include "egd.h"
 #include "proc/parent.h"
+#include "proc/resolver.h"
 
 int
 main(int argc, char *argv[])
@@ -20,6 +21,7 @@ main(int argc, char *argv[])
 			[PROC_ENGINE] = engine_main,
 			[PROC_ROUTE] = route_main,
 			[PROC_CONTROL] = control_main,
+			[PROC_RESOLVER] = resolver_main,
 		},
 		.ops = &egd_parent_ops,
 		.imsgacl = &egd_imsgacl,

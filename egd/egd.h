@@ -22,10 +22,26 @@ void	egd_reloaded(void *conf, const void *old,
 	    struct proc_chan chans[PROC_MAX]);
 void	egd_dispatch_engine(struct proc_chan *, struct imsg *);
 void	egd_reaped(pid_t, int);
-/* parent_super.c: the parent's part in super mode */
-int	egd_super_start(const struct edge_conf *, struct proc_chan *,
-	    int have4, int have6, int port, const char *ovl_ifname);
-void	egd_super_endpoints(const struct edge_conf *);
+/*
+ * parent_endpoints.c: a round of the peers' endpoints (and the
+ * supernode's), each to the engine as it is resolved; done(arg) when
+ * the last one answered.
+ */
+struct egd_endpoints_round {
+	struct proc_chan	*engine;
+	int			 statics_only;	/* the interval's round */
+	int			 supernode;	/* also the supernode's */
+	int			 have4, have6;	/* families in use */
+	void			(*done)(void *);
+	void			*arg;
+};
+void	egd_endpoints_ask(const struct edge_conf *,
+	    const struct edge_conf *old, const struct egd_endpoints_round *);
+/* parent_super.c: the parent's part in super mode; done(arg) once up. */
+void	egd_super_start(const struct edge_conf *, struct proc_chan *,
+	    int have4, int have6, int port, const char *ovl_ifname,
+	    void (*done)(void *), void *arg);
+int	egd_super_running(void);
 /* A reload: what the parent must do for super mode, checked, then done. */
 int	egd_super_prepare(const void *cur, const void *next, char *why,
 	    size_t len);

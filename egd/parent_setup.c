@@ -1,8 +1,8 @@
 /*
  * What egd's parent does with its privileges for the engine: open the
- * UDP sockets and the interface, resolve peer endpoints (again every
- * ResetEndPointInterval for static peers), keep socket interfaces
- * connected, and run the PostScript.
+ * UDP sockets and the interface, have peer endpoints resolved
+ * (parent_endpoints.c; again every ResetEndPointInterval for static
+ * peers), keep socket interfaces connected, and run the PostScript.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -29,6 +29,9 @@
 
 #define IFACE_REDIAL_SEC	1
 
+static void	started_endpoints(void *);
+static void	started_all(void *);
+
 static struct {
 	struct proc_chan	*chans;
 	struct iface_parent	 iface;
@@ -39,6 +42,8 @@ static struct {
 	struct event		 ev_redial;
 	struct event		 ev_reresolve;
 	int			 redial_warned;
+	int			 started;	/* FDS_DONE sent */
+	int			 resolving;	/* the interval's round */
 	pid_t			 postscript;
 } su = { .udp4 = -1, .udp6 = -1 };
 
@@ -63,52 +68,54 @@ egd_setup(void *arg)
 	return 0;
 }
 
+/* Where the peers are, to the engine; then done(arg). */
+static void
+ask_endpoints(const struct edge_conf *conf, int statics_only, int supernode,
+    const struct edge_conf *old, void (*done)(void *), void *arg)
+{
+	struct egd_endpoints_round	r;
+
+	memset(&r, 0, sizeof(r));
+	r.engine = &su.chans[PROC_ENGINE];
+	r.statics_only = statics_only;
+	r.supernode = supernode;
+	r.have4 = su.have4;
+	r.have6 = su.have6;
+	r.done = done;
+	r.arg = arg;
+	egd_endpoints_ask(conf, old, &r);
+}
+
+static void
+reresolve_arm(const struct edge_conf *conf)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = (time_t)conf->reset_endpoint_interval;
+	tv.tv_usec = 0;
+	if (tv.tv_sec > 0)
+		evtimer_add(&su.ev_reresolve, &tv);
+}
+
 /*
- * Tell the engine where the peers are; static only when statics_only.
- * An endpoint that a reload changed (old: the config before) replaces
- * the one a dynamic peer roamed to: the file says where it is now.
+ * ResetEndPointInterval: the static peers' names again (a dead name
+ * server delays the next round, it does not stack them up).
  */
 static void
-send_endpoints(const struct edge_conf *conf, int statics_only,
-    const struct edge_conf *old)
+reresolved(void *arg)
 {
-	const struct conf_edge_peer	*op;
-	struct peer_endpoint		 e;
-	socklen_t			 len;
-	size_t				 i;
-
-	for (i = 0; i < conf->npeers; i++) {
-		const struct conf_edge_peer *p = &conf->peers[i];
-
-		if (p->endpoint[0] == '\0' || (statics_only && !p->is_static))
-			continue;
-		memset(&e, 0, sizeof(e));
-		if (endpoint_resolve(p->endpoint, conf->af_prefer, su.have4,
-		    su.have6, &e.ss, &len) == -1)
-			continue;
-		e.node_id = p->node_id;
-		e.sslen = len;
-		e.force = p->is_static || (old != NULL &&
-		    (op = conf_edge_peer_by_id(old, p->node_id)) != NULL &&
-		    strcmp(op->endpoint, p->endpoint) != 0);
-		proc_compose(&su.chans[PROC_ENGINE], IMSG_ENDPOINT, 0, 0,
-		    -1, &e, sizeof(e));
-	}
+	su.resolving = 0;
+	reresolve_arm(parent_conf_edge());
 }
 
 static void
 reresolve(int fd, short event, void *arg)
 {
 	const struct edge_conf	*conf = parent_conf_edge();
-	struct timeval		 tv;
 
-	send_endpoints(conf, 1, NULL);
-	if (conf->dynroute.supernode.use_supernode)
-		egd_super_endpoints(conf);
-	tv.tv_sec = (time_t)conf->reset_endpoint_interval;
-	tv.tv_usec = 0;
-	if (tv.tv_sec > 0)
-		evtimer_add(&su.ev_reresolve, &tv);
+	su.resolving = 1;
+	ask_endpoints(conf, 1, conf->dynroute.supernode.use_supernode, NULL,
+	    reresolved, NULL);
 }
 
 static void
@@ -180,7 +187,6 @@ egd_started(void *arg, struct proc_chan chans[PROC_MAX])
 {
 	const struct edge_conf	*conf = arg;
 	struct ifio_info	 info;
-	struct timeval		 tv;
 
 	su.chans = chans;
 	if (su.udp4 != -1)
@@ -199,12 +205,35 @@ egd_started(void *arg, struct proc_chan chans[PROC_MAX])
 		pass_fd(IMSG_EGD_IFACE_FD, su.iface.txfd, IFIO_TX);
 	su.iface.rxfd = su.iface.txfd = -1;
 
-	send_endpoints(conf, 0, NULL);
-	if (conf->dynroute.supernode.use_supernode &&
-	    egd_super_start(conf, chans, su.have4, su.have6, su.port,
-	    su.iface.kind == IFIO_TAP ? su.iface.ifname : NULL) == -1)
-		fatalx("super mode cannot start");
-	if (proc_compose(&chans[PROC_ENGINE], IMSG_FDS_DONE, 0, 0, -1,
+	/*
+	 * Now, while the parent has its capabilities: the script sets up
+	 * the interface, which needs them (parent_drop_caps() follows).
+	 */
+	run_postscript(conf);
+	/* The engine starts once it knows where its peers are. */
+	ask_endpoints(conf, 0, conf->dynroute.supernode.use_supernode, NULL,
+	    started_endpoints, NULL);
+}
+
+static void
+started_endpoints(void *arg)
+{
+	const struct edge_conf	*conf = parent_conf_edge();
+
+	if (conf->dynroute.supernode.use_supernode)
+		egd_super_start(conf, su.chans, su.have4, su.have6, su.port,
+		    su.iface.kind == IFIO_TAP ? su.iface.ifname : NULL,
+		    started_all, NULL);
+	else
+		started_all(NULL);
+}
+
+static void
+started_all(void *arg)
+{
+	const struct edge_conf	*conf = parent_conf_edge();
+
+	if (proc_compose(&su.chans[PROC_ENGINE], IMSG_FDS_DONE, 0, 0, -1,
 	    NULL, 0) == -1)
 		fatal("engine");
 
@@ -217,28 +246,24 @@ egd_started(void *arg, struct proc_chan chans[PROC_MAX])
 	if (su.iface.has_send)
 		iface_redial(-1, 0, NULL);
 	evtimer_set(&su.ev_reresolve, reresolve, NULL);
-	tv.tv_sec = (time_t)conf->reset_endpoint_interval;
-	tv.tv_usec = 0;
-	if (tv.tv_sec > 0)
-		evtimer_add(&su.ev_reresolve, &tv);
-	run_postscript(conf);
+	reresolve_arm(conf);
+	su.started = 1;
 }
 
 void
 egd_reloaded(void *arg, const void *oldarg, struct proc_chan chans[PROC_MAX])
 {
 	const struct edge_conf	*conf = arg, *old = oldarg;
-	struct timeval		 tv;
 
-	send_endpoints(conf, 0, old);
+	ask_endpoints(conf, 0, conf->dynroute.supernode.use_supernode &&
+	    egd_super_running(), old, NULL, NULL);
 	egd_super_reloaded(conf, old);
 	egd_p2p_reloaded();
-	if (conf->reset_endpoint_interval != old->reset_endpoint_interval) {
+	/* Not before the start is over, nor while a round is out. */
+	if (su.started && !su.resolving &&
+	    conf->reset_endpoint_interval != old->reset_endpoint_interval) {
 		evtimer_del(&su.ev_reresolve);
-		tv.tv_sec = (time_t)conf->reset_endpoint_interval;
-		tv.tv_usec = 0;
-		if (tv.tv_sec > 0)
-			evtimer_add(&su.ev_reresolve, &tv);
+		reresolve_arm(conf);
 	}
 }
 

@@ -1,10 +1,11 @@
 /*
  * What egd's parent does for super mode: the EdgeAPI key (it needs the
  * private key, which control never sees), the EdgeAPI address (control
- * cannot resolve names in its sandbox) and the connections to it
- * (parent_apidial.c: control cannot dial), the node's local addresses for
- * the state report, the supernode's endpoints, learned peers written
- * back (SaveNewPeers), and stopping when the supernode says so.
+ * cannot resolve names in its sandbox; the resolver does it for the
+ * parent) and the connections to it (parent_apidial.c: control cannot
+ * dial), the node's local addresses for the state report, learned peers
+ * written back (SaveNewPeers), and stopping when the supernode says so.
+ * The supernode's endpoints go with the peers' (parent_endpoints.c).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -27,6 +28,7 @@
 #include "egd.h"
 #include "egd_imsg.h"
 #include "proc/ctl.h"
+#include "proc/parent_resolve.h"
 #include "proc/proc_imsg.h"
 #include "util/addr.h"
 #include "util/log.h"
@@ -42,20 +44,29 @@ static struct {
 	struct edgeapi_peer		*learned;
 	size_t			 nlearned;
 	int			 running;	/* super mode */
+	/* a reload's new EdgeAPI address, resolved by the prepare step */
+	char			 next_url[512];
+	struct sockaddr_storage	 next_api;
+	socklen_t		 next_apilen;
+	/* AdditionalLocalIP names are out; a reload came meanwhile */
+	int			 local_busy, local_again;
+	void			(*start_done)(void *);
+	void			*start_arg;
 } ss;
 
 /*
- * "http://host[:port]/prefix": the address to connect to, the Host
- * header and the path prefix.  https is refused: put a TLS proxy in
- * front of the supernode and let the edges talk http to it locally, or
- * use http over the network (answers are sealed and requests signed).
+ * "http://host[:port]/prefix": the Host header, the path prefix, and
+ * "host:port" for the resolver in hostport.  https is refused: put a TLS
+ * proxy in front of the supernode and let the edges talk http to it
+ * locally, or use http over the network (answers are sealed and requests
+ * signed).
  */
 static int
-api_url(const char *url, struct egd_apiaddr *a, int have4, int have6)
+api_url(const char *url, struct egd_apiaddr *a, char *hostport, size_t hplen)
 {
-	char		 hostport[256], *slash;
 	const char	*rest;
-	socklen_t	 len;
+	char		*slash;
+	size_t		 len;
 
 	memset(a, 0, sizeof(*a));
 	if (strncasecmp(url, "http://", 7) != 0) {
@@ -65,7 +76,7 @@ api_url(const char *url, struct egd_apiaddr *a, int have4, int have6)
 	}
 	rest = url + 7;
 	if ((slash = strchr(rest, '/')) != NULL) {
-		if ((size_t)(slash - rest) >= sizeof(hostport))
+		if ((size_t)(slash - rest) >= hplen)
 			return -1;
 		memcpy(hostport, rest, slash - rest);
 		hostport[slash - rest] = '\0';
@@ -74,19 +85,61 @@ api_url(const char *url, struct egd_apiaddr *a, int have4, int have6)
 		len = strlen(a->prefix);
 		while (len > 0 && a->prefix[len - 1] == '/')
 			a->prefix[--len] = '\0';
-	} else
-		strlcpy(hostport, rest, sizeof(hostport));
+	} else if (strlcpy(hostport, rest, hplen) >= hplen)
+		return -1;
 	strlcpy(a->host, hostport, sizeof(a->host));
 	/* Without a port, the default one. */
 	if (strrchr(hostport, ':') == NULL ||
 	    (hostport[0] == '[' && hostport[strlen(hostport) - 1] == ']'))
-		strlcat(hostport, ":80", sizeof(hostport));
-	if (endpoint_resolve(hostport, 4, have4 || !have6, have6, &a->ss,
-	    &len) == -1) {
-		log_warnx("EndpointEdgeAPIUrl %s: cannot resolve", url);
-		return -1;
-	}
+		strlcat(hostport, ":80", hplen);
 	return 0;
+}
+
+/* Resolve the EdgeAPI's host: cb with the address or NULL. */
+static int
+api_resolve(const char *url, resolve_cb cb)
+{
+	struct egd_apiaddr	a;
+	char			hostport[256];
+
+	if (api_url(url, &a, hostport, sizeof(hostport)) == -1)
+		return -1;
+	parent_resolve(NULL, hostport, 4, ss.have4 || !ss.have6, ss.have6,
+	    cb, NULL);
+	return 0;
+}
+
+static void	send_localaddrs(int, short, void *);
+
+static void
+localaddr_answered(const struct sockaddr_storage *a, socklen_t len,
+    void *arg)
+{
+	struct edgeapi_localaddrs	*la = arg;
+
+	if (a != NULL && la->count < SUPER_MAX_ENDPOINTS)
+		memcpy(&la->addrs[la->count++], a, len);
+}
+
+/* The last AdditionalLocalIP answered: the report goes to control. */
+static void
+localaddrs_done(void *arg)
+{
+	struct edgeapi_localaddrs	*la = arg;
+	struct timeval			 tv = { LOCALADDRS_EVERY, 0 };
+
+	ss.local_busy = 0;
+	if (ss.running) {
+		proc_compose(&ss.chans[PROC_CONTROL], IMSG_EGD_LOCALADDRS, 0,
+		    0, -1, la, sizeof(*la));
+		evtimer_del(&ss.ev_local);
+		if (ss.local_again) {
+			ss.local_again = 0;
+			send_localaddrs(-1, 0, NULL);
+		} else
+			evtimer_add(&ss.ev_local, &tv);
+	}
+	free(la);
 }
 
 /* The addresses of this host that peers on the same network can use. */
@@ -95,17 +148,22 @@ send_localaddrs(int fd, short event, void *arg)
 {
 	const struct edge_conf		*conf = parent_conf_edge();
 	const struct conf_supernode	*sn = &conf->dynroute.supernode;
-	struct edgeapi_localaddrs		 la;
+	struct edgeapi_localaddrs		*la;
+	struct resolve_batch		*b;
 	struct ifaddrs			*ifa, *i;
-	struct timeval			 tv = { LOCALADDRS_EVERY, 0 };
-	socklen_t			 len;
 	size_t				 k;
 
-	memset(&la, 0, sizeof(la));
+	/* A reload while names are out: once more when they are in. */
+	if (ss.local_busy) {
+		ss.local_again = 1;
+		return;
+	}
+	if ((la = calloc(1, sizeof(*la))) == NULL)
+		fatal("%s", __func__);
 	if (!sn->skip_local_ip && getifaddrs(&ifa) == 0) {
-		for (i = ifa; i != NULL && la.count < SUPER_MAX_ENDPOINTS;
+		for (i = ifa; i != NULL && la->count < SUPER_MAX_ENDPOINTS;
 		    i = i->ifa_next) {
-			struct sockaddr_storage *s = &la.addrs[la.count];
+			struct sockaddr_storage *s = &la->addrs[la->count];
 
 			if (i->ifa_addr == NULL || (i->ifa_flags & IFF_UP) == 0 ||
 			    (i->ifa_flags & IFF_LOOPBACK))
@@ -135,12 +193,14 @@ send_localaddrs(int fd, short event, void *arg)
 				    htons(ss.port);
 			} else
 				continue;
-			la.count++;
+			la->count++;
 		}
 		freeifaddrs(ifa);
 	}
-	for (k = 0; !sn->skip_local_ip && k < sn->additional_local_ip.count &&
-	    la.count < SUPER_MAX_ENDPOINTS; k++) {
+	ss.local_busy = 1;
+	b = resolve_batch_new(localaddrs_done, la);
+	for (k = 0; !sn->skip_local_ip && k < sn->additional_local_ip.count;
+	    k++) {
 		const char	*a = sn->additional_local_ip.items[k];
 		struct in6_addr	 a6;
 		char		 buf[300];
@@ -152,38 +212,10 @@ send_localaddrs(int fd, short event, void *arg)
 			snprintf(buf, sizeof(buf), "[%s]:%d", a, ss.port);
 		else
 			strlcpy(buf, a, sizeof(buf));
-		if (endpoint_resolve(buf, 4, ss.have4, ss.have6,
-		    &la.addrs[la.count], &len) == 0)
-			la.count++;
+		parent_resolve(b, buf, 4, ss.have4, ss.have6,
+		    localaddr_answered, la);
 	}
-	proc_compose(&ss.chans[PROC_CONTROL], IMSG_EGD_LOCALADDRS, 0, 0, -1,
-	    &la, sizeof(la));
-	evtimer_add(&ss.ev_local, &tv);
-}
-
-/* The supernode's endpoints, one session per family. */
-void
-egd_super_endpoints(const struct edge_conf *conf)
-{
-	const struct conf_supernode	*sn = &conf->dynroute.supernode;
-	struct peer_endpoint		 e;
-	socklen_t			 len;
-
-	memset(&e, 0, sizeof(e));
-	e.node_id = NODEID_SUPERNODE;
-	e.force = 1;
-	if (sn->endpoint_v4[0] != '\0' && ss.have4 &&
-	    endpoint_resolve(sn->endpoint_v4, 4, 1, 0, &e.ss, &len) == 0) {
-		e.sslen = len;
-		proc_compose(&ss.chans[PROC_ENGINE], IMSG_ENDPOINT, 0, 0, -1,
-		    &e, sizeof(e));
-	}
-	if (sn->endpoint_v6[0] != '\0' && ss.have6 &&
-	    endpoint_resolve(sn->endpoint_v6, 6, 0, 1, &e.ss, &len) == 0) {
-		e.sslen = len;
-		proc_compose(&ss.chans[PROC_ENGINE], IMSG_ENDPOINT, 0, 0, -1,
-		    &e, sizeof(e));
-	}
+	resolve_batch_close(b);
 }
 
 /* The EdgeAPI key: with the V4 key pair if the supernode has one. */
@@ -214,40 +246,62 @@ send_apikey(const struct edge_conf *conf)
 }
 
 /* The EdgeAPI's address to control, and to the parent's dialer. */
-static int
-send_apiaddr(const struct edge_conf *conf, int first)
+static void
+send_apiaddr(const struct egd_apiaddr *base, const struct sockaddr_storage *a,
+    socklen_t len, int first)
 {
-	struct egd_apiaddr	a;
+	struct egd_apiaddr	aa = *base;
 
-	if (api_url(conf->dynroute.supernode.edge_api_url, &a, ss.have4,
-	    ss.have6) == -1)
-		return -1;
-	proc_compose(&ss.chans[PROC_CONTROL], IMSG_EGD_APIADDR, 0, 0, -1, &a,
-	    sizeof(a));
+	memcpy(&aa.ss, a, len);
+	proc_compose(&ss.chans[PROC_CONTROL], IMSG_EGD_APIADDR, 0, 0, -1,
+	    &aa, sizeof(aa));
 	if (first)
-		egd_apidial_init(&ss.chans[PROC_CONTROL], &a.ss);
+		egd_apidial_init(&ss.chans[PROC_CONTROL], &aa.ss);
 	else
-		egd_apidial_addr(&a.ss);
-	return 0;
+		egd_apidial_addr(&aa.ss);
 }
 
-int
+static void
+start_apiaddr(const struct sockaddr_storage *a, socklen_t len, void *arg)
+{
+	const struct edge_conf	*conf = parent_conf_edge();
+	const char		*url = conf->dynroute.supernode.edge_api_url;
+	struct egd_apiaddr	 base;
+	char			 hostport[256];
+
+	if (a == NULL || api_url(url, &base, hostport, sizeof(hostport)) == -1)
+		fatalx("super mode cannot start: EndpointEdgeAPIUrl %s does "
+		    "not resolve", url);
+	send_apiaddr(&base, a, len, 1);
+	evtimer_set(&ss.ev_local, send_localaddrs, NULL);
+	ss.running = 1;
+	send_localaddrs(-1, 0, NULL);
+	ss.start_done(ss.start_arg);
+}
+
+void
 egd_super_start(const struct edge_conf *conf, struct proc_chan *chans,
-    int have4, int have6, int port, const char *ovl_ifname)
+    int have4, int have6, int port, const char *ovl_ifname,
+    void (*done)(void *), void *arg)
 {
 	ss.chans = chans;
 	ss.have4 = have4;
 	ss.have6 = have6;
 	ss.port = port;
+	ss.start_done = done;
+	ss.start_arg = arg;
 	strlcpy(ss.ovl_ifname, ovl_ifname != NULL ? ovl_ifname : "",
 	    sizeof(ss.ovl_ifname));
-	if (send_apikey(conf) == -1 || send_apiaddr(conf, 1) == -1)
-		return -1;
-	egd_super_endpoints(conf);
-	evtimer_set(&ss.ev_local, send_localaddrs, NULL);
-	send_localaddrs(-1, 0, NULL);
-	ss.running = 1;
-	return 0;
+	if (send_apikey(conf) == -1 ||
+	    api_resolve(conf->dynroute.supernode.edge_api_url,
+	    start_apiaddr) == -1)
+		fatalx("super mode cannot start");
+}
+
+int
+egd_super_running(void)
+{
+	return ss.running;
 }
 
 static int
@@ -261,10 +315,29 @@ api_key_changed(const struct conf_supernode *a, const struct conf_supernode *b)
 	    a->pubkey_v6.key, b->pubkey_v6.key, EG_KEY_LEN) != 0;
 }
 
+/* The new EdgeAPI URL resolved, or not: the reload goes on or stops. */
+static void
+prepare_apiaddr(const struct sockaddr_storage *a, socklen_t len, void *arg)
+{
+	char	why[RECONF_WHY_LEN + sizeof(ss.next_url)];
+
+	if (a == NULL) {
+		snprintf(why, sizeof(why), "DynamicRoute.SuperNode."
+		    "EndpointEdgeAPIUrl %s: its host does not resolve",
+		    ss.next_url);
+		parent_reconf_prepared(-1, why);
+		return;
+	}
+	memcpy(&ss.next_api, a, len);
+	ss.next_apilen = len;
+	parent_reconf_prepared(0, NULL);
+}
+
 /*
  * Before a reload in super mode reaches the children: the new EdgeAPI
- * key and address must be usable.  Into super mode from static mode
- * control refuses (it has no network access left).
+ * key and address must be usable (the address is kept for
+ * egd_super_reloaded()).  Into super mode from static mode control
+ * refuses (it has no network access left).
  */
 int
 egd_super_prepare(const void *curarg, const void *nextarg, char *why,
@@ -272,7 +345,6 @@ egd_super_prepare(const void *curarg, const void *nextarg, char *why,
 {
 	const struct edge_conf	*cur = curarg, *next = nextarg;
 	const char		*url = next->dynroute.supernode.edge_api_url;
-	struct egd_apiaddr	 a;
 	uint8_t			 key[EDGEAPI_KEY_LEN];
 
 	if (!next->dynroute.supernode.use_supernode || !ss.running)
@@ -283,13 +355,15 @@ egd_super_prepare(const void *curarg, const void *nextarg, char *why,
 		return -1;
 	}
 	sodium_memzero(key, sizeof(key));
-	if (strcmp(url, cur->dynroute.supernode.edge_api_url) != 0 &&
-	    api_url(url, &a, ss.have4, ss.have6) == -1) {
+	if (strcmp(url, cur->dynroute.supernode.edge_api_url) == 0)
+		return 0;
+	strlcpy(ss.next_url, url, sizeof(ss.next_url));
+	if (api_resolve(url, prepare_apiaddr) == -1) {
 		snprintf(why, len, "DynamicRoute.SuperNode.EndpointEdgeAPIUrl "
-		    "%s: not an http URL whose host resolves", url);
+		    "%s: not an http URL", url);
 		return -1;
 	}
-	return 0;
+	return 1;
 }
 
 /* A reload was committed: what changed for super mode goes out. */
@@ -309,9 +383,15 @@ egd_super_reloaded(const struct edge_conf *conf, const struct edge_conf *old)
 	}
 	if (api_key_changed(osn, sn))
 		(void)send_apikey(conf);
-	if (strcmp(sn->edge_api_url, osn->edge_api_url) != 0)
-		(void)send_apiaddr(conf, 0);
-	egd_super_endpoints(conf);
+	/* At the address egd_super_prepare() had resolved. */
+	if (strcmp(sn->edge_api_url, osn->edge_api_url) != 0) {
+		struct egd_apiaddr	base;
+		char			hostport[256];
+
+		if (api_url(sn->edge_api_url, &base, hostport,
+		    sizeof(hostport)) == 0)
+			send_apiaddr(&base, &ss.next_api, ss.next_apilen, 0);
+	}
 	evtimer_del(&ss.ev_local);
 	send_localaddrs(-1, 0, NULL);
 }

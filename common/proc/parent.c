@@ -22,6 +22,7 @@
 
 #include "ctl.h"
 #include "parent.h"
+#include "parent_resolve.h"
 #include "proc/proc_imsg.h"
 #include "util/log.h"
 
@@ -147,6 +148,9 @@ parent_dispatch(struct proc_chan *pc, struct imsg *imsg)
 	case IMSG_RECONF_STAGED:
 	case IMSG_RECONF_COMMITTED:
 		parent_reconf_imsg(pc, imsg);
+		return;
+	case IMSG_RESOLVE_ANSWER:
+		parent_resolve_imsg(pc, imsg);
 		return;
 	case IMSG_CTL_RELOAD:
 		if (pc->peer != PROC_CONTROL)
@@ -346,6 +350,7 @@ parent_main(const struct parent_ops *ops, const char *conffile,
 	for (p = PROC_ENGINE; p < PROC_MAX; p++)
 		proc_chan_init(&par.chans[p], fds[p], p, parent_dispatch,
 		    parent_chan_closed);
+	parent_resolve_init(&par.chans[PROC_RESOLVER]);
 
 	/* The same transaction as a reload; the parent keeps this one. */
 	parent_reconf(par.conf, 1, NULL, parent_started, NULL);

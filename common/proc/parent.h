@@ -1,6 +1,6 @@
 /*
  * The parent process both daemons share.  It keeps root: reads the
- * config, starts the three children (proc.h), gives them the config as
+ * config, starts the children (proc.h), gives them the config as
  * one transaction (parent_reconf()), serves reloads (SIGHUP, egctl
  * reload) the same way, and takes the whole daemon down
  * when any process dies or on SIGTERM.  What differs between egd and
@@ -36,7 +36,8 @@ struct parent_ops {
 	/*
 	 * What the parent itself must do for a new config and could fail
 	 * at (resolve a name, derive a key), checked before the children
-	 * see it: 0, or -1 and a one-line reason.  May be NULL.
+	 * see it: 0, or -1 and a one-line reason, or 1 when it asked the
+	 * resolver and will call parent_reconf_prepared().  May be NULL.
 	 */
 	int	 (*prepare)(const void *cur, const void *next, char *why,
 		    size_t len);
@@ -108,6 +109,11 @@ typedef int	(*reconf_precommit_cb)(void *conf, void *arg, char *why,
 typedef void	(*reconf_done_cb)(int status, const char *msg, void *arg);
 void	parent_reconf(void *conf, int initial, reconf_precommit_cb,
 	    reconf_done_cb, void *arg);
+/*
+ * A prepare hook that returned 1 is done: 0 goes on with the change, -1
+ * refuses it with why.
+ */
+void	parent_reconf_prepared(int status, const char *why);
 /* Whether a change is in flight (parent_reconf() would refuse one). */
 int	parent_reconf_busy(void);
 /* Parent: IMSG_RECONF_STAGED and IMSG_RECONF_COMMITTED from a child. */

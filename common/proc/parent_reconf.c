@@ -23,10 +23,13 @@
 			    CHILD(PROC_CONTROL))
 #define NOT_RELOADED	"config not reloaded (the running one stays)"
 
+static void	reconf_push(void);
+
 static struct {
 	int			 active;
 	int			 initial;
 	int			 committing;
+	int			 preparing;	/* prepare still asking */
 	uint32_t		 gen;
 	void			*conf;
 	unsigned int		 answered;	/* CHILD() bits */
@@ -64,7 +67,7 @@ reconf_send_all(uint32_t type)
 	int	p;
 
 	for (p = PROC_ENGINE; p < PROC_MAX; p++)
-		if (proc_compose(parent_chan(p), type, tx.gen, 0, -1, NULL,
+		if (proc_takes_conf(p) && proc_compose(parent_chan(p), type, tx.gen, 0, -1, NULL,
 		    0) == -1)
 			fatal("config change to %s", proc_names[p]);
 }
@@ -96,10 +99,7 @@ parent_reconf(void *conf, int initial, reconf_precommit_cb precommit,
 {
 	const struct parent_ops	*ops = parent_ops();
 	char			 why[RECONF_WHY_LEN], msg[CTL_MSG_LEN];
-	char			*yaml;
-	size_t			 len;
 	uint32_t		 gen;
-	int			 p;
 
 	if (tx.active) {
 		ops->free(conf);
@@ -125,15 +125,54 @@ parent_reconf(void *conf, int initial, reconf_precommit_cb precommit,
 		reconf_finish(-1, msg);
 		return;
 	}
-	if (!initial && ops->prepare != NULL &&
-	    ops->prepare(parent_conf(), conf, why, sizeof(why)) == -1) {
-		snprintf(msg, sizeof(msg), "%s; %s", why, NOT_RELOADED);
-		ops->free(conf);
-		reconf_finish(-1, msg);
+	if (!initial && ops->prepare != NULL) {
+		tx.preparing = 1;
+		switch (ops->prepare(parent_conf(), conf, why, sizeof(why))) {
+		case 0:
+			break;
+		case 1:
+			/* It asked the resolver: parent_reconf_prepared(). */
+			return;
+		default:
+			parent_reconf_prepared(-1, why);
+			return;
+		}
+		tx.preparing = 0;
+	}
+	reconf_push();
+}
+
+void
+parent_reconf_prepared(int status, const char *why)
+{
+	char	msg[CTL_MSG_LEN];
+
+	if (!tx.active || !tx.preparing)
+		fatalx("%s: no config change is being prepared", __func__);
+	tx.preparing = 0;
+	if (status == 0) {
+		reconf_push();
 		return;
 	}
+	snprintf(msg, sizeof(msg), "%s; %s", why, NOT_RELOADED);
+	parent_ops()->free(tx.conf);
+	reconf_finish(-1, msg);
+}
+
+/* Push the change to every child that takes configs. */
+static void
+reconf_push(void)
+{
+	const struct parent_ops	*ops = parent_ops();
+	char			*yaml;
+	size_t			 len;
+	int			 p;
+
 	for (p = PROC_ENGINE; p < PROC_MAX; p++) {
-		if ((yaml = ops->dump(conf, ops->printflags[p], &len)) == NULL)
+		if (!proc_takes_conf(p))
+			continue;
+		if ((yaml = ops->dump(tx.conf, ops->printflags[p], &len)) ==
+		    NULL)
 			fatal("config for %s", proc_names[p]);
 		if (proc_send_conf(parent_chan(p), tx.gen, yaml, len) == -1)
 			fatal("config to %s", proc_names[p]);

@@ -35,6 +35,7 @@ const char *proc_names[PROC_MAX] = {
 	[PROC_ENGINE] = "engine",
 	[PROC_ROUTE] = "route",
 	[PROC_CONTROL] = "control",
+	[PROC_RESOLVER] = "resolver",
 };
 
 static void __attribute__((__noreturn__))
@@ -117,11 +118,33 @@ proc_role_byname(const char *name)
 	return PROC_MAX;
 }
 
-/* A child's descriptor for its channel to peer: 3, 4, 5, itself skipped. */
+/* A child's descriptor for its channel to peer: 3 and up, itself skipped. */
 int
 proc_chan_fd(enum eg_proc self, enum eg_proc peer)
 {
 	return PROC_CHAN_FD_BASE + (peer < self ? (int)peer : (int)peer - 1);
+}
+
+/*
+ * The resolver sends DNS queries wherever resolv.conf says and parses
+ * the answers: whatever that does to it must not reach the engine or
+ * control, so it has no channel to them, only to the parent.
+ */
+int
+proc_linked(enum eg_proc a, enum eg_proc b)
+{
+	if (a == b || a >= PROC_MAX || b >= PROC_MAX)
+		return 0;
+	if (a == PROC_RESOLVER || b == PROC_RESOLVER)
+		return a == PROC_PARENT || b == PROC_PARENT;
+	return 1;
+}
+
+/* The resolver needs no config: its requests say everything. */
+int
+proc_takes_conf(enum eg_proc p)
+{
+	return p == PROC_ENGINE || p == PROC_ROUTE || p == PROC_CONTROL;
 }
 
 /*
@@ -331,7 +354,7 @@ proc_start_child(enum eg_proc role, int fds[PROC_MAX])
 
 	/* fds[p]: this child's end of its channel to p, already lifted. */
 	for (p = 0; p < PROC_MAX; p++) {
-		if (p == (int)role)
+		if (!proc_linked(role, p))
 			continue;
 		target = proc_chan_fd(role, p);
 		if (dup2(fds[p], target) == -1)
@@ -371,6 +394,8 @@ proc_start_children(pid_t pids[PROC_MAX], int parent_fds[PROC_MAX])
 			pairs[a][b] = -1;
 	for (a = 0; a < PROC_MAX; a++) {
 		for (b = a + 1; b < PROC_MAX; b++) {
+			if (!proc_linked(a, b))
+				continue;
 			if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == -1)
 				fatal("socketpair");
 			pairs[a][b] = fd_lift(sp[0]);
@@ -404,7 +429,7 @@ proc_child_fds(enum eg_proc self, int fds[PROC_MAX])
 
 	for (p = 0; p < PROC_MAX; p++) {
 		fds[p] = -1;
-		if (p == (int)self)
+		if (!proc_linked(self, p))
 			continue;
 		fds[p] = proc_chan_fd(self, p);
 		if (fstat(fds[p], &st) == -1 || !S_ISSOCK(st.st_mode))
@@ -477,12 +502,13 @@ proc_child_start(enum eg_proc self, int policy,
 	 */
 	json_object_seed(0);
 	tzset();
-	sandbox_enter(proc_daemon.user, proc_daemon.chroot, proc_names[self],
-	    policy);
+	/* glibc's resolver reads /etc where it is: resolver.c says why. */
+	sandbox_enter(proc_daemon.user, self == PROC_RESOLVER ? NULL :
+	    proc_daemon.chroot, proc_names[self], policy);
 	sandbox_test_violation(proc_names[self]);
 
 	for (p = 0; p < PROC_MAX; p++) {
-		if (p == (int)self) {
+		if (!proc_linked(self, p)) {
 			memset(&chans[p], 0, sizeof(chans[p]));
 			continue;
 		}

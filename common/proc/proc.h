@@ -1,22 +1,26 @@
 /*
- * The process framework both daemons share: four processes (parent,
- * engine, route engine, control), children started by fork+exec of the
- * daemon's own binary with a role flag, an imsg channel between every
- * pair of processes, one dispatch loop for all channels, and the config
- * pushed from the parent as YAML chunks that every child stages, then
- * commits when the parent says all could (parent_reconf.c).
+ * The process framework both daemons share: five processes (parent,
+ * engine, route engine, control, resolver), children started by
+ * fork+exec of the daemon's own binary with a role flag, imsg channels
+ * between them, one dispatch loop for all channels, and the config
+ * pushed from the parent as YAML chunks that every child but the
+ * resolver stages, then commits when the parent says all could
+ * (parent_reconf.c).
  *
  * Channel graph (each line one socketpair):
  *
  *	parent --- engine	config, descriptors, names resolved
  *	parent --- route	config
  *	parent --- control	config, control socket, reload requests
+ *	parent --- resolver	names to resolve and the answers
  *	engine --- route	latency samples, next-hop tables
  *	engine --- control	peer state for egctl
  *	route  --- control	routing state for egctl
  *
- * A child finds its channels on descriptors 3, 4 and 5: the other three
- * processes in enum order, itself left out.
+ * The resolver talks to the parent only: it has no channel to any other
+ * child (proc_linked()).  A child finds its channel to peer on
+ * descriptor proc_chan_fd(self, peer): 3 and up, the other processes in
+ * enum order, itself left out; a slot without a channel stays closed.
  */
 #ifndef EG_PROC_H
 #define EG_PROC_H
@@ -32,6 +36,7 @@ enum eg_proc {
 	PROC_ENGINE,
 	PROC_ROUTE,
 	PROC_CONTROL,
+	PROC_RESOLVER,		/* getaddrinfo for the parent */
 	PROC_MAX
 };
 
@@ -90,6 +95,10 @@ struct proc_args {
 void		 proc_getopt(int argc, char *argv[], struct proc_args *);
 enum eg_proc	 proc_role_byname(const char *);
 int		 proc_chan_fd(enum eg_proc self, enum eg_proc peer);
+/* Whether a and b have a channel: every pair but the resolver's. */
+int		 proc_linked(enum eg_proc a, enum eg_proc b);
+/* Whether child p takes part in config changes (not the resolver). */
+int		 proc_takes_conf(enum eg_proc p);
 
 void	proc_chan_init(struct proc_chan *, int fd, enum eg_proc peer,
 	    proc_dispatch_cb, proc_closed_cb);
@@ -101,7 +110,7 @@ int	proc_compose_iov(struct proc_chan *, uint32_t type, uint32_t peerid,
 void	proc_chan_rearm(struct proc_chan *);
 
 /*
- * Parent: start the three children, each with its channels; returns their
+ * Parent: start the children, each with its channels; returns their
  * pids and the parent's ends of the channels (indexed by process).
  */
 void	proc_start_children(pid_t pids[PROC_MAX], int parent_fds[PROC_MAX]);

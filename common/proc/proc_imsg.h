@@ -45,6 +45,8 @@ enum proc_imsg_type {
 	IMSG_CONTROLFD,			/* parent -> control: listening socket */
 	IMSG_ENDPOINT,			/* parent -> engine: peer_endpoint */
 	IMSG_FDS_DONE,			/* parent -> engine: descriptors passed */
+	IMSG_RESOLVE_REQ,		/* parent -> resolver: resolve_req */
+	IMSG_RESOLVE_ANSWER,		/* resolver -> parent: resolve_answer */
 
 	/* the daemons' own types start here (egd_imsg.h, supd_imsg.h) */
 	IMSG_PROC_LAST = 200
@@ -63,6 +65,32 @@ struct peer_endpoint {
 	uint8_t			force;	/* also for a peer that roamed */
 	uint8_t			reserved;
 	uint32_t		sslen;
+	struct sockaddr_storage	ss;
+};
+
+/*
+ * IMSG_RESOLVE_REQ: resolve "host:port" (a name; the parent parses
+ * literal addresses itself) for the families in use, af_prefer first.
+ */
+#define RESOLVE_HOSTPORT_LEN	256
+struct resolve_req {
+	uint32_t		id;
+	uint8_t			af_prefer;	/* 4 or 6 */
+	uint8_t			have4;
+	uint8_t			have6;
+	uint8_t			reserved;
+	char			hostport[RESOLVE_HOSTPORT_LEN];
+};
+
+/*
+ * IMSG_RESOLVE_ANSWER: for request id, status 0 and the address, or
+ * the getaddrinfo() error (nonzero) and sslen 0.
+ */
+struct resolve_answer {
+	uint32_t		id;
+	int32_t			status;
+	uint32_t		sslen;
+	uint32_t		reserved;
 	struct sockaddr_storage	ss;
 };
 

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <seccomp.h>
@@ -89,6 +90,22 @@ static const int sb_supd_control[] = {
 	-1
 };
 
+/*
+ * glibc's getaddrinfo() for files and DNS: it reads /etc/hosts,
+ * resolv.conf, nsswitch.conf and gai.conf (open is read-only, below),
+ * queries the name servers over UDP (both families at once, sendmmsg)
+ * or TCP, and to sort several answers (RFC 6724) reads the local
+ * addresses over netlink and connects a UDP socket to each answer to
+ * learn its source address (no datagram is sent).
+ */
+static const int sb_resolver[] = {
+	SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(setsockopt),
+	SCMP_SYS(getsockopt), SCMP_SYS(sendmmsg), SCMP_SYS(uname),
+	SCMP_SYS(stat), SCMP_SYS(statx), SCMP_SYS(getuid), SCMP_SYS(geteuid),
+	SCMP_SYS(getgid), SCMP_SYS(getegid),
+	-1
+};
+
 static const struct {
 	const char	*name;
 	const int	*extra;
@@ -99,6 +116,7 @@ static const struct {
 	[SB_CONTROL] = { "control", sb_control },
 	[SB_CONTROL_HTTP] = { "control-http", sb_control_http },
 	[SB_SUPD_CONTROL] = { "supd-control", sb_supd_control },
+	[SB_RESOLVER] = { "resolver", sb_resolver },
 };
 
 static const char	*sb_procname = "";
@@ -139,6 +157,49 @@ sandbox_add(scmp_filter_ctx ctx, const int *list, const char *name)
 			fatalx("seccomp %s: rule %d: %s", name, list[i],
 			    strerror(-rc));
 	}
+}
+
+/*
+ * The resolver's calls that depend on their arguments: files opened
+ * only to read; sockets of the families DNS and the address sort use;
+ * an NSS module outside libc cannot be mapped executable, so its
+ * dlopen() fails and NSS goes on with the next source instead of the
+ * process dying.
+ */
+static int
+sandbox_add_resolver(scmp_filter_ctx ctx)
+{
+	static const int	 families[] = { AF_INET, AF_INET6, AF_NETLINK };
+	const scmp_datum_t	 wflags = O_ACCMODE | O_CREAT | O_TRUNC |
+				    O_APPEND;
+	size_t			 i;
+	int			 rc;
+
+	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, wflags, O_RDONLY));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open), 1,
+		    SCMP_A1(SCMP_CMP_MASKED_EQ, wflags, O_RDONLY));
+	for (i = 0; rc == 0 && i < sizeof(families) / sizeof(families[0]);
+	    i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i]));
+	/* nscd's socket: glibc asks the name servers itself instead. */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+		    SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+		    SCMP_SYS(mmap), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC,
+		    PROT_EXEC));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+		    SCMP_SYS(mprotect), 1, SCMP_A2(SCMP_CMP_MASKED_EQ,
+		    PROT_EXEC, PROT_EXEC));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+		    SCMP_A1(SCMP_CMP_EQ, FIONREAD));
+	return rc;
 }
 
 static void
@@ -189,6 +250,8 @@ sandbox_load(enum sandbox_policy policy)
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
 			    SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
 	}
+	if (rc == 0 && policy == SB_RESOLVER)
+		rc = sandbox_add_resolver(ctx);
 	if (rc < 0)
 		fatalx("seccomp %s: %s", name, strerror(-rc));
 	if ((rc = seccomp_load(ctx)) < 0)
@@ -211,6 +274,12 @@ sandbox_enter(const char *user, const char *dir, const char *title,
 	if (pw->pw_uid == 0)
 		fatalx("user %s is root: the children must not be", user);
 
+	/*
+	 * No directory: the resolver, which must read the system's
+	 * resolver files where they are (see resolver.c).
+	 */
+	if (dir == NULL)
+		goto nochroot;
 	if (stat(dir, &st) == -1) {
 		if (errno != ENOENT)
 			fatal("%s", dir);
@@ -226,6 +295,7 @@ sandbox_enter(const char *user, const char *dir, const char *title,
 		    "only by root", dir);
 	if (chroot(dir) == -1)
 		fatal("chroot %s", dir);
+nochroot:
 	if (chdir("/") == -1)
 		fatal("chdir /");
 
@@ -310,6 +380,13 @@ sandbox_test_violation(const char *procname)
 		    "another process on purpose");
 		s = (int)syscall(SYS_tgkill, 1, 1, SIGABRT);
 		fatalx("sandbox did not stop tgkill() (got %d)", s);
+	}
+	if (strcmp(who + n, ":creat") == 0) {
+		/* The resolver may open files, but only to read them. */
+		log_warnx("EG_TEST_SANDBOX_VIOLATION: opening a file to write "
+		    "on purpose");
+		s = open("/eg-sandbox-test", O_WRONLY | O_CREAT, 0600);
+		fatalx("sandbox did not stop open() to write (got %d)", s);
 	}
 	if (strcmp(who + n, ":connect") == 0) {
 		log_warnx("EG_TEST_SANDBOX_VIOLATION: calling connect() on "

@@ -15,13 +15,15 @@ enum sandbox_policy {
 	SB_CONTROL,		/* accept clients on the control socket */
 	SB_CONTROL_HTTP,	/* also HTTP on sockets the parent dialed */
 	SB_SUPD_CONTROL,	/* accept on control and HTTP sockets */
+	SB_RESOLVER,		/* getaddrinfo(): read files, DNS sockets */
 	SB_MAX
 };
 
 /*
  * chroot(dir), chdir("/"), setproctitle("title"), drop to user, then
  * no_new_privs and the policy.  Fatal on any failure: a child must not
- * run unconfined.  Creates dir (root-owned, 0755) if it does not exist.
+ * run unconfined.  Creates dir (root-owned, 0755) if it does not exist;
+ * dir NULL: no chroot (the resolver only).
  */
 void	sandbox_enter(const char *user, const char *dir, const char *title,
 	    enum sandbox_policy);
@@ -38,7 +40,8 @@ void	sandbox_fds_done(void);
  * EG_TEST_SANDBOX_VIOLATION=engine), make a system call the policy
  * forbids, so regress can check that the kernel kills the process and
  * the daemon goes down as a whole.  "control:tcp" and "control:connect"
- * try a TCP socket() and a connect() instead.
+ * try a TCP socket() and a connect() instead, "resolver:creat" an
+ * open() to write.
  */
 void	sandbox_test_violation(const char *procname);
 

@@ -7,7 +7,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <errno.h>
 #include <netdb.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,16 +65,13 @@ sockaddr_eq(const struct sockaddr *a, const struct sockaddr *b)
 	}
 }
 
-/* Resolve "host:port" for the families in use, AfPrefer first. */
 int
-endpoint_resolve(const char *str, int af_prefer, int have4, int have6,
-    struct sockaddr_storage *ss, socklen_t *sslen)
+endpoint_split(const char *str, char *host, size_t hostlen, uint16_t *portp)
 {
-	struct addrinfo	 hints, *res, *ai, *pick = NULL;
-	char		 host[256], *port;
-	int		 rv, want = af_prefer == 6 ? AF_INET6 : AF_INET;
+	char		*port, *end;
+	unsigned long	 p;
 
-	if (strlcpy(host, str, sizeof(host)) >= sizeof(host) ||
+	if (strlcpy(host, str, hostlen) >= hostlen ||
 	    (port = strrchr(host, ':')) == NULL)
 		return -1;
 	*port++ = '\0';
@@ -80,9 +79,67 @@ endpoint_resolve(const char *str, int af_prefer, int have4, int have6,
 		port[-2] = '\0';
 		memmove(host, host + 1, strlen(host + 1) + 1);
 	}
+	if (host[0] == '\0' || port[0] < '0' || port[0] > '9')
+		return -1;
+	errno = 0;
+	p = strtoul(port, &end, 10);
+	if (errno != 0 || *end != '\0' || p == 0 || p > 65535)
+		return -1;
+	*portp = (uint16_t)p;
+	return 0;
+}
+
+int
+endpoint_literal(const char *str, int have4, int have6,
+    struct sockaddr_storage *ss, socklen_t *sslen)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+	char			 host[256];
+	uint16_t		 port;
+
+	if (endpoint_split(str, host, sizeof(host), &port) == -1)
+		return -1;
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		if (!have4)
+			return -1;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		*sslen = sizeof(*sin);
+		return 1;
+	}
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		if (!have6)
+			return -1;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		*sslen = sizeof(*sin6);
+		return 1;
+	}
+	return 0;
+}
+
+/* Resolve "host:port" for the families in use, AfPrefer first. */
+int
+endpoint_resolve(const char *str, int af_prefer, int have4, int have6,
+    struct sockaddr_storage *ss, socklen_t *sslen)
+{
+	struct addrinfo	 hints, *res, *ai, *pick = NULL;
+	char		 host[256], port[8];
+	uint16_t	 portnum;
+	int		 rv, want = af_prefer == 6 ? AF_INET6 : AF_INET;
+
+	if (endpoint_split(str, host, sizeof(host), &portnum) == -1) {
+		log_warnx("endpoint %s: not host:port", str);
+		return -1;
+	}
+	snprintf(port, sizeof(port), "%u", portnum);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_DGRAM;
+	/* A port number, never a service name from /etc/services. */
+	hints.ai_flags = AI_NUMERICSERV;
 	if ((rv = getaddrinfo(host, port, &hints, &res)) != 0) {
 		log_warnx("endpoint %s: %s", str, gai_strerror(rv));
 		return -1;

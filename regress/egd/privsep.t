@@ -1,6 +1,7 @@
 #!/bin/sh
-# Privilege separation with real daemons: four processes with their
-# titles, confined children, egctl over the control socket, reloads,
+# Privilege separation with real daemons: five processes with their
+# titles, confined children (the resolver without a chroot: it reads
+# the system's resolver files), egctl over the control socket, reloads,
 # clean stops, and sandbox violations taking the whole daemon down.
 . "$(dirname "$0")/../lib/tap.sh"
 need_root
@@ -75,17 +76,22 @@ gone() {	# gone PID...: none of them exists any more
 }
 
 # wait_kids MAXTENTHS PID N: until PID has N children or more, confined
-# (chrooted to /var/empty), their pids in $KIDS.
+# (chrooted to /var/empty, or the resolver under its filter), their pids
+# in $KIDS.
 wait_kids() {
 	_i=0
 	while [ $_i -lt "$1" ]; do
 		KIDS=$(children $2)
 		_c=0
 		for _k in $KIDS; do
-			[ "$(readlink /proc/$_k/root)" = /var/empty ] &&
-			    _c=$((_c + 1))
+			if [ "$(readlink /proc/$_k/root)" = /var/empty ] ||
+			    { [ "$(title $_k)" = "${3#*:}" ] &&
+			    grep -q '^Seccomp:[[:space:]]*2$' /proc/$_k/status; }
+			then
+				_c=$((_c + 1))
+			fi
 		done
-		[ $_c -ge $3 ] && return 0
+		[ $_c -ge ${3%%:*} ] && return 0
 		sleep 0.1
 		_i=$((_i + 1))
 	done
@@ -107,13 +113,13 @@ write_edge $T/edge.conf 1
 start_daemon $EGD $T/edge.conf $T/egd.sock $T/egd.log
 PARENT=$DPID
 check "egd starts and creates its control socket" wait_socket $T/egd.sock
-wait_kids 50 $PARENT 3
+wait_kids 50 $PARENT "4:egd: resolver"
 echo $KIDS >>$T/pids
-ok $([ $(echo $KIDS | wc -w) -eq 3 ]; echo $?) "egd runs as four processes"
+ok $([ $(echo $KIDS | wc -w) -eq 4 ]; echo $?) "egd runs as five processes"
 
 ok $([ "$(title $PARENT)" = "egd: parent" ]; echo $?) "parent title is 'egd: parent'"
 TITLES=$(for k in $KIDS; do title $k; done | sort | tr '\n' ,)
-ok $([ "$TITLES" = "egd: control,egd: engine,egd: route," ]; echo $?) \
+ok $([ "$TITLES" = "egd: control,egd: engine,egd: resolver,egd: route," ]; echo $?) \
     "children titles: $TITLES"
 ok $([ "$(stat -c %a $T/egd.sock)" = 660 ]; echo $?) "control socket mode 0660"
 
@@ -126,8 +132,21 @@ for k in $KIDS; do
 	    "$t: Seccomp: 2"
 	ok $(grep -q '^NoNewPrivs:[[:space:]]*1$' /proc/$k/status; echo $?) \
 	    "$t: NoNewPrivs: 1"
-	ok $([ "$(readlink /proc/$k/root)" = /var/empty ]; echo $?) \
-	    "$t: root directory is /var/empty"
+	ok $(grep -q '^CapEff:[[:space:]]*0*$' /proc/$k/status &&
+	    grep -q '^CapPrm:[[:space:]]*0*$' /proc/$k/status; echo $?) \
+	    "$t: no capabilities"
+	if [ "$t" = "egd: resolver" ]; then
+		# glibc reads /etc/resolv.conf and the rest where they are.
+		ok $([ "$(readlink /proc/$k/root)" = / ] &&
+		    [ "$(readlink /proc/$k/cwd)" = / ]; echo $?) \
+		    "$t: not chrooted, working directory /"
+		nsock=$(ls -l /proc/$k/fd | grep -c 'socket:')
+		ok $([ "$nsock" -eq 1 ] && [ -S /proc/$k/fd/3 ]; echo $?) \
+		    "$t: one socket, its channel to the parent ($nsock)"
+	else
+		ok $([ "$(readlink /proc/$k/root)" = /var/empty ]; echo $?) \
+		    "$t: root directory is /var/empty"
+	fi
 done
 ok $([ -z "$(ls -A /var/empty)" ]; echo $?) "/var/empty is empty"
 
@@ -204,16 +223,20 @@ $EGCTL -s $T/egd.sock show peers >$T/peers3.out
 ok $(grep -Eq '^7 .*127\.0\.0\.1:3007' $T/peers3.out; echo $?) "the new peer shows"
 diag "$(cat $T/peers3.out)"
 
-# SIGTERM stops all four quickly.
+# SIGTERM stops all five quickly.
 kill -TERM $PARENT
 wait_gone 20 $PARENT $KIDS
-ok $? "SIGTERM ends all four processes within 2 seconds"
+ok $? "SIGTERM ends all five processes within 2 seconds"
 ok $([ ! -e $T/egd.sock ]; echo $?) "control socket removed"
 
 # A sandbox violation in any child takes the daemon down, logged.
-for role in engine route control; do
+# The resolver may make UDP sockets (DNS): it tries to open a file to
+# write instead.
+for role in engine route control resolver; do
+	call=$role
+	[ $role = resolver ] && call=resolver:creat
 	start_daemon $EGD $T/edge.conf $T/v-$role.sock $T/v-$role.log \
-	    EG_TEST_SANDBOX_VIOLATION=$role
+	    EG_TEST_SANDBOX_VIOLATION=$call
 	P=$DPID
 	wait $P 2>/dev/null
 	rc=$?
@@ -273,17 +296,21 @@ chmod 600 $T/super.conf
 start_daemon $SUPD $T/super.conf $T/supd.sock $T/supd.log
 SP=$DPID
 check "eg-supd starts" wait_socket $T/supd.sock
-wait_kids 50 $SP 3
+wait_kids 50 $SP "4:eg-supd: resolver"
 SKIDS=$KIDS
 echo $SKIDS >>$T/pids
 STITLES=$( (title $SP; for k in $SKIDS; do title $k; done) | sort | tr '\n' ,)
-ok $([ "$STITLES" = "eg-supd: control,eg-supd: engine,eg-supd: parent,eg-supd: route," ]; echo $?) \
+ok $([ "$STITLES" = "eg-supd: control,eg-supd: engine,eg-supd: parent,eg-supd: resolver,eg-supd: route," ]; echo $?) \
     "eg-supd titles: $STITLES"
 for k in $SKIDS; do
+	root=/var/empty
+	[ "$(title $k)" = "eg-supd: resolver" ] && root=/
 	ok $(grep -q '^Seccomp:[[:space:]]*2$' /proc/$k/status &&
 	    grep -q '^NoNewPrivs:[[:space:]]*1$' /proc/$k/status &&
-	    [ "$(readlink /proc/$k/root)" = /var/empty ]; echo $?) \
-	    "$(title $k): confined"
+	    grep -q '^CapEff:[[:space:]]*0*$' /proc/$k/status &&
+	    [ "$(awk '/^Uid:/ { print $2 }' /proc/$k/status)" = 65534 ] &&
+	    [ "$(readlink /proc/$k/root)" = $root ]; echo $?) \
+	    "$(title $k): confined (root $root)"
 done
 $EGCTL -s $T/supd.sock show peers >$T/speers.out
 ok $(grep -Eq '^1 +EgNet001 ' $T/speers.out; echo $?) "egctl show peers on eg-supd"
@@ -291,6 +318,6 @@ $EGCTL -s $T/supd.sock reload >/dev/null
 ok $? "eg-supd reload"
 kill -TERM $SP
 wait_gone 20 $SP $SKIDS
-ok $? "eg-supd: SIGTERM ends all four within 2 seconds"
+ok $? "eg-supd: SIGTERM ends all five within 2 seconds"
 
 tap_done
