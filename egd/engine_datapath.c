@@ -232,12 +232,9 @@ forward_broadcast(uint16_t src, uint16_t from, const uint8_t *plain,
 static int
 upstream_ok(uint16_t src, uint16_t from, int bcast, uint64_t now)
 {
-	if (from == src)
-		return 1;
-	if (dp.fwd != NULL && rpf_allows(&dp.fwd->rpf, src, from, bcast))
-		return 1;
-	return dp.prev != NULL && now < dp.prev_until &&
-	    rpf_allows(&dp.prev->rpf, src, from, bcast);
+	return rpf_check(dp.fwd != NULL ? &dp.fwd->rpf : NULL,
+	    dp.prev != NULL ? &dp.prev->rpf : NULL, dp.prev_until, src, from,
+	    bcast, now);
 }
 
 /*

@@ -160,6 +160,20 @@ rpf_allows(const struct rpf_table *t, uint16_t src, uint16_t from,
 }
 
 int
+rpf_check(const struct rpf_table *cur, const struct rpf_table *prev,
+    uint64_t prev_until, uint16_t src, uint16_t from, int bcast,
+    uint64_t now)
+{
+	/* Its own session: WireGuard proved it. */
+	if (from == src)
+		return 1;
+	if (cur != NULL && rpf_allows(cur, src, from, bcast))
+		return 1;
+	return prev != NULL && now < prev_until &&
+	    rpf_allows(prev, src, from, bcast);
+}
+
+int
 rpf_equal(const struct rpf_table *a, const struct rpf_table *b)
 {
 	size_t	i;

@@ -48,6 +48,14 @@ const struct rpf_src *rpf_lookup(const struct rpf_table *, uint16_t src);
 /* May neighbour `from' pass us a frame of src (bcast: a broadcast)? */
 int	rpf_allows(const struct rpf_table *, uint16_t src, uint16_t from,
 	    int bcast);
+/*
+ * The check across a change of tables: from's frame of src is taken if
+ * from is src, or cur allows it, or prev (NULL: none) does and now is
+ * before prev_until (ns).
+ */
+int	rpf_check(const struct rpf_table *cur, const struct rpf_table *prev,
+	    uint64_t prev_until, uint16_t src, uint16_t from, int bcast,
+	    uint64_t now);
 /* Do both tables allow the same neighbours? */
 int	rpf_equal(const struct rpf_table *, const struct rpf_table *);
 
