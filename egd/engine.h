@@ -8,8 +8,10 @@
  *	engine_drops.c	 the drop counters all parts count into, by reason
  *	engine_iface.c	 the interface's descriptors and their events
  *	engine_datapath.c frames between the interface and the host: L2 FIB,
- *			 forwarding table, delivery, relaying; control
- *			 messages go to the handler it is given
+ *			 forwarding table, delivery, relaying, with the
+ *			 reverse-path check (engine_rpf.c), the TTL clamp
+ *			 and the broadcast buckets (engine_storm.c);
+ *			 control messages go to the handler it is given
  *	engine_send.c	 the one way control messages are sent: to one
  *			 peer, or flooded to all (P2P)
  *	engine_super.c	 super mode: the supernode's sessions, Register,
