@@ -10,8 +10,9 @@
 # ("l2fib node share") without evicting node 1's entry, and pings
 # across the relay go on.
 #
-# The figures (diag lines) are what main lacks: run with
-# BUILD=<main's build dir> FORGE=<this tree's ovlforge> to see them there.
+# The figures (diag lines) are what main lacks: to see them there, copy
+# this test into a tree of main, with this tree's ovlforge in its
+# build/regress/net/ (or FORGE= pointing at it).
 . "$(dirname "$0")/../lib/tap.sh"
 . "$TOP/regress/netsim/netsim.sh"
 . "$TOP/regress/net/static.sh"
