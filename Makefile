@@ -184,6 +184,8 @@ FUZZ_WITH_fuzz_egd_rx		= $(filter-out egd/engine.c,$(filter egd/engine%,$(EGD_SR
 				  $(DEPS_edgeapi)))
 FUZZ_WITH_fuzz_edgeapi		= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_edgeapi_json	= $(call subsrcs,edgeapi $(DEPS_edgeapi))
+FUZZ_WITH_fuzz_fwdtable	= egd/engine_fwdtable.c egd/engine_rpf.c \
+				  $(call subsrcs,config util)
 FUZZ_WITH_fuzz_gso		= egd/engine_gso.c $(call subsrcs,util)
 FUZZ_WITH_fuzz_gro		= egd/engine_gro.c egd/engine_gso.c
 FUZZ_WITH_fuzz_httpc		= egd/control_httpc.c $(call subsrcs,util)

@@ -8,8 +8,10 @@
  *	engine_drops.c	 the drop counters all parts count into, by reason
  *	engine_iface.c	 the interface's descriptors and their events
  *	engine_datapath.c frames between the interface and the host: L2 FIB,
- *			 forwarding table, delivery, relaying; control
- *			 messages go to the handler it is given
+ *			 forwarding table, delivery, relaying, with the
+ *			 reverse-path check (engine_rpf.c), the TTL clamp
+ *			 and the broadcast buckets (engine_storm.c);
+ *			 control messages go to the handler it is given
  *	engine_send.c	 the one way control messages are sent: to one
  *			 peer, or flooded to all (P2P)
  *	engine_super.c	 super mode: the supernode's sessions, Register,
@@ -37,6 +39,8 @@
 
 #define ENG_HEADROOM		(WG_TRANSPORT_HEADER + OVL_HDR_LEN)
 #define ENG_STAGED_MAX		64	/* packets waiting for a session */
+/* How long the upstreams of a table replaced are still accepted. */
+#define ENG_RPF_GRACE_S		10
 
 /* Why the engine dropped something: every reason has a name users see. */
 enum eng_drop {
@@ -64,6 +68,14 @@ enum eng_drop {
 				   the dup check */
 	ED_NOT_LISTED,		/* falling back: BroadcastPeer of a peer
 				   the supernode did not list */
+	ED_WRONG_UPSTREAM,	/* frame of a source from a neighbour that
+				   does not relay that source to us */
+	ED_TTL_CLAMPED,		/* TTL above our DefaultTTL, lowered (the
+				   frame goes on: counted, not dropped) */
+	ED_FIB_SHARE,		/* source MAC not learned: its node holds
+				   its L2FIBNodeLimit */
+	ED_BCAST_RATE,		/* broadcast beyond its source's
+				   BroadcastRate */
 	ED_MAX
 };
 

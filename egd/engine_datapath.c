@@ -9,6 +9,14 @@
  * it was decrypted, frames read from the interface are encrypted in the
  * buffer they were read into, and nothing is allocated or sent to
  * another process.
+ *
+ * A frame is checked against the neighbour it came from before it is
+ * delivered or relayed (engine_rpf.h): its source must be that
+ * neighbour, or one the neighbour relays to us on the table in force,
+ * or on the table before it for ENG_RPF_GRACE_S after a change (tables
+ * change at different moments on different nodes).  Its TTL is lowered
+ * to our DefaultTTL, so that no hop can give a frame more hops than a
+ * source may; broadcasts are rationed per source (engine_storm.h).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -16,11 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "egd.h"
 #include "engine.h"
 #include "engine_fwdtable.h"
 #include "engine_gro.h"
 #include "engine_l2fib.h"
+#include "engine_storm.h"
 #include "util/log.h"
 
 static struct {
@@ -30,7 +41,10 @@ static struct {
 	int			 ttl;
 	datapath_control_fn	 control;
 	struct fwd_table	*fwd;
+	struct fwd_table	*prev;		/* the table before fwd */
+	uint64_t		 prev_until;	/* ns: prev's upstreams end */
 	struct l2fib		 fib;
+	struct storm		 storm;
 	uint8_t			*ifbufs[WGH_BATCH];
 	struct gro		 gro;		/* TCP segments for the TAP */
 } dp;
@@ -67,6 +81,8 @@ datapath_init(struct wghost *host, const struct edge_conf *conf)
 	dp.me = conf->node_id;
 	if (l2fib_init(&dp.fib, conf->l2fib_timeout, 0) == -1)
 		fatal("L2 FIB");
+	if (storm_init(&dp.storm) == -1)
+		fatal("broadcast buckets");
 	for (i = 0; i < WGH_BATCH; i++)
 		dp.ifbufs[i] = buf_alloc(host->h_bufsize);
 	if (gro_init(&dp.gro, dp.io, &eng_drops[ED_IFACE_WRITE]) == -1)
@@ -78,6 +94,8 @@ datapath_configure(const struct edge_conf *conf)
 {
 	dp.ttl = conf->default_ttl;
 	l2fib_set_lifetime(&dp.fib, conf->l2fib_timeout);
+	l2fib_set_node_limit(&dp.fib, (size_t)conf->l2fib_node_limit);
+	storm_configure(&dp.storm, conf->bcast_rate, conf->bcast_burst);
 }
 
 void
@@ -86,21 +104,35 @@ datapath_set_control(datapath_control_fn fn)
 	dp.control = fn;
 }
 
-/* The broadcast trees depend on the neighbours: the host's peers. */
+/*
+ * The broadcast trees depend on the neighbours: the host's peers.  A
+ * table whose upstreams differ from the one in force leaves that one
+ * accepted for ENG_RPF_GRACE_S; the same upstreams again (a new peer,
+ * the same table resent) keep the grace of the table before.
+ */
 void
 datapath_routes(const struct conf_nhtable *nh)
 {
-	uint16_t	*nbr;
-	size_t		 i, n = dp.host->h_nset;
+	struct fwd_table	*t;
+	struct wg_time		 now;
+	uint16_t		*nbr;
+	size_t			 i, n = dp.host->h_nset;
 
 	if ((nbr = calloc(n + 1, sizeof(*nbr))) == NULL)
 		fatal("forwarding table");
 	for (i = 0; i < n; i++)
 		nbr[i] = dp.host->h_set[i]->p_node_id;
-	fwd_table_free(dp.fwd);
-	if ((dp.fwd = fwd_table_build(nh, dp.me, nbr, n)) == NULL)
+	if ((t = fwd_table_build(nh, dp.me, nbr, n)) == NULL)
 		fatal("forwarding table");
 	free(nbr);
+	if (dp.fwd != NULL && !rpf_equal(&dp.fwd->rpf, &t->rpf)) {
+		wgh_now(dp.host, &now);
+		fwd_table_free(dp.prev);
+		dp.prev = dp.fwd;
+		dp.prev_until = now.mono + ENG_RPF_GRACE_S * 1000000000ULL;
+	} else
+		fwd_table_free(dp.fwd);
+	dp.fwd = t;
 }
 
 uint16_t
@@ -113,6 +145,10 @@ void
 datapath_housekeeping(struct wg_time now)
 {
 	l2fib_expire(&dp.fib, now.mono);
+	if (dp.prev != NULL && now.mono >= dp.prev_until) {
+		fwd_table_free(dp.prev);
+		dp.prev = NULL;
+	}
 }
 
 void
@@ -120,12 +156,19 @@ datapath_free(void)
 {
 	int	i;
 
-	for (i = 0; i < WGH_BATCH; i++)
+	/* They held frames in the clear. */
+	for (i = 0; i < WGH_BATCH; i++) {
+		if (dp.ifbufs[i] != NULL && dp.host != NULL)
+			sodium_memzero(dp.ifbufs[i], dp.host->h_bufsize);
 		free(dp.ifbufs[i]);
+		dp.ifbufs[i] = NULL;
+	}
 	gro_free(&dp.gro);
 	fwd_table_free(dp.fwd);
-	dp.fwd = NULL;
+	fwd_table_free(dp.prev);
+	dp.fwd = dp.prev = NULL;
 	l2fib_free(&dp.fib);
+	storm_free(&dp.storm);
 }
 
 /* A frame for this node: learn where its source lives, hand it over. */
@@ -140,8 +183,9 @@ deliver(uint8_t *frame, size_t len, uint16_t src, uint64_t now)
 		eng_drops[ED_OVER_MTU]++;
 		return;
 	}
-	if ((frame[6] & 1) == 0)
-		l2fib_learn(&dp.fib, frame + 6, src, now);
+	if ((frame[6] & 1) == 0 &&
+	    l2fib_learn(&dp.fib, frame + 6, src, now) == -1)
+		eng_drops[ED_FIB_SHARE]++;
 	if (dp.io->kind == IFIO_NONE)
 		return;
 	if (dp.io->vnet) {
@@ -181,6 +225,19 @@ forward_broadcast(uint16_t src, uint16_t from, const uint8_t *plain,
 }
 
 /*
+ * May neighbour `from' pass us this frame of src?  Its own frames, and
+ * those of the sources it relays to us by the table in force or, for a
+ * while after a change, by the one before.
+ */
+static int
+upstream_ok(uint16_t src, uint16_t from, int bcast, uint64_t now)
+{
+	return rpf_check(dp.fwd != NULL ? &dp.fwd->rpf : NULL,
+	    dp.prev != NULL ? &dp.prev->rpf : NULL, dp.prev_until, src, from,
+	    bcast, now);
+}
+
+/*
  * An authenticated datagram's plaintext, at buf + WG_TRANSPORT_HEADER,
  * from neighbour `from'.
  */
@@ -214,6 +271,17 @@ overlay_input(struct wgh_peer *from, uint8_t *buf, size_t plainlen,
 		eng_drops[ED_LOOPED]++;
 		return;
 	}
+	if (!upstream_ok(h.src, from->p_node_id, h.dst == NODEID_BROADCAST,
+	    now.mono)) {
+		log_cat(LOGC_TRANSIT, "frame %u -> %u from %u: not an "
+		    "upstream of %u", h.src, h.dst, from->p_node_id, h.src);
+		eng_drops[ED_WRONG_UPSTREAM]++;
+		return;
+	}
+	if (h.ttl > dp.ttl) {
+		h.ttl = dp.ttl;
+		eng_drops[ED_TTL_CLAMPED]++;
+	}
 	if (h.dst == dp.me) {
 		log_cat(LOGC_NORMAL, "frame %u -> %u, %u bytes", h.src, h.dst,
 		    h.len);
@@ -221,6 +289,10 @@ overlay_input(struct wgh_peer *from, uint8_t *buf, size_t plainlen,
 		return;
 	}
 	if (h.dst == NODEID_BROADCAST) {
+		if (!storm_pass(&dp.storm, h.src, now.mono)) {
+			eng_drops[ED_BCAST_RATE]++;
+			return;
+		}
 		if (h.ttl > 1) {
 			h.ttl--;
 			ovl_write(plain, &h);
@@ -290,6 +362,10 @@ frame_input(uint8_t *buf, size_t flen, struct wg_time now)
 	ovl_write(plain, &h);
 
 	if (dst == NODEID_BROADCAST) {
+		if (!storm_pass(&dp.storm, STORM_LOCAL, now.mono)) {
+			eng_drops[ED_BCAST_RATE]++;
+			return;
+		}
 		forward_broadcast(dp.me, dp.me, plain, OVL_HDR_LEN + flen,
 		    now);
 		return;

@@ -33,6 +33,10 @@ static const char *eng_drop_names[ED_MAX] = {
 	[ED_QUERY_RATE] = "querypeer rate",
 	[ED_DUP_SHARE] = "dup share",
 	[ED_NOT_LISTED] = "peer not listed by the supernode",
+	[ED_WRONG_UPSTREAM] = "wrong upstream",
+	[ED_TTL_CLAMPED] = "ttl clamped",
+	[ED_FIB_SHARE] = "l2fib node share",
+	[ED_BCAST_RATE] = "broadcast rate",
 };
 
 const char *

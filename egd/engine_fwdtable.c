@@ -116,6 +116,8 @@ fwd_table_build(const struct conf_nhtable *nh, uint16_t me,
 	}
 	if (!has_me && fwd_add_bcast(t, nh, me, nbr, nnbr) == -1)
 		goto fail;
+	if (rpf_build(&t->rpf, nh, me) == -1)
+		goto fail;
 	free(nbr);
 	return t;
 
@@ -136,6 +138,7 @@ fwd_table_free(struct fwd_table *t)
 		free(t->bcast[i].to);
 	free(t->bcast);
 	free(t->nexthop);
+	rpf_free(&t->rpf);
 	free(t);
 }
 

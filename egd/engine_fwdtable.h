@@ -4,7 +4,8 @@
  * and for broadcasts, per source, the neighbours this node must pass the
  * frame on to so that it travels the source's shortest-path tree and
  * reaches every node once (docs: static mode, "Broadcast without
- * duplicates").
+ * duplicates").  It holds the reverse-path check's upstreams of the same
+ * table (engine_rpf.h), so that both always describe one table.
  */
 #ifndef EG_FWDTABLE_H
 #define EG_FWDTABLE_H
@@ -13,6 +14,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "engine_rpf.h"
 
 struct fwd_bcast {
 	uint16_t	 src;
@@ -25,6 +27,7 @@ struct fwd_table {
 	uint16_t		*nexthop;	/* [65536], NODEID_INVALID: none */
 	struct fwd_bcast	*bcast;		/* sorted by src */
 	size_t			 nbcast;
+	struct rpf_table	 rpf;		/* who may pass us a source */
 };
 
 /*

@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 
+#include <sodium.h>
+
 #include "engine_gro.h"
 #include "engine_ifio.h"
 
@@ -56,6 +58,9 @@ gro_offer(struct gro *g, uint8_t *frame, size_t len)
 void
 gro_free(struct gro *g)
 {
+	/* It held frames in the clear. */
+	if (g->m.buf != NULL)
+		sodium_memzero(g->m.buf, g->m.cap);
 	free(g->m.buf);
 	g->m.buf = NULL;
 	g->m.nseg = 0;

@@ -45,16 +45,38 @@ l2fib_init(struct l2fib *fib, double lifetime_s, size_t limit)
 	if (limit == 0 || limit > L2FIB_MAX_ENTRIES)
 		limit = L2FIB_MAX_ENTRIES;
 	fib->limit = limit;
+	fib->node_limit = limit;
 	l2fib_set_lifetime(fib, lifetime_s);
 	randombytes_buf(fib->key, sizeof(fib->key));
-	return l2fib_alloc(fib, 256);
+	if ((fib->per_node = calloc(65536, sizeof(*fib->per_node))) == NULL)
+		return -1;
+	if (l2fib_alloc(fib, 256) == -1) {
+		free(fib->per_node);
+		fib->per_node = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 void
 l2fib_free(struct l2fib *fib)
 {
 	free(fib->slots);
+	free(fib->per_node);
+	sodium_memzero(fib->key, sizeof(fib->key));
 	memset(fib, 0, sizeof(*fib));
+}
+
+void
+l2fib_set_node_limit(struct l2fib *fib, size_t n)
+{
+	fib->node_limit = n == 0 || n > fib->limit ? fib->limit : n;
+}
+
+size_t
+l2fib_node_count(const struct l2fib *fib, uint16_t node)
+{
+	return fib->per_node[node];
 }
 
 void
@@ -87,6 +109,7 @@ l2fib_remove_at(struct l2fib *fib, size_t i)
 {
 	size_t	j = i, home;
 
+	fib->per_node[fib->slots[i].node]--;
 	for (;;) {
 		j = (j + 1) & (fib->cap - 1);
 		if (fib->slots[j].node == L2FIB_FREE)
@@ -170,19 +193,32 @@ l2fib_make_room(struct l2fib *fib, uint64_t now)
 	}
 }
 
-void
+int
 l2fib_learn(struct l2fib *fib, const uint8_t mac[6], uint16_t node,
     uint64_t now)
 {
 	struct l2fib_entry	*e;
 
 	if (node == L2FIB_FREE)
-		return;
+		return 0;
 	if ((e = l2fib_find(fib, mac)) != NULL) {
+		if (e->node != node) {
+			/* A move counts against the share it moves to. */
+			if (fib->per_node[node] >= fib->node_limit)
+				return -1;
+			fib->per_node[e->node]--;
+			fib->per_node[node]++;
+		}
 		e->node = node;
 		e->expires = now + fib->lifetime;
-		return;
+		return 0;
 	}
+	/*
+	 * No scan for the node's expired entries here: a flood would pay
+	 * one per frame.  Housekeeping expires them (l2fib_expire()).
+	 */
+	if (fib->per_node[node] >= fib->node_limit)
+		return -1;
 	if (fib->count >= fib->limit)
 		l2fib_make_room(fib, now);
 	/* Keep the load at most one half. */
@@ -190,8 +226,10 @@ l2fib_learn(struct l2fib *fib, const uint8_t mac[6], uint16_t node,
 		l2fib_grow(fib);
 	/* Growing failed and there is no free slot left to probe into. */
 	if (fib->count + 1 >= fib->cap)
-		return;
+		return 0;
 	l2fib_insert(fib, mac, node, now + fib->lifetime);
+	fib->per_node[node]++;
+	return 0;
 }
 
 uint16_t

@@ -187,6 +187,9 @@ struct edge_conf {
 	char			*post_script;
 	int			 default_ttl;		/* 1..255 */
 	double			 l2fib_timeout;		/* s */
+	int			 l2fib_node_limit;	/* entries of one node */
+	double			 bcast_rate;		/* frames/s, 0: off */
+	int			 bcast_burst;		/* frames */
 	struct conf_key		 privkey;
 	int			 listen_port;		/* 0 = any */
 	uint32_t		 fwmark;

@@ -9,6 +9,9 @@
  *   Interface.L2HeaderMode                nochg       -
  *   DefaultTTL                            200         -
  *   L2FIBTimeout                          3600 s      -
+ *   L2FIBNodeLimit (not in EtherGuard-Go) 8192        -
+ *   BroadcastRate (not in EtherGuard-Go)  1000 /s     -
+ *   BroadcastBurst (not in EtherGuard-Go) 2000        -
  *   AfPrefer                              4           -
  *   LogLevel.LogLevel                     error       error
  *   SendPingInterval                      16 s        16 s
@@ -96,6 +99,9 @@ conf_edge_defaults(struct edge_conf *c)
 	c->post_script = conf_strdup("");
 	c->default_ttl = 200;
 	c->l2fib_timeout = 3600;
+	c->l2fib_node_limit = 8192;
+	c->bcast_rate = 1000;
+	c->bcast_burst = 2000;
 	disabled_af_defaults(&c->disabled_af);
 	c->af_prefer = 4;
 	loglevel_defaults(&c->loglevel);

@@ -232,6 +232,10 @@ const struct ckey edge_keys[] = {
 	K_STR("PostScript", post_script, SC_ANY, 0),
 	K_INT("DefaultTTL", default_ttl, 1, 255, CF_LIVE),
 	K_FLOAT("L2FIBTimeout", l2fib_timeout, 0, T_MAX, CF_MIN_OPEN | CF_LIVE),
+	/* Not in EtherGuard-Go: the data path's bounds, egd(8). */
+	K_INT("L2FIBNodeLimit", l2fib_node_limit, 1, 65536, CF_LIVE),
+	K_FLOAT("BroadcastRate", bcast_rate, 0, 1e9, CF_LIVE),
+	K_INT("BroadcastBurst", bcast_burst, 1, 1000000000, CF_LIVE),
 	K_KEY("PrivKey", privkey, CF_SECRET | CF_PRIVATE),	/* see config_edge.c */
 	K_INT("ListenPort", listen_port, 0, 65535, 0),
 	K_U32("FwMark", fwmark, 0),

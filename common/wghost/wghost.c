@@ -33,10 +33,17 @@ wgh_buffers_free(struct wghost *h)
 {
 	int	i;
 
-	for (i = 0; i < WGH_BATCH; i++)
+	/* They held plaintext: decrypted datagrams, frames to relay. */
+	for (i = 0; i < WGH_BATCH; i++) {
+		if (h->h_rxbufs[i] != NULL)
+			sodium_memzero(h->h_rxbufs[i], h->h_bufsize);
 		free(h->h_rxbufs[i]);
-	for (i = 0; i < WGH_COPIES; i++)
+	}
+	for (i = 0; i < WGH_COPIES; i++) {
+		if (h->h_copybufs[i] != NULL)
+			sodium_memzero(h->h_copybufs[i], h->h_bufsize);
 		free(h->h_copybufs[i]);
+	}
 }
 
 struct wghost *

@@ -1,6 +1,6 @@
 /*
  * The L2 forwarding table against a brute-force reference, with expiry,
- * updates, and the bound on its size.
+ * updates, the bound on its size, and each node's share of it.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,7 +41,7 @@ main(void)
 	uint8_t		 mac[6];
 	size_t		 nref = 512, i, j, k;
 	uint64_t	 now = 1000 * SEC;
-	int		 good;
+	int		 good, refused;
 
 	if (sodium_init() == -1)
 		return 1;
@@ -112,6 +112,53 @@ main(void)
 	l2fib_learn(&fib, a, 3, now + i);
 	ok(l2fib_lookup(&fib, a, now + i) == 3,
 	    "a full table still learns (the oldest entry makes room)");
+	l2fib_free(&fib);
+
+	/*
+	 * Node 5 floods source addresses: it keeps to its share and the
+	 * entries node 3 learned first all stay.
+	 */
+	l2fib_init(&fib, 3600, 1000);
+	l2fib_set_node_limit(&fib, 300);
+	for (i = 0; i < 200; i++) {
+		memset(mac, 0, 6);
+		mac[0] = 6;
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		l2fib_learn(&fib, mac, 3, now);
+	}
+	l2fib_learn(&fib, a, 3, now);
+	for (refused = 0, i = 0; i < 100000; i++) {
+		randombytes_buf(mac, 6);
+		mac[0] = 0x0e;
+		if (l2fib_learn(&fib, mac, 5, now + i) == -1)
+			refused++;
+	}
+	for (good = 1, i = 0; i < 200; i++) {
+		memset(mac, 0, 6);
+		mac[0] = 6;
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		if (l2fib_lookup(&fib, mac, now + 100000) != 3)
+			good = 0;
+	}
+	ok(l2fib_node_count(&fib, 5) == 300 && refused == 100000 - 300,
+	    "a flood of 100000 addresses from node 5: 300 learned, %d "
+	    "refused", refused);
+	ok(good && l2fib_node_count(&fib, 3) == 201 &&
+	    l2fib_lookup(&fib, a, now + 100000) == 3,
+	    "node 3's 201 entries all stay");
+	ok(l2fib_learn(&fib, a, 5, now + i) == -1 &&
+	    l2fib_lookup(&fib, a, now + i) == 3,
+	    "nor can node 5 take over one of them (a move counts too)");
+	ok(l2fib_learn(&fib, a, 3, now + i) == 0 &&
+	    l2fib_node_count(&fib, 3) == 201,
+	    "refreshing an entry costs nothing");
+	l2fib_expire(&fib, now + 3600 * SEC + 200000);
+	ok(fib.count == 0 && l2fib_node_count(&fib, 5) == 0 &&
+	    l2fib_node_count(&fib, 3) == 0, "expiry gives the shares back");
+	ok(l2fib_learn(&fib, mac, 5, now + 3601 * SEC) == 0,
+	    "and node 5 learns again");
 	l2fib_free(&fib);
 	return tap_done();
 }

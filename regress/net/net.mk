@@ -8,3 +8,6 @@ $(B)/regress/net/wgjunk: $(B)/obj/regress/net/wgjunk_flood.o
 # p2pstorm: a hostile P2P-mode member flooding control messages
 # (regress/net/p2p_flood.t).
 TOOLS	+= $(B)/regress/net/p2pstorm
+# ovlforge: a static-mode member forging frame sources and TTLs
+# (regress/net/static_forge.t).
+TOOLS	+= $(B)/regress/net/ovlforge

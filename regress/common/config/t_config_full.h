@@ -53,6 +53,9 @@ test_full_edge(void)
 	    STR_IS(c->post_script, "/etc/eg/up.sh 7 \"#x\"") &&
 	    c->default_ttl == 64 && c->l2fib_timeout == 1800.5,
 	    "edge: NodeID, NodeName, PostScript, DefaultTTL, L2FIBTimeout");
+	ok(c->l2fib_node_limit == 300 && c->bcast_rate == 25.5 &&
+	    c->bcast_burst == 40,
+	    "edge: L2FIBNodeLimit, BroadcastRate, BroadcastBurst");
 	ok(key_is(&c->privkey, K_PRIV) && c->listen_port == 3007 &&
 	    c->fwmark == 4660, "edge: PrivKey, ListenPort, FwMark");
 	ok(!c->disabled_af.ipv4 && c->disabled_af.ipv6 &&

@@ -230,7 +230,7 @@ test_secrets(void)
 	    "edge: CONF_PRINT_SECRETS prints them");
 	conf_diags_free(&d);
 	c2 = red ? edge_from(red, 0, &d) : NULL;
-	ok(c2 == NULL && has_diag(&d, "t.yaml:19:10: PrivKey: must not be "
+	ok(c2 == NULL && has_diag(&d, "t.yaml:22:10: PrivKey: must not be "
 	    "empty"), "edge: redacted config fails without "
 	    "CONF_PARSE_NO_SECRETS");
 	conf_diags_free(&d);
