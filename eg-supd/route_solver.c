@@ -22,6 +22,7 @@
 #include "proc/proc_imsg.h"
 #include "proc/sandbox.h"
 #include "route/route.h"
+#include "route/route_batch.h"
 #include "supd_imsg.h"
 #include "util/log.h"
 
@@ -37,7 +38,7 @@ static struct {
 	struct route		*rt;
 	uint8_t			 online[65536];
 	double			 edge_cost[65536];	/* as reported, ms */
-	struct event		 ev_poll;
+	struct route_batch	 batch;
 	struct event		 ev_state;
 	int			 state_dirty;
 	int			 published;
@@ -45,15 +46,6 @@ static struct {
 	.reconf = { .self = PROC_ROUTE, .flags = CONF_PARSE_NO_SECRETS,
 	    .check = route_check, .commit = route_configure },
 };
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 doc_send(int doc, const char *buf, size_t len)
@@ -229,24 +221,10 @@ publish_state(void)
 	rte.state_dirty = 0;
 }
 
-/* Run what is due; publish what changed; wake up for what comes next. */
+/* After a poll: publish what changed. */
 static void
-route_run(void)
+route_polled(int r, void *arg)
 {
-	struct timeval	tv;
-	double		now, next, wait;
-	int		r;
-
-	if (rte.rt == NULL)
-		return;
-	now = now_s();
-	if ((r = route_poll(rte.rt, now)) == -1)
-		fatal("route engine");
-	if (r & ROUTE_NEGCYCLE)
-		log_warnx("a cycle of negative latencies (clock noise): "
-		    "negative weights taken as 0");
-	if (r & ROUTE_COARSE)
-		log_warnx("latencies too large for microseconds were rounded");
 	if (r & ROUTE_COMPUTED)
 		rte.state_dirty = 1;
 	if ((r & ROUTE_CHANGED) || !rte.published) {
@@ -255,24 +233,6 @@ route_run(void)
 		publish_state();
 		rte.published = 1;
 	}
-	evtimer_del(&rte.ev_poll);
-	next = route_next_poll(rte.rt);
-	if (isfinite(next)) {
-		wait = next - now;
-		if (wait < 0.001)
-			wait = 0.001;
-		if (wait > 3600)
-			wait = 3600;
-		tv.tv_sec = (time_t)wait;
-		tv.tv_usec = (suseconds_t)((wait - tv.tv_sec) * 1e6);
-		evtimer_add(&rte.ev_poll, &tv);
-	}
-}
-
-static void
-route_poll_event(int fd, short event, void *arg)
-{
-	route_run();
 }
 
 /* Latencies move all the time: the state is republished once a second. */
@@ -335,6 +295,7 @@ route_configure(void *arg)
 	if (rte.rt == NULL) {
 		if ((rte.rt = route_new(&params)) == NULL)
 			fatal("route engine");
+		route_batch_set(&rte.batch, rte.rt);
 	} else if (route_set_params(rte.rt, &params) == -1)
 		fatal("route engine parameters");
 	if (rte.conf != NULL)
@@ -362,7 +323,7 @@ route_configure(void *arg)
 	if (conf->graph.static_mode &&
 	    route_set_static_table(rte.rt, &conf->nhtable) == -1)
 		log_warn("NextHopTable");
-	route_run();
+	route_batch_run(&rte.batch);
 }
 
 static void
@@ -370,7 +331,7 @@ route_sample_imsg(struct proc_chan *pc, struct imsg *imsg)
 {
 	const struct conf_super_peer	*p;
 	struct supd_sample		 s;
-	double				 now = now_s();
+	double				 now = route_batch_now();
 	int				 v;
 
 	if (imsg->datalen != sizeof(s))
@@ -404,7 +365,8 @@ route_sample_imsg(struct proc_chan *pc, struct imsg *imsg)
 		    p->additional_cost, s.additional_cost));
 	}
 	rte.state_dirty = 1;
-	route_run();
+	/* The samples read together make one poll. */
+	route_batch_soon(&rte.batch);
 }
 
 static void
@@ -418,7 +380,7 @@ route_online_imsg(struct imsg *imsg)
 	rte.online[o.node_id] = o.online != 0;
 	if (conf_peer(o.node_id) != NULL)
 		route_node_online(rte.rt, o.node_id, o.online != 0);
-	route_run();
+	route_batch_soon(&rte.batch);
 }
 
 static void
@@ -450,7 +412,7 @@ route_show(struct proc_chan *pc, uint32_t client)
 static void
 route_show_links(struct proc_chan *pc, uint32_t client)
 {
-	route_ctl_links(rte.rt, now_s(), pc, client);
+	route_ctl_links(rte.rt, route_batch_now(), pc, client);
 	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
 		fatal("show links");
 }
@@ -508,10 +470,11 @@ supd_route_main(void)
 	struct timeval	tv = { 1, 0 };
 
 	proc_child_start(PROC_ROUTE, SB_ROUTE, rte.chans, dispatch);
-	evtimer_set(&rte.ev_poll, route_poll_event, NULL);
+	route_batch_init(&rte.batch, route_polled, NULL);
 	evtimer_set(&rte.ev_state, route_state_event, NULL);
 	evtimer_add(&rte.ev_state, &tv);
 	event_dispatch();
+	route_batch_set(&rte.batch, NULL);
 	route_free(rte.rt);
 	if (rte.conf != NULL)
 		conf_free_super(rte.conf);
