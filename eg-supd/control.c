@@ -222,6 +222,12 @@ links_end(uint32_t id)
 	    http_stats.throttled);
 	http_counter(id, CTLC_COUNTER, "Manage API signed requests replayed",
 	    http_stats.replayed);
+	http_counter(id, CTLC_DROP, "nodeinfo over the edge's budget (429)",
+	    http_stats.nodeinfo_throttled);
+	http_counter(id, CTLC_DROP, "nodeinfo local address refused",
+	    http_stats.local_refused);
+	http_counter(id, CTLC_COUNTER, "peers hashes published",
+	    http_stats.peers_published);
 }
 
 static void
