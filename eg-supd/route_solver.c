@@ -23,6 +23,7 @@
 #include "proc/sandbox.h"
 #include "route/route.h"
 #include "route/route_batch.h"
+#include "route_sample.h"
 #include "supd_imsg.h"
 #include "util/log.h"
 
@@ -249,12 +250,7 @@ route_state_event(int fd, short event, void *arg)
 static const struct conf_super_peer *
 conf_peer(uint16_t id)
 {
-	size_t	i;
-
-	for (i = 0; rte.conf != NULL && i < rte.conf->npeers; i++)
-		if (rte.conf->peers[i].node_id == id)
-			return &rte.conf->peers[i];
-	return NULL;
+	return supd_conf_peer(rte.conf, id);
 }
 
 /* The route engine must take the new parameters, or nothing changes. */
@@ -329,40 +325,26 @@ route_configure(void *arg)
 static void
 route_sample_imsg(struct proc_chan *pc, struct imsg *imsg)
 {
-	const struct conf_super_peer	*p;
-	struct supd_sample		 s;
-	double				 now = route_batch_now();
-	int				 v;
+	char	why[128];
+	int	v;
 
-	if (imsg->datalen != sizeof(s))
-		fatalx("IMSG_SUPD_SAMPLE from %s: bad length",
-		    proc_names[pc->peer]);
-	memcpy(&s, imsg->data, sizeof(s));
-	/* Both senders take only the links into the edge reporting. */
-	if (s.reporter != s.dst || !isfinite(s.age_s) || s.age_s < 0)
-		fatalx("IMSG_SUPD_SAMPLE from %s: %u -> %u reported by %u, "
-		    "age %g", proc_names[pc->peer], s.src, s.dst, s.reporter,
-		    s.age_s);
-	if ((p = conf_peer(s.dst)) == NULL || conf_peer(s.src) == NULL)
+	v = supd_route_sample(rte.rt, rte.conf, rte.edge_cost, imsg->data,
+	    imsg->datalen, route_batch_now(), why, sizeof(why));
+	switch (v) {
+	case SRS_BROKEN:
+		fatalx("IMSG_SUPD_SAMPLE from %s: %s", proc_names[pc->peer],
+		    why);
+	case SRS_UNKNOWN:
 		return;
-	v = route_sample_seq(rte.rt, s.src, s.dst, s.seq, s.latency_ms,
-	    s.lifetime_s, now - s.age_s, now);
-	if (v == -1) {
-		log_debug("sample %u -> %u refused", s.src, s.dst);
+	case SRS_REFUSED:
+		log_debug("sample from %s refused", proc_names[pc->peer]);
 		return;
-	}
-	if (v != ROUTE_SAMPLE_TAKEN) {
-		log_cat(LOGC_CONTROL, "sample %u -> %u seq %u from %s: %s",
-		    s.src, s.dst, s.seq, proc_names[pc->peer],
-		    v == ROUTE_SAMPLE_DUPLICATE ? "duplicate" : "stale");
+	case SRS_DUPLICATE:
+	case SRS_STALE:
+		log_cat(LOGC_CONTROL, "sample from %s: %s",
+		    proc_names[pc->peer], v == SRS_DUPLICATE ? "duplicate" :
+		    "stale");
 		return;
-	}
-	/* The Pong's sender reports its own AdditionalCost. */
-	if (isfinite(s.additional_cost) && s.additional_cost >= 0 &&
-	    s.additional_cost != rte.edge_cost[s.dst]) {
-		rte.edge_cost[s.dst] = s.additional_cost;
-		route_node_cost(rte.rt, s.dst, route_resolve_cost(
-		    p->additional_cost, s.additional_cost));
 	}
 	rte.state_dirty = 1;
 	/* The samples read together make one poll. */
