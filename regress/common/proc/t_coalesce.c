@@ -9,8 +9,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/socket.h>
+
+#include <event.h>
+#include <unistd.h>
+
 #include "proc/coalesce.h"
+#include "proc/imsg.h"
+#include "proc/proc.h"
 #include "regress/lib/tap.h"
+
+#define T_SAMPLE	4242
+#define T_OTHER		4243
+
+struct tsample {
+	uint32_t	 key;
+	uint32_t	 value;
+};
+
+static int
+tsample_key(uint32_t type, const void *data, size_t len, uint64_t *key)
+{
+	struct tsample	t;
+
+	if (type != T_SAMPLE || len != sizeof(t))
+		return 0;
+	memcpy(&t, data, sizeof(t));
+	*key = t.key;
+	return 1;
+}
+
+static void
+tdispatch(struct proc_chan *pc, struct imsg *imsg)
+{
+	(void)pc;
+	(void)imsg;
+}
 
 static uint64_t	rng_state = 0x2545f4914f6cdd1dULL;
 
@@ -117,11 +151,84 @@ test_model(void)
 	coalesce_free(c);
 }
 
+/*
+ * A channel whose reader stalls: 200,000 samples of 100 links and a few
+ * other messages.  The queue stops at the mark, the samples wait newest
+ * per link, and once the reader reads, every other message and the
+ * newest sample of every link arrive.
+ */
+static void
+test_channel(void)
+{
+	struct proc_chan	 pc;
+	struct proc_chan_stats	 st;
+	struct imsgbuf		 rd;
+	struct imsg		 im;
+	struct tsample		 t;
+	uint32_t		 newest[100], got[100];
+	size_t			 maxq = 0;
+	int			 sv[2], i, others = 0, bad = 0, spins;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		abort();
+	event_init();
+	proc_chan_init(&pc, sv[0], PROC_ROUTE, tdispatch, NULL);
+	proc_chan_samples(&pc, tsample_key);
+	imsgbuf_init(&rd, sv[1]);
+	for (i = 0; i < 200000; i++) {
+		t.key = (uint32_t)(i % 100);
+		t.value = (uint32_t)i;
+		newest[t.key] = t.value;
+		if (proc_compose(&pc, T_SAMPLE, 0, 0, -1, &t, sizeof(t)) == -1)
+			bad++;
+		if (i % 50000 == 0 && proc_compose(&pc, T_OTHER, 0, 0, -1,
+		    NULL, 0) == -1)
+			bad++;
+		/* the writer writes; the reader does not read */
+		event_loop(EVLOOP_NONBLOCK);
+		if (imsgbuf_queued(&pc.ibuf) > maxq)
+			maxq = imsgbuf_queued(&pc.ibuf);
+	}
+	proc_chan_stats(&pc, &st);
+	ok(bad == 0, "every compose taken");
+	ok(maxq <= PROC_HIWAT + 1024, "the queue stopped at the mark (%zu "
+	    "bytes, mark %d)", maxq, PROC_HIWAT);
+	ok(st.held > 100000 && st.replaced > 100000 && st.full == 0,
+	    "samples held newest per link (%llu held, %llu replaced)",
+	    (unsigned long long)st.held, (unsigned long long)st.replaced);
+	memset(got, 0xff, sizeof(got));
+	for (spins = 0; spins < 100000; spins++) {
+		event_loop(EVLOOP_NONBLOCK);
+		if (imsgbuf_read(&rd) == -1 && errno != EAGAIN)
+			break;
+		while (imsg_get(&rd, &im) == 1) {
+			if (im.hdr.type == T_OTHER)
+				others++;
+			else if (im.datalen == sizeof(t)) {
+				memcpy(&t, im.data, sizeof(t));
+				if (t.key < 100)
+					got[t.key] = t.value;
+			}
+			imsg_free(&im);
+		}
+		if (imsgbuf_queued(&pc.ibuf) == 0)
+			break;
+	}
+	for (i = 0; i < 100; i++)
+		bad += got[i] != newest[i];
+	ok(others == 4, "the other messages all arrived (%d)", others);
+	ok(bad == 0, "and the newest sample of every link");
+	proc_chan_close(&pc);
+	imsgbuf_clear(&rd);
+	close(sv[1]);
+}
+
 int
 main(void)
 {
 	test_basic();
 	test_model();
+	test_channel();
 	tap_done();
 	return 0;
 }
