@@ -44,17 +44,7 @@ ok $? "edges 1 and 2 up"
 sp_wait_peers 1 1 && sp_wait_nh 1 2 2 && sp_wait_nh 2 1 1
 ok $? "edges 1 and 2 have a session and a table"
 
-supd_child() {	# supd_child PROC: pid of eg-supd's child PROC
-	for _c in $(ps -o pid= --ppid "$(cat $ST/pidS)"); do
-		if [ "$(tr '\0' '\n' </proc/$_c/cmdline | head -n 1)" = \
-		    "eg-supd: $1" ]; then
-			echo $_c
-			return 0
-		fi
-	done
-	return 1
-}
-ENGINE=$(supd_child engine) && ROUTE=$(supd_child route)
+ENGINE=$(sp_child engine) && ROUTE=$(sp_child route)
 ok $? "eg-supd's engine is $ENGINE, its route $ROUTE"
 rss() { awk '/^VmRSS:/ { print $2 }' /proc/$ENGINE/status; }
 sup_ctr() {	# sup_ctr FILE NAME: a counter or drop of show peers/links

@@ -17,6 +17,7 @@
 #include "proc/coalesce.h"
 #include "proc/imsg.h"
 #include "proc/proc.h"
+#include "regress/lib/rng.h"
 #include "regress/lib/tap.h"
 
 #define T_SAMPLE	4242
@@ -51,10 +52,7 @@ static uint64_t	rng_state = 0x2545f4914f6cdd1dULL;
 static uint64_t
 rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return test_rng(&rng_state);
 }
 
 static int

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "route/route.h"
+#include "regress/common/route/route_test.h"
+#include "regress/lib/rng.h"
 #include "regress/lib/tap.h"
 
 #define TTL		1000.0
@@ -24,19 +26,10 @@
 
 static uint64_t	rng_state = 0x9e3779b97f4a7c15ULL;
 
-static uint64_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
 static int
 rnd(int lo, int hi)
 {
-	return lo + (int)(rng() % (uint64_t)(hi - lo + 1));
+	return test_rnd(&rng_state, lo, hi);
 }
 
 static struct route_params
@@ -56,15 +49,7 @@ params(double cooldown)
 static struct route *
 engine(const struct route_params *p, const uint16_t *ids, size_t n)
 {
-	struct route	*rt;
-	size_t		 i;
-
-	if ((rt = route_new(p)) == NULL)
-		abort();
-	for (i = 0; i < n; i++)
-		if (route_node_add(rt, ids[i]) == -1)
-			abort();
-	return rt;
+	return route_test_engine(p, ids, n);
 }
 
 /*
