@@ -216,6 +216,8 @@ FUZZ_WITH_fuzz_netsim_ctl	= $(call subsrcs,util)
 FUZZ_WITH_fuzz_overlay		= $(call subsrcs,overlay $(DEPS_overlay))
 FUZZ_WITH_fuzz_ovldup		= $(call subsrcs,overlay $(DEPS_overlay))
 FUZZ_WITH_fuzz_ovlmsg		= $(call subsrcs,overlay $(DEPS_overlay))
+FUZZ_WITH_fuzz_route		= eg-supd/route_sample.c \
+				  $(call subsrcs,route $(DEPS_route))
 FUZZ_WITH_fuzz_supd_rx		= eg-supd/engine_edges.c eg-supd/supd_imsg.c \
 				  $(call subsrcs,wghost overlay $(DEPS_wghost))
 FUZZ_WITH_fuzz_wg		= $(call subsrcs,wg $(DEPS_wg))

@@ -223,7 +223,8 @@ control_ctl_request(struct ctl_client *c, uint32_t id, struct imsg *imsg)
 static void
 links_end(uint32_t id)
 {
-	int	i;
+	struct proc_chan_stats	st;
+	int			i;
 
 	for (i = 0; i < LINKS_MAX; i++)
 		if (ctl.links[i] == id && id != 0)
@@ -245,6 +246,17 @@ links_end(uint32_t id)
 	    http_stats.throttled);
 	http_counter(id, CTLC_COUNTER, "Manage API signed requests replayed",
 	    http_stats.replayed);
+	http_counter(id, CTLC_DROP, "nodeinfo over the edge's budget (429)",
+	    http_stats.nodeinfo_throttled);
+	http_counter(id, CTLC_DROP, "nodeinfo local address refused",
+	    http_stats.local_refused);
+	http_counter(id, CTLC_COUNTER, "peers hashes published",
+	    http_stats.peers_published);
+	proc_chan_stats(&ctl.chans[PROC_ROUTE], &st);
+	http_counter(id, CTLC_DROP, "nodeinfo sample for route replaced by a "
+	    "newer", st.replaced);
+	http_counter(id, CTLC_DROP, "nodeinfo sample for route, held table "
+	    "full", st.full);
 }
 
 static void
@@ -305,6 +317,7 @@ supd_control_main(void)
 	json_object_seed(0);
 	tzset();
 	proc_child_start(PROC_CONTROL, SB_SUPD_CONTROL, ctl.chans, dispatch);
+	proc_chan_samples(&ctl.chans[PROC_ROUTE], supd_sample_key);
 	ctlsrv_set_chans(ctl.chans);
 	hstate_init(&out);
 	event_dispatch();

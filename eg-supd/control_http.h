@@ -20,6 +20,7 @@
 #include "util/addrnet.h"
 #include "edgeapi/edgeapi.h"
 #include "edgeapi/edgeapi_json.h"
+#include "util/tbucket.h"
 #include "supd_imsg.h"
 
 struct bufferevent;
@@ -49,6 +50,16 @@ struct manage_form;
 #define HTTP_MAX_PENDING	64	/* Manage calls the parent has */
 #define HTTP_MAX_EDGE_PENDING	1024	/* EdgeAPI requests it checks */
 #define HTTP_PARENT_WAIT_S	30	/* then 504 */
+/*
+ * An edge posts nodeinfo once every HttpPostInterval: it may post four
+ * times as often, with a burst of four, then gets 429.  The peers hash
+ * (which every online edge refetches on) is published at most once per
+ * HTTP_PEERS_DAMP_S: the first change at once, those that follow within
+ * the interval together at its end.
+ */
+#define HTTP_NODEINFO_BURST	4
+#define HTTP_NODEINFO_PER_POST	4
+#define HTTP_PEERS_DAMP_S	5
 
 /* The budget a connection counts against. */
 enum {
@@ -66,6 +77,9 @@ struct http_stats {
 	uint64_t	auth_failed;	/* Manage API, counted */
 	uint64_t	throttled;	/* 429 */
 	uint64_t	replayed;	/* signed request seen before */
+	uint64_t	nodeinfo_throttled; /* 429: over the edge's budget */
+	uint64_t	local_refused;	/* local address no LAN address */
+	uint64_t	peers_published; /* new peers hashes told */
 };
 extern struct http_stats	http_stats;
 
@@ -86,6 +100,7 @@ struct hnode {
 	struct supd_edge		 edge;		/* from the engine */
 	struct edgeapi_localaddrs		 local;		/* from nodeinfo */
 	int64_t				 last_post_ms;	/* nodeinfo accepted */
+	struct tbucket			 posts;		/* nodeinfo budget */
 	char				*sp_doc;	/* superparams */
 	size_t				 sp_len;
 	uint8_t				 sp_hash[EDGEAPI_HASH_LEN];
@@ -139,6 +154,7 @@ void	 http_data(struct evhttp_request *, int status, const char *ctype,
 /* The request's body (contiguous), or NULL if it has none. */
 const uint8_t *http_body(struct evhttp_request *, size_t *lenp);
 int64_t	 http_now_ms(void);		/* CLOCK_REALTIME */
+double	 http_mono_s(void);		/* CLOCK_MONOTONIC */
 /* The API_Prefix in the form routes compare against: "" or "/a/b". */
 const char *http_prefix(void);
 

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,6 +225,35 @@ edge_get_granted(struct edge_wait *e, struct hnode *n,
 	hstate_fetched(n, e->state, e->want);
 }
 
+/*
+ * Each post may change the edge's local addresses, so the peers every
+ * edge fetches: an authenticated edge posts within its budget, else
+ * 429.  Checked after authentication: nobody else can spend it.
+ */
+static int
+nodeinfo_throttled(struct evhttp_request *req, struct hnode *n)
+{
+	const struct super_conf	*conf = hstate_getconf();
+	double			 rate, now = http_mono_s(), wait;
+	char			 retry[16];
+
+	rate = HTTP_NODEINFO_PER_POST / (conf != NULL &&
+	    conf->http_post_interval > 0 ? conf->http_post_interval : 1);
+	if (tbucket_take(&n->posts, rate, HTTP_NODEINFO_BURST, now))
+		return 0;
+	http_stats.nodeinfo_throttled++;
+	wait = ceil(tbucket_wait(&n->posts, rate, HTTP_NODEINFO_BURST, now));
+	snprintf(retry, sizeof(retry), "%d", wait < 1 ? 1 : (int)wait);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Retry-After", retry);
+	log_cat(LOGC_CONTROL, "nodeinfo of NodeID %u: over its budget",
+	    n->node_id);
+	http_text(req, 429, "nodeinfo: more than %d posts per "
+	    "HttpPostInterval; try again in %s s", HTTP_NODEINFO_PER_POST,
+	    retry);
+	return 1;
+}
+
 static void
 edge_nodeinfo(struct evhttp_request *req, const struct manage_form *qf)
 {
@@ -252,6 +282,8 @@ edge_nodeinfo_granted(struct edge_wait *e, struct hnode *n)
 	char			 err[EDGEAPI_ERR_LEN];
 	size_t			 len;
 
+	if (nodeinfo_throttled(req, n))
+		return;
 	if ((body = http_body(req, &len)) == NULL) {
 		http_text(req, 400, "nodeinfo: empty body");
 		return;

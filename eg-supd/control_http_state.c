@@ -7,8 +7,14 @@
  *
  * Changes are batched: whatever arrives marks the states dirty and one
  * deferred recompute follows, so a burst of IMSG_SUPD_EDGE costs one
- * rebuild.  The peers document is served from the snapshot its hash was
- * taken over, so an edge always gets the state its hash names.
+ * rebuild.  A new peers hash makes every online edge refetch the peers
+ * (and those with SaveNewPeers rewrite their config): the recompute
+ * runs at most once per HTTP_PEERS_DAMP_S, the first change at once
+ * and the rest at the end of the interval, from the newest state, so
+ * one edge that keeps changing its addresses costs the others one
+ * fetch per interval and nothing is lost.  The peers document is served
+ * from the snapshot its hash was taken over, so an edge always gets the
+ * state its hash names.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -18,6 +24,7 @@
 #include <netinet/in.h>
 
 #include <event.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +72,8 @@ static struct {
 	struct docstage		 stage[SUPD_DOC_NHTABLE + 1];
 	struct event		 ev_recompute;
 	int			 ev_ready;
+	int			 have_pub;	/* a recompute ran at pub_s */
+	double			 pub_s;
 } hs = { .nodes = RB_INITIALIZER(&hs.nodes) };
 
 static void	hstate_schedule(void);
@@ -359,8 +368,12 @@ hstate_recompute(void)
 		evtimer_del(&hs.ev_recompute);
 	if (hs.conf == NULL)
 		return;
-	if (recompute_peers())
+	hs.have_pub = 1;
+	hs.pub_s = http_mono_s();
+	if (recompute_peers()) {
+		http_stats.peers_published++;
 		tell_hash(NODEID_BROADCAST, OVLMSG_PEERS, hs.peers_hash);
+	}
 	RB_FOREACH(n, hnode_tree, &hs.nodes)
 		if (n->peer != NULL)
 			recompute_superparams(n);
@@ -376,13 +389,23 @@ static void
 hstate_schedule(void)
 {
 	struct timeval	tv = { 0, 0 };
+	double		wait = 0;
 
 	if (!hs.ev_ready) {
 		evtimer_set(&hs.ev_recompute, hstate_recompute_cb, NULL);
 		hs.ev_ready = 1;
 	}
-	if (!evtimer_pending(&hs.ev_recompute, NULL))
-		evtimer_add(&hs.ev_recompute, &tv);
+	if (evtimer_pending(&hs.ev_recompute, NULL))
+		return;
+	if (hs.have_pub)
+		wait = hs.pub_s + HTTP_PEERS_DAMP_S - http_mono_s();
+	if (wait > HTTP_PEERS_DAMP_S)
+		wait = HTTP_PEERS_DAMP_S;	/* the clock cannot go back */
+	if (wait > 0) {
+		tv.tv_sec = (time_t)wait;
+		tv.tv_usec = (suseconds_t)((wait - tv.tv_sec) * 1e6);
+	}
+	evtimer_add(&hs.ev_recompute, &tv);
 }
 
 const uint8_t *
@@ -513,11 +536,20 @@ hstate_nodeinfo(struct hnode *n, const struct edgeapi_nodeinfo *ni,
 	struct supd_sample	 s;
 	const struct ovlmsg_pong *p;
 	size_t			 i, j, ignored = 0;
+	char			 ep[EDGEAPI_EP_STRLEN];
 
 	memset(&la, 0, sizeof(la));
 	for (i = 0; i < ni->local.count; i++) {
-		if (!edgeapi_endpoint_usable(&ni->local.addrs[i]))
+		if (!edgeapi_endpoint_usable(&ni->local.addrs[i])) {
+			http_stats.local_refused++;
+			edgeapi_endpoint_str(&ni->local.addrs[i], ep,
+			    sizeof(ep));
+			log_cat(LOGC_CONTROL, "nodeinfo of NodeID %u: local "
+			    "address %s refused (loopback, unspecified, "
+			    "multicast, broadcast or IPv6 link-local)",
+			    n->node_id, ep);
 			continue;
+		}
 		for (j = 0; j < la.count; j++)
 			if (sockaddr_eq((const struct sockaddr *)
 			    &la.addrs[j], (const struct sockaddr *)

@@ -188,6 +188,7 @@ se_show_peers(struct proc_chan *pc, uint32_t client)
 	ctl_counters_wg(pc, client, "wireguard6", edg.host[SE_V6] != NULL ?
 	    edg.host[SE_V6]->h_wg : NULL);
 	ctl_counters_guard(pc, client, "wireguard", se.guard, now);
+	ctl_counters_held(pc, client, &se.chans[PROC_ROUTE]);
 	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
 		fatal("show peers");
 }
@@ -350,6 +351,7 @@ supd_engine_main(void)
 		fatal("handshake guard");
 	edg.chans = se.chans;
 	proc_child_start(PROC_ENGINE, SB_ENGINE_SETUP, se.chans, dispatch);
+	proc_chan_samples(&se.chans[PROC_ROUTE], supd_sample_key);
 	evtimer_set(&se.ev_tick, se_tick, NULL);
 	evtimer_add(&se.ev_tick, &tv);
 	event_dispatch();

@@ -17,6 +17,7 @@
 #include "overlay/ovlmsg.h"
 #include "proc/proc.h"
 #include "supd_imsg.h"
+#include "util/tbucket.h"
 #include "wghost/wghost.h"
 
 #define SE_V4		WGH_V4
@@ -33,6 +34,7 @@ enum se_drop {
 	SED_NO_SESSION,		/* nothing to send a message over */
 	SED_SEND,		/* sendmmsg failed, or no address */
 	SED_OVER_MTU,		/* datagram larger than the buffers */
+	SED_PONG_BUDGET,	/* a Pong beyond its sender's budget */
 	SED_MAX
 };
 
@@ -49,7 +51,17 @@ struct sedge {
 	uint64_t		 pushed_at;	/* last ServerUpdate, 0: none
 						   pending */
 	unsigned int		 gen;	/* edges_load() that kept it */
+	struct tbucket		 pongs;	/* zero: full at the first Pong */
 };
+
+/*
+ * An edge answers each Ping of each other edge with one Pong, one per
+ * peer every SendPingInterval, and a few more when sessions come up:
+ * the budget is twice that, with a burst of two rounds.
+ */
+#define SE_PONG_RATE(npeers, interval)	\
+	(2.0 * ((npeers) > 1 ? (npeers) - 1 : 1) / (interval) + 1)
+#define SE_PONG_BURST(npeers)		(2.0 * (npeers) + 8)
 
 /* engine_edges.c */
 struct edges {

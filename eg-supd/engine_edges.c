@@ -32,6 +32,7 @@ static const char *se_drop_names[SED_MAX] = {
 	[SED_NO_SESSION] = "no session",
 	[SED_SEND] = "send failed",
 	[SED_OVER_MTU] = "over mtu",
+	[SED_PONG_BUDGET] = "pong over the edge's budget",
 };
 
 const char *
@@ -240,10 +241,12 @@ edge_register(struct sedge *e, int af, const uint8_t *p, size_t len,
 }
 
 static void
-edge_pong(struct sedge *e, const uint8_t *p, size_t len)
+edge_pong(struct sedge *e, const uint8_t *p, size_t len, struct wg_time now)
 {
 	struct ovlmsg_pong	pong;
 	struct supd_sample	s;
+	double			interval = edg.conf->send_ping_interval;
+	size_t			np = edg.conf->npeers;
 
 	if (ovlmsg_pong_decode(p, len, &pong) == -1) {
 		edg.drops[SED_BAD_MESSAGE]++;
@@ -252,6 +255,12 @@ edge_pong(struct sedge *e, const uint8_t *p, size_t len)
 	/* An edge measures, so reports, only the links into itself. */
 	if (pong.dst != e->node_id || edge_by_id(pong.src) == NULL) {
 		edg.drops[SED_BAD_PONG]++;
+		return;
+	}
+	/* Each Pong costs route a sample: a member must not pin it. */
+	if (!tbucket_take(&e->pongs, SE_PONG_RATE(np, interval > 0 ?
+	    interval : 1), SE_PONG_BURST(np), now.mono / 1e9)) {
+		edg.drops[SED_PONG_BUDGET]++;
 		return;
 	}
 	log_cat(LOGC_CONTROL, "Pong %u -> %u: %.3f ms", pong.src, pong.dst,
@@ -299,7 +308,7 @@ edge_control(struct sedge *e, int af, const uint8_t *plain, size_t len,
 		edge_register(e, af, plain + OVL_HDR_LEN, h.len, now);
 		break;
 	case OVL_PONG:
-		edge_pong(e, plain + OVL_HDR_LEN, h.len);
+		edge_pong(e, plain + OVL_HDR_LEN, h.len, now);
 		break;
 	default:
 		edg.drops[SED_USAGE]++;

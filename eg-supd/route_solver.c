@@ -22,6 +22,8 @@
 #include "proc/proc_imsg.h"
 #include "proc/sandbox.h"
 #include "route/route.h"
+#include "route/route_batch.h"
+#include "route_sample.h"
 #include "supd_imsg.h"
 #include "util/log.h"
 
@@ -37,7 +39,7 @@ static struct {
 	struct route		*rt;
 	uint8_t			 online[65536];
 	double			 edge_cost[65536];	/* as reported, ms */
-	struct event		 ev_poll;
+	struct route_batch	 batch;
 	struct event		 ev_state;
 	int			 state_dirty;
 	int			 published;
@@ -45,15 +47,6 @@ static struct {
 	.reconf = { .self = PROC_ROUTE, .flags = CONF_PARSE_NO_SECRETS,
 	    .check = route_check, .commit = route_configure },
 };
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 doc_send(int doc, const char *buf, size_t len)
@@ -229,24 +222,10 @@ publish_state(void)
 	rte.state_dirty = 0;
 }
 
-/* Run what is due; publish what changed; wake up for what comes next. */
+/* After a poll: publish what changed. */
 static void
-route_run(void)
+route_polled(int r, void *arg)
 {
-	struct timeval	tv;
-	double		now, next, wait;
-	int		r;
-
-	if (rte.rt == NULL)
-		return;
-	now = now_s();
-	if ((r = route_poll(rte.rt, now)) == -1)
-		fatal("route engine");
-	if (r & ROUTE_NEGCYCLE)
-		log_warnx("a cycle of negative latencies (clock noise): "
-		    "negative weights taken as 0");
-	if (r & ROUTE_COARSE)
-		log_warnx("latencies too large for microseconds were rounded");
 	if (r & ROUTE_COMPUTED)
 		rte.state_dirty = 1;
 	if ((r & ROUTE_CHANGED) || !rte.published) {
@@ -255,24 +234,6 @@ route_run(void)
 		publish_state();
 		rte.published = 1;
 	}
-	evtimer_del(&rte.ev_poll);
-	next = route_next_poll(rte.rt);
-	if (isfinite(next)) {
-		wait = next - now;
-		if (wait < 0.001)
-			wait = 0.001;
-		if (wait > 3600)
-			wait = 3600;
-		tv.tv_sec = (time_t)wait;
-		tv.tv_usec = (suseconds_t)((wait - tv.tv_sec) * 1e6);
-		evtimer_add(&rte.ev_poll, &tv);
-	}
-}
-
-static void
-route_poll_event(int fd, short event, void *arg)
-{
-	route_run();
 }
 
 /* Latencies move all the time: the state is republished once a second. */
@@ -289,12 +250,7 @@ route_state_event(int fd, short event, void *arg)
 static const struct conf_super_peer *
 conf_peer(uint16_t id)
 {
-	size_t	i;
-
-	for (i = 0; rte.conf != NULL && i < rte.conf->npeers; i++)
-		if (rte.conf->peers[i].node_id == id)
-			return &rte.conf->peers[i];
-	return NULL;
+	return supd_conf_peer(rte.conf, id);
 }
 
 /* The route engine must take the new parameters, or nothing changes. */
@@ -335,6 +291,7 @@ route_configure(void *arg)
 	if (rte.rt == NULL) {
 		if ((rte.rt = route_new(&params)) == NULL)
 			fatal("route engine");
+		route_batch_set(&rte.batch, rte.rt);
 	} else if (route_set_params(rte.rt, &params) == -1)
 		fatal("route engine parameters");
 	if (rte.conf != NULL)
@@ -362,49 +319,36 @@ route_configure(void *arg)
 	if (conf->graph.static_mode &&
 	    route_set_static_table(rte.rt, &conf->nhtable) == -1)
 		log_warn("NextHopTable");
-	route_run();
+	route_batch_run(&rte.batch);
 }
 
 static void
 route_sample_imsg(struct proc_chan *pc, struct imsg *imsg)
 {
-	const struct conf_super_peer	*p;
-	struct supd_sample		 s;
-	double				 now = now_s();
-	int				 v;
+	char	why[128];
+	int	v;
 
-	if (imsg->datalen != sizeof(s))
-		fatalx("IMSG_SUPD_SAMPLE from %s: bad length",
-		    proc_names[pc->peer]);
-	memcpy(&s, imsg->data, sizeof(s));
-	/* Both senders take only the links into the edge reporting. */
-	if (s.reporter != s.dst || !isfinite(s.age_s) || s.age_s < 0)
-		fatalx("IMSG_SUPD_SAMPLE from %s: %u -> %u reported by %u, "
-		    "age %g", proc_names[pc->peer], s.src, s.dst, s.reporter,
-		    s.age_s);
-	if ((p = conf_peer(s.dst)) == NULL || conf_peer(s.src) == NULL)
+	v = supd_route_sample(rte.rt, rte.conf, rte.edge_cost, imsg->data,
+	    imsg->datalen, route_batch_now(), why, sizeof(why));
+	switch (v) {
+	case SRS_BROKEN:
+		fatalx("IMSG_SUPD_SAMPLE from %s: %s", proc_names[pc->peer],
+		    why);
+	case SRS_UNKNOWN:
 		return;
-	v = route_sample_seq(rte.rt, s.src, s.dst, s.seq, s.latency_ms,
-	    s.lifetime_s, now - s.age_s, now);
-	if (v == -1) {
-		log_debug("sample %u -> %u refused", s.src, s.dst);
+	case SRS_REFUSED:
+		log_debug("sample from %s refused", proc_names[pc->peer]);
 		return;
-	}
-	if (v != ROUTE_SAMPLE_TAKEN) {
-		log_cat(LOGC_CONTROL, "sample %u -> %u seq %u from %s: %s",
-		    s.src, s.dst, s.seq, proc_names[pc->peer],
-		    v == ROUTE_SAMPLE_DUPLICATE ? "duplicate" : "stale");
+	case SRS_DUPLICATE:
+	case SRS_STALE:
+		log_cat(LOGC_CONTROL, "sample from %s: %s",
+		    proc_names[pc->peer], v == SRS_DUPLICATE ? "duplicate" :
+		    "stale");
 		return;
-	}
-	/* The Pong's sender reports its own AdditionalCost. */
-	if (isfinite(s.additional_cost) && s.additional_cost >= 0 &&
-	    s.additional_cost != rte.edge_cost[s.dst]) {
-		rte.edge_cost[s.dst] = s.additional_cost;
-		route_node_cost(rte.rt, s.dst, route_resolve_cost(
-		    p->additional_cost, s.additional_cost));
 	}
 	rte.state_dirty = 1;
-	route_run();
+	/* The samples read together make one poll. */
+	route_batch_soon(&rte.batch);
 }
 
 static void
@@ -418,7 +362,7 @@ route_online_imsg(struct imsg *imsg)
 	rte.online[o.node_id] = o.online != 0;
 	if (conf_peer(o.node_id) != NULL)
 		route_node_online(rte.rt, o.node_id, o.online != 0);
-	route_run();
+	route_batch_soon(&rte.batch);
 }
 
 static void
@@ -450,7 +394,7 @@ route_show(struct proc_chan *pc, uint32_t client)
 static void
 route_show_links(struct proc_chan *pc, uint32_t client)
 {
-	route_ctl_links(rte.rt, now_s(), pc, client);
+	route_ctl_links(rte.rt, route_batch_now(), pc, client);
 	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
 		fatal("show links");
 }
@@ -508,10 +452,11 @@ supd_route_main(void)
 	struct timeval	tv = { 1, 0 };
 
 	proc_child_start(PROC_ROUTE, SB_ROUTE, rte.chans, dispatch);
-	evtimer_set(&rte.ev_poll, route_poll_event, NULL);
+	route_batch_init(&rte.batch, route_polled, NULL);
 	evtimer_set(&rte.ev_state, route_state_event, NULL);
 	evtimer_add(&rte.ev_state, &tv);
 	event_dispatch();
+	route_batch_set(&rte.batch, NULL);
 	route_free(rte.rt);
 	if (rte.conf != NULL)
 		conf_free_super(rte.conf);

@@ -4,6 +4,8 @@
  */
 #include <sys/types.h>
 
+#include <string.h>
+
 #include "proc/imsgacl.h"
 #include "supd_imsg.h"
 
@@ -26,6 +28,18 @@ static const struct imsgacl_rule supd_rules[] = {
 	IMSGACL_RULE(IMSG_SUPD_DOC, C(ROUTE, CONTROL)),
 	IMSGACL_RULE(IMSG_SUPD_DOC_DONE, C(ROUTE, CONTROL)),
 };
+
+int
+supd_sample_key(uint32_t type, const void *data, size_t len, uint64_t *key)
+{
+	struct supd_sample	s;
+
+	if (type != IMSG_SUPD_SAMPLE || len != sizeof(s))
+		return 0;
+	memcpy(&s, data, sizeof(s));
+	*key = (uint64_t)s.src << 16 | s.dst;
+	return 1;
+}
 
 const struct imsgacl supd_imsgacl = {
 	supd_rules, sizeof(supd_rules) / sizeof(supd_rules[0])

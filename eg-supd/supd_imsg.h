@@ -216,4 +216,10 @@ struct supd_doc_hdr {
 	uint32_t	reserved;
 };
 
+/*
+ * proc_sample_cb of the channels to route: IMSG_SUPD_SAMPLE is a
+ * sample of its link (src, dst), the newest of which is worth keeping.
+ */
+int	supd_sample_key(uint32_t type, const void *, size_t, uint64_t *);
+
 #endif /* SUPD_IMSG_H */

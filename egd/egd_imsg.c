@@ -4,6 +4,8 @@
  */
 #include <sys/types.h>
 
+#include <string.h>
+
 #include "egd_imsg.h"
 #include "proc/imsgacl.h"
 
@@ -41,6 +43,18 @@ static const struct imsgacl_rule egd_rules[] = {
 	IMSGACL_RULE(IMSG_EGD_P2P_LEARNED, C(ENGINE, PARENT)),
 	IMSGACL_RULE(IMSG_EGD_FALLBACK, C(ENGINE, ROUTE)),
 };
+
+int
+egd_sample_key(uint32_t type, const void *data, size_t len, uint64_t *key)
+{
+	struct ovlmsg_pong	p;
+
+	if (type != IMSG_EGD_P2P_PONG || len != sizeof(p))
+		return 0;
+	memcpy(&p, data, sizeof(p));
+	*key = (uint64_t)p.src << 16 | p.dst;
+	return 1;
+}
 
 const struct imsgacl egd_imsgacl = {
 	egd_rules, sizeof(egd_rules) / sizeof(egd_rules[0])

@@ -54,6 +54,11 @@ struct imsgacl;
 
 /* Who may send these to whom (egd_imsg.c). */
 extern const struct imsgacl	egd_imsgacl;
+/*
+ * proc_sample_cb of the engine's channel to route: IMSG_EGD_P2P_PONG
+ * is a sample of its link (src, dst).
+ */
+int	egd_sample_key(uint32_t type, const void *, size_t, uint64_t *);
 
 /* IMSG_EGD_APIADDR: where the EdgeAPI is, resolved by the parent. */
 struct egd_apiaddr {

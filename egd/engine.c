@@ -276,6 +276,7 @@ engine_show_peers(struct proc_chan *pc, uint32_t client)
 	/* One identity: its own guard is the process's. */
 	ctl_counters_guard(pc, client, "wireguard",
 	    eng.host != NULL ? wg_local_guard(eng.host->h_wg) : NULL, now);
+	ctl_counters_held(pc, client, &eng.chans[PROC_ROUTE]);
 	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
 		fatal("show peers");
 }
@@ -407,6 +408,7 @@ engine_main(void)
 	proc_daemon.fds_done = engine_fds_done;
 	iface_init(&eng.chans[PROC_PARENT], datapath_iface);
 	proc_child_start(PROC_ENGINE, SB_ENGINE_SETUP, eng.chans, dispatch);
+	proc_chan_samples(&eng.chans[PROC_ROUTE], egd_sample_key);
 	evtimer_set(&eng.ev_tick, engine_housekeeping, NULL);
 	evtimer_add(&eng.ev_tick, &tv);
 	event_dispatch();

@@ -54,8 +54,8 @@ egd_setup(void *arg)
 
 	if (conf->dynroute.ntp.use_ntp)
 		log_info("NTPConfig.UseNTP: egd does not set its own clock; "
-		    "routes do not depend on clock offsets (run an NTP "
-		    "daemon for accurate latencies in egctl)");
+		    "run an NTP daemon: latencies below 0 count as 0, so "
+		    "clocks must agree within the links' latencies");
 
 	if (udp_open_pair(conf->listen_port, &conf->disabled_af,
 	    conf->fwmark, &su.udp4, &su.udp6) == -1)

@@ -22,6 +22,7 @@
 #include "proc/ctl.h"
 #include "route.h"
 #include "route/route.h"
+#include "route/route_batch.h"
 #include "util/log.h"
 
 #define P2P_NODES_MAX	1024	/* as the engine's peer table */
@@ -34,17 +35,8 @@ static struct {
 	struct conf_nhtable	 nh;		/* the table last sent */
 	int			 sent;		/* one was sent */
 	uint64_t		 pongs_refused;	/* node table full */
-	struct event		 ev_poll;
+	struct route_batch	 batch;
 } rp;
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int
 route_p2p_on(void)
@@ -107,55 +99,14 @@ route_p2p_send(void)
 	rp.sent = 1;
 }
 
-/* Run what is due; send what changed; wake up for what comes next. */
+/* After a poll: send the table if it changed. */
 static void
-route_p2p_run(void)
+route_p2p_polled(int r, void *arg)
 {
-	struct timeval	tv;
-	double		now, next, wait;
-	int		r;
-
-	if (rp.rt == NULL)
-		return;
-	now = now_s();
-	if ((r = route_poll(rp.rt, now)) == -1)
-		fatal("route engine");
-	if (r & ROUTE_NEGCYCLE)
-		log_warnx("a cycle of negative latencies (clock noise): "
-		    "negative weights taken as 0");
-	if (r & ROUTE_COARSE)
-		log_warnx("latencies too large for microseconds were rounded");
 	if ((r & ROUTE_CHANGED) || !rp.sent) {
 		log_cat(LOGC_INTERNAL, "next-hop table changed");
 		route_p2p_send();
 	}
-	evtimer_del(&rp.ev_poll);
-	next = route_next_poll(rp.rt);
-	if (isfinite(next)) {
-		wait = next - now;
-		if (wait < 0.001)
-			wait = 0.001;
-		if (wait > 3600)
-			wait = 3600;
-		tv.tv_sec = (time_t)wait;
-		tv.tv_usec = (suseconds_t)((wait - tv.tv_sec) * 1e6);
-		evtimer_add(&rp.ev_poll, &tv);
-	}
-}
-
-static void
-route_p2p_event(int fd, short event, void *arg)
-{
-	route_p2p_run();
-}
-
-static void
-route_p2p_soon(void)
-{
-	struct timeval	tv = { 0, 0 };
-
-	evtimer_del(&rp.ev_poll);
-	evtimer_add(&rp.ev_poll, &tv);
 }
 
 /*
@@ -187,7 +138,8 @@ route_p2p_configure(const struct edge_conf *conf,
 	if (rp.rt == NULL) {
 		if ((rp.rt = route_new(&params)) == NULL)
 			fatal("route engine");
-		evtimer_set(&rp.ev_poll, route_p2p_event, NULL);
+		route_batch_init(&rp.batch, route_p2p_polled, NULL);
+		route_batch_set(&rp.batch, rp.rt);
 		rp.sent = 0;
 	} else if (route_set_params(rp.rt, &params) == -1)
 		fatal("route engine parameters");
@@ -201,7 +153,7 @@ route_p2p_configure(const struct edge_conf *conf,
 	if (conf->dynroute.p2p.graph.static_mode &&
 	    route_set_static_table(rp.rt, &conf->nhtable) == -1)
 		log_warn("NextHopTable");
-	route_p2p_run();
+	route_batch_run(&rp.batch);
 }
 
 /*
@@ -212,7 +164,7 @@ void
 route_p2p_pong(struct imsg *imsg)
 {
 	struct ovlmsg_pong	pong;
-	double			now = now_s();
+	double			now = route_batch_now();
 
 	if (imsg->datalen != sizeof(pong))
 		fatalx("IMSG_EGD_P2P_PONG: bad length");
@@ -238,7 +190,7 @@ route_p2p_pong(struct imsg *imsg)
 	 * thousand in a second.  The Pongs read together compute once,
 	 * when the event loop comes back.
 	 */
-	route_p2p_soon();
+	route_batch_soon(&rp.batch);
 }
 
 /* Super mode fell back: the engine takes the table it has now. */
@@ -246,7 +198,7 @@ void
 route_p2p_resend(void)
 {
 	rp.sent = 0;
-	route_p2p_run();
+	route_batch_run(&rp.batch);
 }
 
 const struct conf_nhtable *
@@ -270,7 +222,7 @@ route_p2p_dist(uint16_t src, uint16_t dst)
 void
 route_p2p_show_links(struct proc_chan *pc, uint32_t client)
 {
-	route_ctl_links(rp.rt, now_s(), pc, client);
+	route_ctl_links(rp.rt, route_batch_now(), pc, client);
 	ctl_counter_compose(pc, client, CTLC_DROP, "Pong naming a node "
 	    "beyond the node table", rp.pongs_refused);
 	if (proc_compose(pc, IMSG_CTL_END, client, 0, -1, NULL, 0) == -1)
@@ -281,7 +233,7 @@ void
 route_p2p_free(void)
 {
 	if (rp.rt != NULL) {
-		evtimer_del(&rp.ev_poll);
+		route_batch_set(&rp.batch, NULL);
 		route_free(rp.rt);
 		rp.rt = NULL;
 	}

@@ -90,10 +90,12 @@ edgeapi_endpoint_usable(const struct sockaddr_storage *ss)
 	case AF_INET:
 		a = ntohl(sin->sin_addr.s_addr);
 		return sin->sin_port != 0 && (a >> 24) != 0 &&
-		    !IN_MULTICAST(a) && a != INADDR_BROADCAST;
+		    (a >> 24) != IN_LOOPBACKNET && !IN_MULTICAST(a) &&
+		    a != INADDR_BROADCAST;
 	case AF_INET6:
 		return sin6->sin6_port != 0 &&
 		    !IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr) &&
+		    !IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr) &&
 		    !IN6_IS_ADDR_MULTICAST(&sin6->sin6_addr) &&
 		    !IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) &&
 		    !IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr);

@@ -144,7 +144,10 @@ void	 edgeapi_endpoint_str(const struct sockaddr_storage *, char *buf,
 	    size_t len);
 /*
  * Worth telling other edges as a local address: not unspecified,
- * multicast, broadcast or IPv6 link-local, and port non-zero.
+ * loopback (the others would send their handshakes to themselves),
+ * multicast, broadcast or IPv6 link-local (its scope means nothing on
+ * another host), and port non-zero.  IPv4 link-local is taken: two
+ * hosts on one cable reach each other on it without a scope.
  */
 int	 edgeapi_endpoint_usable(const struct sockaddr_storage *);
 

@@ -49,6 +49,21 @@ ctl_result_decode(const struct imsg *imsg, int *status, const char **msg,
 }
 
 void
+ctl_counters_held(struct proc_chan *pc, uint32_t peerid,
+    const struct proc_chan *to_route)
+{
+	struct proc_chan_stats	st;
+
+	proc_chan_stats(to_route, &st);
+	ctl_counter_compose(pc, peerid, CTLC_COUNTER, "samples held for "
+	    "route (queue over its mark)", st.held);
+	ctl_counter_compose(pc, peerid, CTLC_DROP, "sample for route "
+	    "replaced by a newer", st.replaced);
+	ctl_counter_compose(pc, peerid, CTLC_DROP, "sample for route, held "
+	    "table full", st.full);
+}
+
+void
 ctl_counter_compose(struct proc_chan *pc, uint32_t peerid, int kind,
     const char *name, uint64_t value)
 {

@@ -83,6 +83,13 @@ struct imsg;
 void	ctl_counter_compose(struct proc_chan *, uint32_t peerid, int kind,
 	    const char *name, uint64_t value);
 
+/*
+ * The counters of samples held on the channel to route (PROC_HIWAT):
+ * each kept, replaced by a newer one or dropped while route was slow.
+ */
+void	ctl_counters_held(struct proc_chan *, uint32_t peerid,
+	    const struct proc_chan *to_route);
+
 /* IMSG_CTL_RESULT for client peerid, through a channel to control. */
 int	ctl_result_compose(struct proc_chan *, uint32_t peerid, int status,
 	    const char *msg);

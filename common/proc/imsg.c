@@ -80,6 +80,12 @@ imsg_compose_iov(struct imsgbuf *ib, uint32_t type, uint32_t peerid,
 	}
 	if (len > ib->maxsize)
 		goto toobig;
+	if (ib->outbytes + len > IMSG_QUEUE_MAX) {
+		if (fd != -1)
+			close(fd);
+		errno = ENOBUFS;
+		return -1;
+	}
 
 	if ((o = calloc(1, sizeof(*o))) == NULL)
 		return -1;

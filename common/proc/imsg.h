@@ -4,7 +4,8 @@
  * each message has a type, a peer id, the sender's pid, a payload, and
  * optionally one file descriptor passed with SCM_RIGHTS.
  *
- * Writes are queued and flushed as the socket accepts them; reads fill a
+ * Writes are queued and flushed as the socket accepts them, up to
+ * IMSG_QUEUE_MAX bytes; reads fill a
  * buffer from which imsg_get() takes whole messages.  A frame whose length
  * is below the header size or above the buffer's maximum, or with unknown
  * flags, is malformed: imsg_get() fails with EBADMSG and the caller drops
@@ -22,6 +23,11 @@
 #define IMSG_MAXSIZE_DEFAULT	(256 * 1024)
 #define IMSG_MAXSIZE_LIMIT	(16 * 1024 * 1024)
 #define IMSG_MAXFDS_QUEUED	32
+/*
+ * Bytes a queue may hold unwritten: beyond, imsg_compose() fails with
+ * ENOBUFS (the reader has stopped reading; the caller decides).
+ */
+#define IMSG_QUEUE_MAX		(64 * 1024 * 1024)
 
 #define IMSGF_HASFD		0x0001
 

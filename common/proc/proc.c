@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "coalesce.h"
 #include "imsgacl.h"
 #include "proc.h"
 #include "proc/proc_imsg.h"
@@ -176,6 +177,22 @@ proc_refuse(struct proc_chan *pc, struct imsg *imsg, const char *name,
 	exit(1);
 }
 
+/* The queue drained: the samples held go, oldest key first. */
+static void
+proc_chan_unhold(struct proc_chan *pc)
+{
+	const void	*data;
+	uint32_t	 type;
+	size_t		 len;
+
+	if (pc->held == NULL)
+		return;
+	while (imsgbuf_queued(&pc->ibuf) < PROC_HIWAT &&
+	    coalesce_next(pc->held, &type, &data, &len) == 1)
+		if (imsg_compose(&pc->ibuf, type, 0, 0, -1, data, len) == -1)
+			fatal("held message to %s", proc_names[pc->peer]);
+}
+
 static void
 proc_chan_event(int fd, short event, void *arg)
 {
@@ -201,6 +218,7 @@ proc_chan_event(int fd, short event, void *arg)
 				log_warn("write to %s", proc_names[pc->peer]);
 			goto gone;
 		}
+		proc_chan_unhold(pc);
 	}
 	for (;;) {
 		r = imsg_get(&pc->ibuf, &imsg);
@@ -274,7 +292,62 @@ proc_chan_close(struct proc_chan *pc)
 	event_del(&pc->ev);
 	close(pc->ibuf.fd);
 	imsgbuf_clear(&pc->ibuf);
+	coalesce_free(pc->held);
+	pc->held = NULL;
 	pc->active = 0;
+}
+
+void
+proc_chan_samples(struct proc_chan *pc, proc_sample_cb cb)
+{
+	pc->sample = cb;
+}
+
+void
+proc_chan_stats(const struct proc_chan *pc, struct proc_chan_stats *st)
+{
+	struct coalesce_stats	cs;
+
+	memset(st, 0, sizeof(*st));
+	if (pc->held == NULL)
+		return;
+	coalesce_stats(pc->held, &cs);
+	st->replaced = cs.replaced;
+	st->full = cs.full;
+	st->held = cs.held;
+}
+
+/*
+ * A sample while the queue is above its mark, or others are held (the
+ * newer go after them): held, newest per key.  1 if it was taken so.
+ */
+static int
+proc_chan_hold(struct proc_chan *pc, uint32_t type, int fd,
+    const struct iovec *iov, int iovcnt)
+{
+	uint8_t		 buf[COALESCE_MAXDATA];
+	uint64_t	 key;
+	size_t		 len = 0;
+	int		 i;
+
+	if (pc->sample == NULL || fd != -1 ||
+	    (imsgbuf_queued(&pc->ibuf) < PROC_HIWAT &&
+	    (pc->held == NULL || coalesce_count(pc->held) == 0)))
+		return 0;
+	for (i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len > sizeof(buf) - len)
+			return 0;
+		memcpy(buf + len, iov[i].iov_base, iov[i].iov_len);
+		len += iov[i].iov_len;
+	}
+	if (!pc->sample(type, buf, len, &key))
+		return 0;
+	if (pc->held == NULL && (pc->held = coalesce_new(PROC_HELD_MAX)) ==
+	    NULL)
+		fatal("samples to %s", proc_names[pc->peer]);
+	/* a full table counts the sample as dropped */
+	(void)coalesce_put(pc->held, key, type, buf, len);
+	return 1;
 }
 
 void
@@ -305,9 +378,17 @@ proc_compose_iov(struct proc_chan *pc, uint32_t type, uint32_t peerid,
 		errno = EPIPE;
 		return -1;
 	}
+	if (peerid == 0 && pid == 0 && proc_chan_hold(pc, type, fd, iov,
+	    iovcnt))
+		return 0;
 	if (imsg_compose_iov(&pc->ibuf, type, peerid, pid, fd, iov,
-	    iovcnt) == -1)
+	    iovcnt) == -1) {
+		if (errno == ENOBUFS)
+			fatalx("%s has not read its messages: %zu bytes "
+			    "queued", proc_names[pc->peer],
+			    imsgbuf_queued(&pc->ibuf));
 		return -1;
+	}
 	proc_chan_rearm(pc);
 	return 0;
 }

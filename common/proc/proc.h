@@ -44,7 +44,14 @@ enum eg_proc {
 #define EG_CHROOT_DIR		"/var/empty"	/* the children's root */
 
 struct proc_chan;
+struct coalesce;
 typedef void	(*proc_dispatch_cb)(struct proc_chan *, struct imsg *);
+/*
+ * Whether a message is a sample, and of what (a link): 1 and *key, or
+ * 0 for any other message.
+ */
+typedef int	(*proc_sample_cb)(uint32_t type, const void *, size_t,
+		    uint64_t *key);
 typedef void	(*proc_closed_cb)(struct proc_chan *);
 
 struct proc_chan {
@@ -55,6 +62,25 @@ struct proc_chan {
 	int			 active;
 	proc_dispatch_cb	 dispatch;
 	proc_closed_cb		 closed;	/* EOF, error, bad frame */
+	proc_sample_cb		 sample;	/* NULL: no samples */
+	struct coalesce		*held;		/* samples over the mark */
+};
+
+/*
+ * High-water mark of a channel's queue.  Above it, a sample (by the
+ * channel's proc_sample_cb) is held, the newest per key, at most
+ * PROC_HELD_MAX keys (coalesce.h), and sent as the queue drains below
+ * it; every other message is queued up to IMSG_QUEUE_MAX, and beyond
+ * that the peer has stopped reading for good: the sender stops the
+ * daemon (fatal), as for any broken channel.
+ */
+#define PROC_HIWAT		(1024 * 1024)
+#define PROC_HELD_MAX		65536
+
+struct proc_chan_stats {
+	uint64_t	 replaced;	/* sample replaced by a newer one */
+	uint64_t	 full;		/* sample dropped: PROC_HELD_MAX keys */
+	uint64_t	 held;		/* samples held over the mark */
 };
 
 struct imsgacl;
@@ -108,6 +134,9 @@ int	proc_compose(struct proc_chan *, uint32_t type, uint32_t peerid,
 int	proc_compose_iov(struct proc_chan *, uint32_t type, uint32_t peerid,
 	    pid_t pid, int fd, const struct iovec *, int);
 void	proc_chan_rearm(struct proc_chan *);
+/* Marks which messages on this channel are samples (see PROC_HIWAT). */
+void	proc_chan_samples(struct proc_chan *, proc_sample_cb);
+void	proc_chan_stats(const struct proc_chan *, struct proc_chan_stats *);
 
 /*
  * Parent: start the children, each with its channels; returns their

@@ -311,7 +311,7 @@ route_node_cost(struct route *rt, uint16_t id, double ms)
 	ms = fmax(0, fmin(ms, ROUTE_COST_MAX_MS));
 	if (n->cost_ms != ms) {
 		n->cost_ms = ms;
-		rt->pending_force = 1;
+		rt->pending_cost = 1;
 	}
 	return 0;
 }
@@ -416,7 +416,11 @@ route_link_take(struct route *rt, struct route_link *l, uint16_t src,
 {
 	double	 eff;
 
-	ms = fmax(-ROUTE_LAT_MAX_MS, fmin(ms, ROUTE_LAT_MAX_MS));
+	if (ms < 0) {
+		ms = 0;
+		rt->stats.negative++;
+	}
+	ms = fmin(ms, ROUTE_LAT_MAX_MS);
 	if (route_link_push(l, ms, rt->p.damping_filter_radius,
 	    rt->p.damping_resistance) == -1)
 		return -1;
@@ -488,7 +492,8 @@ route_poll(struct route *rt, double now)
 			flags |= ROUTE_EXPIRED;
 		rt->next_check = now + rt->p.timeout_check_interval;
 	}
-	if (rt->p.static_mode || rt->pending_force || (rt->pending_lat &&
+	if (rt->p.static_mode || rt->pending_force || ((rt->pending_lat ||
+	    rt->pending_cost) &&
 	    now >= rt->last_compute + rt->p.recalculate_cooldown)) {
 		if ((r = route_compute(rt, now)) == -1)
 			return -1;
@@ -504,7 +509,7 @@ route_next_poll(const struct route *rt)
 
 	if (rt->pending_force || (rt->p.static_mode && rt->static_news))
 		return -HUGE_VAL;
-	if (rt->pending_lat && !rt->p.static_mode)
+	if ((rt->pending_lat || rt->pending_cost) && !rt->p.static_mode)
 		t = fmin(t, rt->last_compute + rt->p.recalculate_cooldown);
 	return t;
 }

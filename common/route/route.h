@@ -26,10 +26,17 @@
  * links either way.
  *
  * Weight fed to Floyd-Warshall: latency(u->v) + AdditionalCost(v), the
- * cost of the node the link enters, in whole microseconds.  Negative
- * latencies are normal (clocks are not synchronised) and change no next
- * hop; a negative cycle (noise) sets ROUTE_NEGCYCLE and every negative
- * weight is clamped to 0 for that computation.
+ * cost of the node the link enters, in whole microseconds.  A measured
+ * sample below 0 is taken as 0 and counted (route_stats()): an edge
+ * sets the clock of the Pings it sends and the latency of the Pongs it
+ * reports, so with negative values it could make every path through
+ * itself shorter than any direct one.  With samples at 0 or more, a
+ * path through a node costs at least its AdditionalCost plus the next
+ * node's; a clock off by more than a link's latency only makes the
+ * node it belongs to a worse relay, never a better one (run NTP).  A
+ * negative ManualLatency (the administrator's) is used as it is; a
+ * negative cycle sets ROUTE_NEGCYCLE and every negative weight is
+ * clamped to 0 for that computation.
  *
  * Tie rule: shortest distance, then fewest hops, then lowest next-hop
  * NodeID.  Every node computing the same graph gets the same table,
@@ -41,9 +48,11 @@
  * computation used by more than JitterTolerance + max(|old|, |new|) *
  * (JitterToleranceMultiplier - 1) (route_jitter_exceeds()).  An expired
  * link triggers too.  These wait until RecalculateCoolDown seconds have
- * passed since the last computation.  Nodes joining, leaving, going
- * online or offline, and changes of AdditionalCost, ManualLatency or
- * StaticMode trigger at once, cool-down or not.  Expiry is checked every
+ * passed since the last computation, and so does a change of a node's
+ * AdditionalCost (the edge's own value rides on every Pong it sends: a
+ * member alternating it must not buy one computation per Pong).  Nodes
+ * joining, leaving, going online or offline, and changes of
+ * ManualLatency or StaticMode trigger at once, cool-down or not.  Expiry is checked every
  * TimeoutCheckInterval seconds.  When the only changes are lowered
  * weights, the update is incremental (O(n^2) each) and exactly equal to
  * a full computation.  In StaticMode nothing is computed and the table
@@ -119,6 +128,13 @@ struct route_sample_counts {
 	uint64_t	 stale;		/* older than the one held */
 };
 
+/* What the engine did since route_new(). */
+struct route_stats {
+	uint64_t	 computations;	/* route_compute() runs, all kinds */
+	uint64_t	 full;		/* of them: Floyd-Warshall from scratch */
+	uint64_t	 negative;	/* samples below 0 taken as 0 */
+};
+
 /* A measured link, for display (route_links()). */
 struct route_link_info {
 	uint16_t		 src;
@@ -178,6 +194,7 @@ int		 route_sample_seq(struct route *, uint16_t src, uint16_t dst,
 /* Counts of every sample since route_new(); route_sample() is taken. */
 void		 route_sample_counts(const struct route *,
 		    struct route_sample_counts *);
+void		 route_stats(const struct route *, struct route_stats *);
 /*
  * The measured links sorted by (src, dst), malloc'ed (NULL when none);
  * -1 with ENOMEM.

@@ -272,7 +272,7 @@ static_compute(struct route *rt)
 	if (rt->static_news)
 		flags |= ROUTE_CHANGED;
 	rt->static_news = 0;
-	rt->pending_force = rt->pending_lat = 0;
+	rt->pending_force = rt->pending_lat = rt->pending_cost = 0;
 	return flags;
 }
 
@@ -288,7 +288,9 @@ route_compute(struct route *rt, double now)
 
 	if (rt->p.static_mode)
 		return static_compute(rt);
-	if (!rt->pending_force && same_nodes(rt) && rt->fw_ok) {
+	rt->stats.computations++;
+	if (!rt->pending_force && !rt->pending_cost && same_nodes(rt) &&
+	    rt->fw_ok) {
 		n = rt->n;
 		if ((low = reallocarray(NULL, max_lowered(n),
 		    sizeof(*low))) == NULL)
@@ -300,8 +302,11 @@ route_compute(struct route *rt, double now)
 		for (k = 0; incr && k < (size_t)nlow; k++)
 			if (fw_lower(rt->fw, low[k].i, low[k].j) != 0)
 				incr = 0;
-		if (!incr && (st_fw = fw_solve(rt->fw)) == -1)
-			goto fail;
+		if (!incr) {
+			rt->stats.full++;
+			if ((st_fw = fw_solve(rt->fw)) == -1)
+				goto fail;
+		}
 		if (incr && nlow > 0)
 			flags |= ROUTE_INCREMENTAL;
 		record_dirty(rt);
@@ -326,6 +331,7 @@ route_compute(struct route *rt, double now)
 			if ((w = fw_weights(rt->fw, n)) == NULL)
 				goto fail;
 			fill_weights(rt, w, fw_stride(rt->fw));
+			rt->stats.full++;
 			if ((st_fw = fw_solve(rt->fw)) == -1)
 				goto fail;
 			rt->fw_ok = 1;
@@ -351,7 +357,7 @@ route_compute(struct route *rt, double now)
 	free(oids);
 	free(onh);
 	rt->computed = 1;
-	rt->pending_force = rt->pending_lat = 0;
+	rt->pending_force = rt->pending_lat = rt->pending_cost = 0;
 	rt->last_compute = now;
 	return flags;
 fail:

@@ -20,14 +20,17 @@ route_ctl_links(const struct route *rt, double now, struct proc_chan *pc,
 {
 	struct route_link_info	*info = NULL;
 	struct route_sample_counts c;
+	struct route_stats	 st;
 	struct ctl_link		 l;
 	size_t			 i, n = 0;
 
 	memset(&c, 0, sizeof(c));
+	memset(&st, 0, sizeof(st));
 	if (rt != NULL) {
 		if (route_links(rt, now, &info, &n) == -1)
 			fatal("show links");
 		route_sample_counts(rt, &c);
+		route_stats(rt, &st);
 	}
 	for (i = 0; i < n; i++) {
 		memset(&l, 0, sizeof(l));
@@ -52,4 +55,10 @@ route_ctl_links(const struct route *rt, double now, struct proc_chan *pc,
 	    "(duplicate)", c.duplicate);
 	ctl_counter_compose(pc, client, CTLC_DROP, "sample older than the "
 	    "link's (stale)", c.stale);
+	ctl_counter_compose(pc, client, CTLC_COUNTER, "negative latency "
+	    "taken as 0", st.negative);
+	ctl_counter_compose(pc, client, CTLC_COUNTER, "route computations",
+	    st.computations);
+	ctl_counter_compose(pc, client, CTLC_COUNTER, "route computations "
+	    "in full", st.full);
 }

@@ -63,6 +63,7 @@ struct route {
 	size_t			 dirtycap;
 	int			 pending_force;	/* compute at the next poll */
 	int			 pending_lat;	/* compute after cool-down */
+	int			 pending_cost;	/* same, and in full */
 	int			 static_news;	/* static table not reported */
 	double			 last_compute;
 	double			 next_check;
@@ -79,6 +80,7 @@ struct route {
 	int			 fw_ok;		/* fw holds the same index */
 
 	struct route_sample_counts counts;	/* every link, ever */
+	struct route_stats	 stats;
 };
 
 /* route_edge.c: the table of measured links */

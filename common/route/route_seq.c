@@ -98,6 +98,12 @@ route_sample_counts(const struct route *rt, struct route_sample_counts *c)
 	*c = rt->counts;
 }
 
+void
+route_stats(const struct route *rt, struct route_stats *st)
+{
+	*st = rt->stats;
+}
+
 static int
 info_cmp(const void *a, const void *b)
 {

@@ -29,6 +29,7 @@
 #include "route/route.h"
 #include "route/route_fw.h"
 #include "route/route_fw_kern.h"
+#include "regress/lib/rng.h"
 
 #define TB_INF		((int64_t)1 << 61)
 #define TB_FULL_MAX	1024		/* largest n the textbook runs fully */
@@ -39,10 +40,7 @@ static uint64_t	rng_state = 0x2545f4914f6cdd1dULL;
 static uint64_t
 rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return test_rng(&rng_state);
 }
 
 static double

@@ -18,6 +18,10 @@
  *   garbage	usage Pong, QueryPeer or BroadcastPeer with random bytes
  *   spoof	a Pong of the link nodeid -> src (-s) as if src had
  *		measured it: its measurer is not the header's src
+ *   super	a Pong of the link src (-s) -> nodeid of the next seq
+ *		(from -q) and a random latency, to a supernode (overlay
+ *		dst 65533; host and port are eg-supd's): a super-mode
+ *		member storming the supernode's route process
  * -c messages to send (0: no limit; 1), -d stop after this many
  * seconds (0: no limit), -i microseconds between messages (0 floods;
  * 1000), -N the random NodeIDs, MAX or MIN-MAX (1-65531), -t the
@@ -59,7 +63,8 @@ enum kind {
 	K_BCAST,
 	K_RANDOM,
 	K_GARBAGE,
-	K_SPOOF
+	K_SPOOF,
+	K_SUPER
 };
 
 static const char *kind_names[] = {
@@ -70,6 +75,7 @@ static const char *kind_names[] = {
 	[K_RANDOM] = "random",
 	[K_GARBAGE] = "garbage",
 	[K_SPOOF] = "spoof",
+	[K_SUPER] = "super",
 };
 
 struct opts {
@@ -234,7 +240,7 @@ make_bcast(const struct opts *o, uint8_t *buf, size_t cap)
 
 /* One message of the kind: its usage and payload. */
 static ssize_t
-make_msg(const struct opts *o, enum kind k, uint8_t *usage, uint8_t *buf,
+make_msg(struct opts *o, enum kind k, uint8_t *usage, uint8_t *buf,
     size_t cap)
 {
 	static const uint8_t	 usages[] = { OVL_PONG, OVL_QUERY_PEER,
@@ -253,6 +259,11 @@ make_msg(const struct opts *o, enum kind k, uint8_t *usage, uint8_t *buf,
 	case K_PONG:
 		*usage = OVL_PONG;
 		return make_pong(o, 0, o->me, 1, buf, cap);
+	case K_SUPER:
+		*usage = OVL_PONG;
+		o->seq++;
+		o->ms = randombytes_uniform(100000) / 1000.0;
+		return make_pong(o, o->src, o->me, 0, buf, cap);
 	case K_QUERY:
 		*usage = OVL_QUERY_PEER;
 		q.requester = o->me;
@@ -491,7 +502,7 @@ main(int argc, char *argv[])
 	memset(&h, 0, sizeof(h));
 	h.version = OVL_VERSION;
 	h.ttl = o.ttl;
-	h.dst = NODEID_SPREAD;
+	h.dst = o.kind == K_SUPER ? NODEID_SUPERNODE : NODEID_SPREAD;
 	h.src = o.me;
 	plain = buf + WG_TRANSPORT_HEADER;
 	for (;;) {

@@ -175,6 +175,17 @@ sp_wait_super() {	# the supernode's control socket and HTTP server
 
 sp_stop_super() { st_stop S; }
 
+sp_child() {	# sp_child PROC: pid of eg-supd's child PROC (engine, route)
+	for _c in $(ps -o pid= --ppid "$(cat $ST/pidS)"); do
+		if [ "$(tr '\0' '\n' </proc/$_c/cmdline | head -n 1)" = \
+		    "eg-supd: $1" ]; then
+			echo $_c
+			return 0
+		fi
+	done
+	return 1
+}
+
 # sp_url PATH: the URL of PATH under the supernode's API prefix.
 sp_url() { echo "http://$(netsim_addr $SP_NODE):$SP_PORT$SP_PREFIX$1"; }
 

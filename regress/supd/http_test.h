@@ -386,6 +386,38 @@ settle(void)
 		event_base_loop(base, EVLOOP_NONBLOCK);
 }
 
+/*
+ * Runs the loop until the peers hash told differs from old (NULL: until
+ * one is told), at most HTTP_PEERS_DAMP_S + 2 s: the damped publication
+ * of a change that follows another within the interval.  1 if it did.
+ */
+static __attribute__((unused)) int
+wait_peers_hash(const uint8_t *old)
+{
+	const uint8_t	*h;
+	time_t		 until = time(NULL) + HTTP_PEERS_DAMP_S + 2;
+
+	for (;;) {
+		h = told_hash(NODEID_BROADCAST, OVLMSG_PEERS);
+		if (h != NULL && (old == NULL || memcmp(h, old, 32) != 0))
+			return 1;
+		if (time(NULL) > until)
+			return 0;
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		usleep(10000);
+	}
+}
+
+/* Refills edge id's nodeinfo budget: t_http_churn tests the budget. */
+static __attribute__((unused)) void
+nodeinfo_budget_refill(uint16_t id)
+{
+	struct hnode	*n;
+
+	if ((n = hstate_node(id)) != NULL)
+		memset(&n->posts, 0, sizeof(n->posts));
+}
+
 struct resp {
 	int	 done;
 	int	 status;

@@ -414,6 +414,7 @@ test_nodeinfo(void)
 	int		 nsample = rec.nsample;
 
 	memcpy(old, before, 32);
+	nodeinfo_budget_refill(1);
 	edge_request(port, 1, edge_key[1], 1, "/edge/post/nodeinfo?NodeID=1",
 	    body, strlen(body), 0, NULL, &r);
 	ok(r.status == 200 && strcmp(r.body, "OK\n") == 0, "nodeinfo: %d %s",
@@ -429,9 +430,8 @@ test_nodeinfo(void)
 	    rec.sample[nsample].age_s == 1.5 &&
 	    rec.sample[nsample].reporter == 1,
 	    "the sample carries its origin: Seq, AgeS, reported by edge 1");
-	settle();
-	ok(memcmp(old, told_hash(NODEID_BROADCAST, OVLMSG_PEERS), 32) != 0,
-	    "its local address changed the peers hash");
+	ok(wait_peers_hash(old), "its local address changed the peers hash "
+	    "(within HTTP_PEERS_DAMP_S)");
 	body = "{\"LocalV4\":1,\"LocalV6\":[],\"Pongs\":[]}";
 	edge_request(port, 1, edge_key[1], 1, "/edge/post/nodeinfo?NodeID=1",
 	    body, strlen(body), 0, NULL, &r);
@@ -597,6 +597,7 @@ test_client_post(void)
 	edgeapi_endpoint_parse("192.168.1.1:3001", &la.addrs[0]);
 	la.count = 1;
 	apiclient_localaddrs(&la);
+	nodeinfo_budget_refill(1);
 	apiclient_pongs(pongs, 4);
 	ok(apiclient_pending_pongs() == 3, "client keeps the valid Pongs (3)");
 	/* The one of 0.2 s expires before the report goes. */

@@ -483,7 +483,13 @@ test_endpoints_names(void)
 	edgeapi_endpoint_parse("[fe80::1]:1", &ss);
 	ok(!edgeapi_endpoint_usable(&ss), "IPv6 link-local is not usable");
 	edgeapi_endpoint_parse("127.0.0.1:3001", &ss);
-	ok(edgeapi_endpoint_usable(&ss), "loopback is (single-host tests)");
+	ok(!edgeapi_endpoint_usable(&ss), "IPv4 loopback is not usable");
+	edgeapi_endpoint_parse("[::1]:3001", &ss);
+	ok(!edgeapi_endpoint_usable(&ss), "IPv6 loopback is not usable");
+	edgeapi_endpoint_parse("255.255.255.255:3001", &ss);
+	ok(!edgeapi_endpoint_usable(&ss), "broadcast is not usable");
+	edgeapi_endpoint_parse("169.254.7.1:3001", &ss);
+	ok(edgeapi_endpoint_usable(&ss), "IPv4 link-local is (one cable)");
 	edgeapi_endpoint_parse("[2001:db8::1]:3001", &ss);
 	edgeapi_endpoint_str(&ss, s, sizeof(s));
 	ok(edgeapi_endpoint_usable(&ss) && strcmp(s, "[2001:db8::1]:3001") ==

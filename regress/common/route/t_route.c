@@ -10,25 +10,18 @@
 #include <string.h>
 
 #include "route/route.h"
+#include "regress/common/route/route_test.h"
+#include "regress/lib/rng.h"
 #include "regress/lib/tap.h"
 
 #define TTL	1000.0
 
 static uint64_t	rng_state = 0x853c49e6748fea9bULL;
 
-static uint64_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
 static int
 rnd(int lo, int hi)
 {
-	return lo + (int)(rng() % (uint64_t)(hi - lo + 1));
+	return test_rnd(&rng_state, lo, hi);
 }
 
 static struct route_params
@@ -44,15 +37,7 @@ params(void)
 static struct route *
 engine(const struct route_params *p, const uint16_t *ids, size_t n)
 {
-	struct route	*rt;
-	size_t		 i;
-
-	if ((rt = route_new(p)) == NULL)
-		abort();
-	for (i = 0; i < n; i++)
-		if (route_node_add(rt, ids[i]) == -1)
-			abort();
-	return rt;
+	return route_test_engine(p, ids, n);
 }
 
 static void
@@ -301,15 +286,17 @@ test_cooldown(void)
 	ok(route_poll(rt, 14) == 0, "t=14: a link appearing waits too");
 	ok(route_poll(rt, 22) & ROUTE_CHANGED, "t=22: both computed");
 	route_node_cost(rt, 2, 5);
-	ok(route_poll(rt, 23) & ROUTE_COMPUTED, "t=23: AdditionalCost change "
-	    "bypasses it");
+	ok(route_poll(rt, 23) == 0 && route_next_poll(rt) == 32,
+	    "t=23: an AdditionalCost change waits for it too (t=32)");
+	ok((route_poll(rt, 32) & ROUTE_COMPUTED) &&
+	    route_edge_nh(rt, 1, 2) == 15, "t=32: computed with the new cost");
 	route_set_manual(rt, m, 1);
-	ok(route_poll(rt, 24) & ROUTE_COMPUTED, "t=24: ManualLatency change "
+	ok(route_poll(rt, 33) & ROUTE_COMPUTED, "t=33: ManualLatency change "
 	    "bypasses it");
 	route_node_del(rt, 4);
-	ok((route_poll(rt, 25) & ROUTE_CHANGED) &&
+	ok((route_poll(rt, 34) & ROUTE_CHANGED) &&
 	    route_nexthop(rt, 1, 4) == NODEID_INVALID && route_count(rt) == 3,
-	    "t=25: a node leaving bypasses it; its routes are gone");
+	    "t=34: a node leaving bypasses it; its routes are gone");
 	route_free(rt);
 }
 
@@ -358,13 +345,22 @@ test_negative_cycle(void)
 	struct route_params	 p = params();
 	static const uint16_t	 ids[] = { 1, 2, 3 };
 	struct route		*rt = engine(&p, ids, 3);
+	struct route_stats	 st;
+	struct conf_latency	 m[] = { { 1, 2, -10 } };
 	int			 f;
 
 	route_sample(rt, 1, 2, -10, TTL, 0);
 	route_sample(rt, 2, 1, 5, TTL, 0);
 	route_sample(rt, 2, 3, 1, TTL, 0);
 	f = route_poll(rt, 0);
-	ok(f & ROUTE_NEGCYCLE, "negative cycle 1->2->1 (-5) reported");
+	route_stats(rt, &st);
+	ok(!(f & ROUTE_NEGCYCLE) && route_edge(rt, 1, 2) == 0 &&
+	    route_dist(rt, 1, 3) == 1 && st.negative == 1,
+	    "a negative sample is taken as 0, and counted");
+	route_set_manual(rt, m, 1);
+	f = route_poll(rt, 1);
+	ok(f & ROUTE_NEGCYCLE, "negative cycle 1->2->1 (-5) by ManualLatency "
+	    "reported");
 	ok(route_edge_nh(rt, 1, 2) == 0 && route_edge(rt, 1, 2) == -10 &&
 	    route_dist(rt, 1, 3) == 1 && route_dist_noac(rt, 1, 3) == -9 &&
 	    route_nexthop(rt, 1, 3) == 2, "clamped to 0 and computed");
@@ -372,7 +368,7 @@ test_negative_cycle(void)
 	f = route_poll(rt, 1);
 	ok(!(f & ROUTE_NEGCYCLE) && route_edge_nh(rt, 1, 2) == -10 &&
 	    route_dist(rt, 1, 3) == -9,
-	    "cycle gone: negatives used as they are");
+	    "cycle gone: manual negatives used as they are");
 	route_free(rt);
 }
 
@@ -586,7 +582,10 @@ test_incremental(void)
 	ok(incr > 300, "most drops were incremental");
 }
 
-/* Per-node clock offsets change no next hop of the engine. */
+/*
+ * Per-node clock offsets change no next hop of the engine while no
+ * link measures below 0 (each offset within the smallest latency).
+ */
 static void
 test_offsets(void)
 {
@@ -601,7 +600,7 @@ test_offsets(void)
 		net_random(&nt, (size_t)rnd(3, 48));
 		sh = nt;
 		for (i = 0; i < nt.n; i++)
-			off[i] = rnd(-400, 400) / 8.0;
+			off[i] = rnd(0, 2) / 8.0;
 		for (i = 0; i < nt.n; i++)
 			for (j = 0; j < nt.n; j++)
 				sh.lat[i][j] += off[j] - off[i];
@@ -617,7 +616,8 @@ test_offsets(void)
 		route_free(a);
 		route_free(b);
 	}
-	ok(bad == 0, "engine: clock offsets change no next hop (50 networks)");
+	ok(bad == 0, "engine: clock offsets within the latencies change no "
+	    "next hop (50 networks)");
 }
 
 static void
