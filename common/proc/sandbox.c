@@ -316,6 +316,13 @@ nochroot:
 		fatalx("parent is gone");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		fatal("prctl PR_SET_NO_NEW_PRIVS");
+	/*
+	 * The children share a uid: not dumpable, none may read another's
+	 * memory or environment through /proc (the resolver sees /proc),
+	 * whatever fs.suid_dumpable says.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fatal("prctl PR_SET_DUMPABLE");
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = sandbox_sigsys;

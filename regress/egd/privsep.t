@@ -135,6 +135,10 @@ for k in $KIDS; do
 	ok $(grep -q '^CapEff:[[:space:]]*0*$' /proc/$k/status &&
 	    grep -q '^CapPrm:[[:space:]]*0*$' /proc/$k/status; echo $?) \
 	    "$t: no capabilities"
+	# The children share a uid: none may read another's memory.
+	ok $(! setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    cat /proc/$k/environ >/dev/null 2>&1; echo $?) \
+	    "$t: not dumpable: a process of its uid cannot read its /proc"
 	if [ "$t" = "egd: resolver" ]; then
 		# glibc reads /etc/resolv.conf and the rest where they are.
 		ok $([ "$(readlink /proc/$k/root)" = / ] &&
