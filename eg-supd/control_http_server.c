@@ -26,6 +26,7 @@
 #include "control_http.h"
 #include "control_manage_parse.h"
 #include "util/addr.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define HTTP_ROLES	(SUPD_HTTP_BOTH + 1)
@@ -49,10 +50,7 @@ static void	http_request(struct evhttp_request *, void *);
 int64_t
 http_now_ms(void)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_realtime_ms();
 }
 
 double

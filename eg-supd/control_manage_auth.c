@@ -80,21 +80,6 @@ plain_ok(const struct addr_net *src)
 	}
 }
 
-static int
-why_fmt(char *why, size_t whylen, int status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int
-why_fmt(char *why, size_t whylen, int status, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return status;
-}
-
 int
 manage_cred_of(struct evhttp_request *req, int call,
     const struct manage_form *query, const struct manage_form *body,
@@ -120,22 +105,22 @@ manage_cred_of(struct evhttp_request *req, int call,
 		strlcpy(a, "here", sizeof(a));
 	if (sig != NULL) {
 		if (pw != NULL)
-			return why_fmt(why, whylen, 400, "Password: sign the "
+			return manage_why(why, whylen, 400, "Password: sign the "
 			    "request or give the password, not both");
 		if (mauth_parse(sig, &c->ts_ms, c->mac) == -1)
-			return why_fmt(why, whylen, 401, MAUTH_HEADER ": "
+			return manage_why(why, whylen, 401, MAUTH_HEADER ": "
 			    "malformed (v1 timestamp-ms base64-mac)");
 		c->kind = SUPD_CRED_SIGNED;
 		return 0;
 	}
 	if (pw != NULL) {
 		if (!c->plain_ok)
-			return why_fmt(why, whylen, 401, "Password: not taken "
+			return manage_why(why, whylen, 401, "Password: not taken "
 			    "in clear from %s (ManageAPI.PlainPasswords): "
 			    "sign the request (" MAUTH_HEADER ", as egctl "
 			    "manage does)", a);
 		if (pw[0] == '\0' || strlen(pw) > SUPD_CRED_SECRET_MAX)
-			return why_fmt(why, whylen, 401, "Password: wrong "
+			return manage_why(why, whylen, 401, "Password: wrong "
 			    "password");
 		c->kind = SUPD_CRED_PLAIN;
 		c->secretlen = strlen(pw);
@@ -145,11 +130,11 @@ manage_cred_of(struct evhttp_request *req, int call,
 	if (call == MANAGE_PEER_DEL && (manage_form_get(query, "PrivKey") !=
 	    NULL || manage_form_get(body, "PrivKey") != NULL)) {
 		if (!ma.conf->manage_api.del_peer_by_privkey)
-			return why_fmt(why, whylen, 403, "PrivKey: peer/del by "
+			return manage_why(why, whylen, 403, "PrivKey: peer/del by "
 			    "an edge's private key is disabled "
 			    "(ManageAPI.DelPeerByPrivKey)");
 		if (!c->plain_ok)
-			return why_fmt(why, whylen, 401, "PrivKey: not taken "
+			return manage_why(why, whylen, 401, "PrivKey: not taken "
 			    "in clear from %s (ManageAPI.PlainPasswords)", a);
 		c->kind = SUPD_CRED_PRIVKEY;
 	}

@@ -17,13 +17,9 @@
 #include "control_manage_parse.h"
 #include "edgeapi/edgeapi_json.h"
 
-static int
-why_set(char *why, size_t whylen, int status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
 /* Formats the reason (one line: control characters become '?'). */
-static int
-why_set(char *why, size_t whylen, int status, const char *fmt, ...)
+int
+manage_why(char *why, size_t whylen, int status, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*p;
@@ -102,10 +98,10 @@ manage_password_check(const char *given, const char *configured, char *why,
 	int	rc;
 
 	if (configured == NULL || configured[0] == '\0')
-		return why_set(why, whylen, 403, "Password: this call is "
+		return manage_why(why, whylen, 403, "Password: this call is "
 		    "disabled (its password in the config is empty)");
 	if (given == NULL)
-		return why_set(why, whylen, 401, "Password: missing");
+		return manage_why(why, whylen, 401, "Password: missing");
 	/* Equal-length digests: the comparison does not leak lengths. */
 	crypto_generichash(hg, sizeof(hg), (const uint8_t *)given,
 	    strlen(given), NULL, 0);
@@ -115,7 +111,7 @@ manage_password_check(const char *given, const char *configured, char *why,
 	sodium_memzero(hg, sizeof(hg));
 	sodium_memzero(hc, sizeof(hc));
 	if (rc != 0)
-		return why_set(why, whylen, 401, "Password: wrong password");
+		return manage_why(why, whylen, 401, "Password: wrong password");
 	return 0;
 }
 
@@ -136,7 +132,7 @@ param(struct lookup *l, const char *key, const char **val)
 	const char	*b = manage_form_get(l->body, key);
 
 	if (q != NULL && b != NULL)
-		return why_set(l->why, l->whylen, -1, "%s: given in both the "
+		return manage_why(l->why, l->whylen, -1, "%s: given in both the "
 		    "query and the body", key);
 	*val = q != NULL ? q : b;
 	return *val != NULL;
@@ -236,7 +232,7 @@ only_params(struct lookup *l, const char *const allowed[])
 			if (strcmp(k, "Password") == 0) {
 				if (f == 0)
 					continue;
-				return why_set(l->why, l->whylen, 400,
+				return manage_why(l->why, l->whylen, 400,
 				    "Password: give it in the query or the "
 				    MANAGE_PASSWORD_HEADER " header");
 			}
@@ -244,7 +240,7 @@ only_params(struct lookup *l, const char *const allowed[])
 				if (strcmp(k, allowed[j]) == 0)
 					break;
 			if (allowed[j] == NULL)
-				return why_set(l->why, l->whylen, 400,
+				return manage_why(l->why, l->whylen, 400,
 				    "%.64s: not a parameter of this call", k);
 		}
 	}
@@ -262,10 +258,10 @@ get_nodeid(struct lookup *l, const char *key, int required, uint16_t *id,
 	if ((r = param(l, key, &v)) == -1)
 		return 400;
 	if (r == 0)
-		return required ? why_set(l->why, l->whylen, 400,
+		return required ? manage_why(l->why, l->whylen, 400,
 		    "%s: missing", key) : 0;
 	if (parse_nodeid(v, id) == -1)
-		return why_set(l->why, l->whylen, 400, "%s: \"%.16s\" is not a "
+		return manage_why(l->why, l->whylen, 400, "%s: \"%.16s\" is not a "
 		    "NodeID (0..%d; %d and up are reserved)", key, v,
 		    NODEID_MAX_VALID, NODEID_MAX_VALID + 1);
 	*found = 1;
@@ -289,11 +285,11 @@ get_number(struct lookup *l, const char *key, double lo, double hi,
 	if (r == 0)
 		return 0;
 	if (parse_number(v, out) == -1)
-		return why_set(l->why, l->whylen, 400, "%s: \"%.24s\" is not "
+		return manage_why(l->why, l->whylen, 400, "%s: \"%.24s\" is not "
 		    "a decimal number", key, v);
 	if (*out < lo || *out > hi || ((open & OPEN_LO) && *out == lo) ||
 	    ((open & OPEN_HI) && *out == hi))
-		return why_set(l->why, l->whylen, 400, "%s: %g is out of "
+		return manage_why(l->why, l->whylen, 400, "%s: %g is out of "
 		    "range %s%g, %g%s", key, *out, (open & OPEN_LO) ? "(" : "[",
 		    lo, hi, (open & OPEN_HI) ? ")" : "]");
 	*found = 1;
@@ -309,7 +305,7 @@ get_cost(struct lookup *l, struct supd_manage *m)
 	    &m->additional_cost, &m->has_additional_cost);
 	if (rc == 0 && m->has_additional_cost && m->additional_cost < 0 &&
 	    m->additional_cost != -1)
-		return why_set(l->why, l->whylen, 400, "AdditionalCost: %g: "
+		return manage_why(l->why, l->whylen, 400, "AdditionalCost: %g: "
 		    "must be -1 (the edge's own) or >= 0", m->additional_cost);
 	return rc;
 }
@@ -325,7 +321,7 @@ get_skip(struct lookup *l, struct supd_manage *m)
 	if (r == 0)
 		return 0;
 	if (parse_bool(v, &m->skip_local_ip) == -1)
-		return why_set(l->why, l->whylen, 400, "SkipLocalIP: \"%.16s\" "
+		return manage_why(l->why, l->whylen, 400, "SkipLocalIP: \"%.16s\" "
 		    "is not true or false", v);
 	m->has_skip_local_ip = 1;
 	return 0;
@@ -346,25 +342,25 @@ parse_peer_add(struct lookup *l, const struct manage_limits *lim,
 	if ((r = param(l, "Name", &v)) == -1)
 		return 400;
 	if (r == 0)
-		return why_set(l->why, l->whylen, 400, "Name: missing");
+		return manage_why(l->why, l->whylen, 400, "Name: missing");
 	if (v[0] == '\0' || !edgeapi_name_valid(v, strlen(v)))
-		return why_set(l->why, l->whylen, 400, "Name: must be 1 to %d "
+		return manage_why(l->why, l->whylen, 400, "Name: must be 1 to %d "
 		    "bytes of UTF-8 without control characters",
 		    SUPER_NAME_LEN - 1);
 	strlcpy(m->name, v, sizeof(m->name));
 	if ((r = param(l, "PubKey", &v)) == -1)
 		return 400;
 	if (r == 0)
-		return why_set(l->why, l->whylen, 400, "PubKey: missing");
+		return manage_why(l->why, l->whylen, 400, "PubKey: missing");
 	if (conf_key_from_base64(v, m->pubkey) == -1 ||
 	    all_zero(m->pubkey, sizeof(m->pubkey)))
-		return why_set(l->why, l->whylen, 400, "PubKey: not base64 of "
+		return manage_why(l->why, l->whylen, 400, "PubKey: not base64 of "
 		    "a 32-byte key (percent-encode '+' as %%2B)");
 	if ((r = param(l, "PSKey", &v)) == -1)
 		return 400;
 	if (r == 1 && v[0] != '\0') {
 		if (conf_key_from_base64(v, m->psk) == -1)
-			return why_set(l->why, l->whylen, 400, "PSKey: not "
+			return manage_why(l->why, l->whylen, 400, "PSKey: not "
 			    "base64 of a 32-byte key (percent-encode '+' as "
 			    "%%2B)");
 		m->has_psk = 1;
@@ -372,14 +368,14 @@ parse_peer_add(struct lookup *l, const struct manage_limits *lim,
 	if ((rc = get_cost(l, m)) != 0)
 		return rc;
 	if (!m->has_additional_cost)
-		return why_set(l->why, l->whylen, 400, "AdditionalCost: "
+		return manage_why(l->why, l->whylen, 400, "AdditionalCost: "
 		    "missing");
 	if ((rc = get_skip(l, m)) != 0)
 		return rc;
 	if (!m->has_skip_local_ip)
 		m->has_skip_local_ip = 1;	/* false unless told */
 	if (lim->static_mode)
-		return why_set(l->why, l->whylen, 400, "NextHopTable: "
+		return manage_why(l->why, l->whylen, 400, "NextHopTable: "
 		    "GraphRecalculateSetting.StaticMode is on and this "
 		    "supernode cannot take a new NextHopTable by peer/add: add "
 		    "the peer and its routes to the config file and reload");
@@ -400,25 +396,25 @@ parse_peer_del(struct lookup *l, int by_password, struct supd_manage *m)
 		return 400;
 	if (by_password) {
 		if (r == 1)
-			return why_set(l->why, l->whylen, 400, "PrivKey: give "
+			return manage_why(l->why, l->whylen, 400, "PrivKey: give "
 			    "Password and NodeID, or PrivKey alone");
 		return get_nodeid(l, "NodeID", 1, &m->node_id, &found);
 	}
 	if (r == 0)
-		return why_set(l->why, l->whylen, 400, "PrivKey: missing (or "
+		return manage_why(l->why, l->whylen, 400, "PrivKey: missing (or "
 		    "give Password and NodeID)");
 	if ((rc = get_nodeid(l, "NodeID", 0, &m->node_id, &found)) != 0)
 		return rc;
 	if (found)
-		return why_set(l->why, l->whylen, 400, "NodeID: give Password "
+		return manage_why(l->why, l->whylen, 400, "NodeID: give Password "
 		    "and NodeID, or PrivKey alone");
 	if (conf_key_from_base64(v, priv) == -1)
-		return why_set(l->why, l->whylen, 400, "PrivKey: not base64 of "
+		return manage_why(l->why, l->whylen, 400, "PrivKey: not base64 of "
 		    "a 32-byte key (percent-encode '+' as %%2B)");
 	rc = crypto_scalarmult_base(m->pubkey, priv);
 	sodium_memzero(priv, sizeof(priv));
 	if (rc != 0 || all_zero(m->pubkey, sizeof(m->pubkey)))
-		return why_set(l->why, l->whylen, 400, "PrivKey: not a usable "
+		return manage_why(l->why, l->whylen, 400, "PrivKey: not a usable "
 		    "private key");
 	m->node_id = NODEID_INVALID;
 	return 0;
@@ -465,12 +461,12 @@ parse_super_update(struct lookup *l, const struct manage_limits *lim,
 	if ((m->has_send_ping_interval || m->has_peer_alive_timeout) &&
 	    (m->has_send_ping_interval ? m->send_ping_interval :
 	    lim->send_ping_interval) >= pat)
-		return why_set(l->why, l->whylen, 400, "SendPingInterval: must "
+		return manage_why(l->why, l->whylen, 400, "SendPingInterval: must "
 		    "be less than PeerAliveTimeout (%g)", pat);
 	if ((m->has_http_post_interval || m->has_peer_alive_timeout) &&
 	    (m->has_http_post_interval ? m->http_post_interval :
 	    lim->http_post_interval) >= pat)
-		return why_set(l->why, l->whylen, 400, "HttpPostInterval: must "
+		return manage_why(l->why, l->whylen, 400, "HttpPostInterval: must "
 		    "be less than PeerAliveTimeout (%g)", pat);
 	return 0;
 }
@@ -505,7 +501,7 @@ manage_parse(enum manage_call call, const struct manage_form *query,
 		rc = parse_super_update(&l, lim, m);
 		break;
 	default:
-		return why_set(why, whylen, 404, "no such call");
+		return manage_why(why, whylen, 404, "no such call");
 	}
 	if (rc != 0) {
 		/* param() returns -1 with the reason already set. */
@@ -535,14 +531,14 @@ manage_check_conf(const struct super_conf *conf, struct supd_manage *m,
 		switch (m->op) {
 		case SUPD_PEER_ADD:
 			if (p->node_id == m->node_id)
-				return why_set(why, whylen, 409, "NodeID: %u "
+				return manage_why(why, whylen, 409, "NodeID: %u "
 				    "exists", m->node_id);
 			if (p->name != NULL && strcmp(p->name, m->name) == 0)
-				return why_set(why, whylen, 409, "Name: %s "
+				return manage_why(why, whylen, 409, "Name: %s "
 				    "exists", m->name);
 			if (p->pubkey.set && sodium_memcmp(p->pubkey.key,
 			    m->pubkey, EG_KEY_LEN) == 0)
-				return why_set(why, whylen, 409, "PubKey: "
+				return manage_why(why, whylen, 409, "PubKey: "
 				    "belongs to NodeID %u", p->node_id);
 			break;
 		case SUPD_PEER_DEL:
@@ -564,11 +560,11 @@ manage_check_conf(const struct super_conf *conf, struct supd_manage *m,
 	switch (m->op) {
 	case SUPD_PEER_DEL:
 		if (m->node_id == NODEID_INVALID)
-			return why_set(why, whylen, 404, "PrivKey: its public "
+			return manage_why(why, whylen, 404, "PrivKey: its public "
 			    "key is not a peer's");
 		/* FALLTHROUGH */
 	case SUPD_PEER_UPDATE:
-		return why_set(why, whylen, 404, "NodeID: %u not found",
+		return manage_why(why, whylen, 404, "NodeID: %u not found",
 		    m->node_id);
 	default:
 		return 0;

@@ -58,6 +58,13 @@ int	 manage_form_parse(struct manage_form *, const char *s, size_t len,
 void	 manage_form_free(struct manage_form *);
 const char *manage_form_get(const struct manage_form *, const char *key);
 
+/*
+ * The reason of a refusal into why, one line (control characters become
+ * '?'): returns status.
+ */
+int	 manage_why(char *why, size_t whylen, int status, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+
 /* "/manage/peer/add" and the like (the path after API_Prefix); -1. */
 int	 manage_call_bypath(const char *path);
 const char *manage_call_name(enum manage_call);

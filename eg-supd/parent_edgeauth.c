@@ -25,6 +25,7 @@
 #include "eg-supd.h"
 #include "parent_edgeauth.h"
 #include "proc/proc_imsg.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 struct ekey {
@@ -152,15 +153,6 @@ edge_grant(const struct supd_edge_auth *a, const char *uri, int64_t now_ms,
 	}
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 edge_auth_split(const void *data, size_t len, struct supd_edge_auth *a,
     char uri[SUPD_EDGE_URI_MAX + 1])
@@ -188,7 +180,7 @@ supd_edge_auth(struct proc_chan *pc, struct imsg *imsg)
 	/* Control is not trusted: a message that does not add up stops us. */
 	if (edge_auth_split(imsg->data, imsg->datalen, &a, uri) == -1)
 		fatalx("IMSG_SUPD_EDGE_AUTH from control: malformed");
-	edge_grant(&a, uri, now_ms(), &g, psks, SUPD_PSKS_MAX);
+	edge_grant(&a, uri, clock_realtime_ms(), &g, psks, SUPD_PSKS_MAX);
 	iov[0].iov_base = &g;
 	iov[0].iov_len = sizeof(g);
 	iov[1].iov_base = psks;

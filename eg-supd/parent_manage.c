@@ -27,18 +27,10 @@
 #include "proc/parent.h"
 #include "proc/proc_imsg.h"
 #include "supd_imsg.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define RESULT_MAX	(60 * 1024)
-
-static int64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* A deep copy of a config, through its own printer and parser. */
 static struct super_conf *
@@ -383,8 +375,8 @@ supd_manage_apply(struct proc_chan *pc, struct imsg *imsg)
 	if (manage_msg_split(imsg->data, imsg->datalen, &mm) == -1)
 		fatalx("IMSG_SUPD_MANAGE from control: malformed");
 	err[0] = '\0';
-	status = manage_cred_check(cur, &mm, now_ms(), err, sizeof(err),
-	    &failed, &replayed);
+	status = manage_cred_check(cur, &mm, clock_realtime_ms(), err,
+	    sizeof(err), &failed, &replayed);
 	if (status == 0 && mm.m.op == SUPD_AUTH_ONLY) {
 		manage_msg_wipe(&mm);
 		reply(pc, mm.m.request, 200, "", 0);

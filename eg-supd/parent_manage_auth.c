@@ -34,6 +34,7 @@
 #include "control_manage_parse.h"
 #include "edgeapi/manageauth.h"
 #include "parent_manage_auth.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define MANAGE_REPLAY_MAX	4096	/* signed requests remembered */
@@ -54,30 +55,6 @@ static struct {
 	int64_t			 floor_ms;	/* none as old taken */
 } mc;
 
-static int
-why_fmt(char *why, size_t whylen, int status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int
-why_fmt(char *why, size_t whylen, int status, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return status;
-}
-
-static int64_t
-realtime_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 manage_cred_conf(const struct super_conf *conf)
 {
@@ -86,7 +63,7 @@ manage_cred_conf(const struct super_conf *conf)
 	int		 call;
 
 	if (mc.floor_ms == 0)
-		mc.floor_ms = realtime_ms();	/* the start */
+		mc.floor_ms = clock_realtime_ms();	/* the start */
 	if (mc.seen == NULL && (mc.seen = calloc(MANAGE_REPLAY_MAX,
 	    sizeof(*mc.seen))) == NULL)
 		fatal("Manage API replay cache");
@@ -154,24 +131,24 @@ signed_ok(const struct manage_msg *mm, int64_t now, char *why,
 	const struct supd_manage_cred	*c = &mm->c;
 
 	if (!mc.keys[c->call].have)
-		return why_fmt(why, whylen, 503, MAUTH_HEADER ": no key for "
+		return manage_why(why, whylen, 503, MAUTH_HEADER ": no key for "
 		    "this call's password yet");
 	/* Before the MAC: an old request tells nothing, whatever it is. */
 	if (c->ts_ms > now + EDGEAPI_CLOCK_SKEW_MS || c->ts_ms < now -
 	    EDGEAPI_CLOCK_SKEW_MS)
-		return why_fmt(why, whylen, 401, MAUTH_HEADER ": timestamp %"
+		return manage_why(why, whylen, 401, MAUTH_HEADER ": timestamp %"
 		    PRId64 " s away from the supernode's clock",
 		    (c->ts_ms - now) / 1000);
 	if (mauth_verify(mc.keys[c->call].key, c->mac, c->post ? "POST" :
 	    "GET", mm->uri, c->ts_ms, mm->body, c->bodylen) == -1) {
 		*failed = 1;
-		return why_fmt(why, whylen, 401, MAUTH_HEADER ": "
+		return manage_why(why, whylen, 401, MAUTH_HEADER ": "
 		    "authentication failed");
 	}
 	if (seen_before(c->ts_ms, c->mac)) {
 		*failed = 1;
 		*replayed = 1;
-		return why_fmt(why, whylen, 401, MAUTH_HEADER ": taken before, "
+		return manage_why(why, whylen, 401, MAUTH_HEADER ": taken before, "
 		    "or older than the supernode's start (replayed?)");
 	}
 	remember(c->ts_ms, c->mac);
@@ -208,7 +185,7 @@ manage_cred_check(const struct super_conf *conf, const struct manage_msg *mm,
 
 	*failed = *replayed = 0;
 	if (!op_of_call(mm->m.op, c->call))
-		return why_fmt(why, whylen, 400, "Manage API %s: not a call "
+		return manage_why(why, whylen, 400, "Manage API %s: not a call "
 		    "that makes this change", manage_call_name(c->call));
 	configured = manage_password_of(&conf->passwords, c->call);
 	switch (c->kind) {
@@ -219,7 +196,7 @@ manage_cred_check(const struct super_conf *conf, const struct manage_msg *mm,
 		return signed_ok(mm, now_ms, why, whylen, failed, replayed);
 	case SUPD_CRED_PLAIN:
 		if (!c->plain_ok)
-			return why_fmt(why, whylen, 401, "Password: not taken "
+			return manage_why(why, whylen, 401, "Password: not taken "
 			    "in clear from this source "
 			    "(ManageAPI.PlainPasswords)");
 		if ((rc = manage_password_check(mm->secret, configured, why,
@@ -228,14 +205,14 @@ manage_cred_check(const struct super_conf *conf, const struct manage_msg *mm,
 		return rc;
 	case SUPD_CRED_PRIVKEY:
 		if (c->call != MANAGE_PEER_DEL)
-			return why_fmt(why, whylen, 400, "PrivKey: only for "
+			return manage_why(why, whylen, 400, "PrivKey: only for "
 			    "peer/del");
 		if (!conf->manage_api.del_peer_by_privkey)
-			return why_fmt(why, whylen, 403, "PrivKey: peer/del by "
+			return manage_why(why, whylen, 403, "PrivKey: peer/del by "
 			    "an edge's private key is disabled "
 			    "(ManageAPI.DelPeerByPrivKey)");
 		if (!c->plain_ok)
-			return why_fmt(why, whylen, 401, "PrivKey: not taken "
+			return manage_why(why, whylen, 401, "PrivKey: not taken "
 			    "in clear from this source "
 			    "(ManageAPI.PlainPasswords)");
 		/* The key is checked with the change it asks for. */
@@ -244,7 +221,7 @@ manage_cred_check(const struct super_conf *conf, const struct manage_msg *mm,
 		if (configured[0] == '\0')
 			return manage_password_check(NULL, configured, why,
 			    whylen);
-		return why_fmt(why, whylen, 401, "Password: missing (give it, "
+		return manage_why(why, whylen, 401, "Password: missing (give it, "
 		    "or sign the request: " MAUTH_HEADER ")");
 	}
 }
@@ -282,7 +259,7 @@ manage_cred_change(const struct super_conf *conf, const struct manage_msg *mm,
 		return rc;
 	if (m->op != mm->m.op) {
 		sodium_memzero(m, sizeof(*m));
-		return why_fmt(why, whylen, 400, "Manage API %s: not the "
+		return manage_why(why, whylen, 400, "Manage API %s: not the "
 		    "change asked for", manage_call_name(mm->c.call));
 	}
 	m->request = mm->m.request;

@@ -30,6 +30,7 @@
 #include "proc/udpsock.h"
 #include "supd_imsg.h"
 #include "util/addr.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 /*
@@ -113,15 +114,6 @@ http_socket(const struct super_conf *conf, int port)
 	return s;
 }
 
-static int64_t
-setup_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 supd_setup(void *arg)
 {
@@ -130,7 +122,7 @@ supd_setup(void *arg)
 
 	/* Before any child can ask. */
 	manage_cred_conf(conf);
-	edge_keys_conf(conf, setup_now_ms());
+	edge_keys_conf(conf, clock_realtime_ms());
 	if (udp_open_pair(conf->listen_port, &conf->disabled_af, conf->fwmark,
 	    &ss.udp4, &ss.udp6) == -1)
 		return -1;
@@ -275,6 +267,6 @@ void
 supd_reloaded(void *arg, const void *old, struct proc_chan chans[PROC_MAX])
 {
 	manage_cred_conf(arg);
-	edge_keys_conf(arg, setup_now_ms());
+	edge_keys_conf(arg, clock_realtime_ms());
 	supd_send_endpoints(arg, &chans[PROC_ENGINE], old, NULL, NULL);
 }

@@ -31,6 +31,7 @@
 #include "eg-supd/parent_manage_auth.h"
 #include "edgeapi/edgeapi.h"
 #include "edgeapi/edgeapi_json.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "regress/lib/tap.h"
 
@@ -140,15 +141,13 @@ rec_manage(const void *msg, size_t len)
 {
 	struct manage_msg	 mm;
 	struct supd_manage	 m;
-	struct timespec		 ts;
 	char			 why[MANAGE_REASON_LEN];
 	int			 rc, failed, replayed;
 
 	if (manage_msg_split(msg, len, &mm) == -1)
 		bail("control sent the parent a malformed IMSG_SUPD_MANAGE");
-	clock_gettime(CLOCK_REALTIME, &ts);
-	rc = manage_cred_check(conf, &mm, (int64_t)ts.tv_sec * 1000 +
-	    ts.tv_nsec / 1000000, why, sizeof(why), &failed, &replayed);
+	rc = manage_cred_check(conf, &mm, clock_realtime_ms(), why,
+	    sizeof(why), &failed, &replayed);
 	if (rc == 0 && mm.m.op == SUPD_AUTH_ONLY) {
 		answer_later(mm.m.request, 200, 0, "");
 		return 0;
@@ -174,15 +173,6 @@ rec_manage(const void *msg, size_t len)
 		answer_later(m.request, rec.answer, 0, "answer from the "
 		    "parent");
 	return 0;
-}
-
-static __attribute__((unused)) int64_t
-test_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -217,7 +207,7 @@ rec_edge_auth(const struct supd_edge_auth *a, const char *uri)
 
 	if (grants.n == MAXREC)
 		bail("too many EdgeAPI requests waiting");
-	edge_grant(a, uri, test_now_ms(), &grants.g[grants.n],
+	edge_grant(a, uri, clock_realtime_ms(), &grants.g[grants.n],
 	    grants.psks[grants.n], NEDGES);
 	grants.n++;
 	if (!ev_set) {
@@ -333,7 +323,7 @@ setup(const char *extra)
 	memcpy(conf->privkey_v4.key, sup_priv, 32);
 	conf->privkey_v4.set = 1;
 	/* A second back: the first request may come in the same ms. */
-	edge_keys_conf(conf, test_now_ms() - 1000);
+	edge_keys_conf(conf, clock_realtime_ms() - 1000);
 	crypto_generichash(seed, sizeof(seed),
 	    (const uint8_t *)"EtherGuard inter-edge PSK seed", 30, sup_priv, 32);
 	hstate_init(&out);

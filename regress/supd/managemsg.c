@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "eg-supd/control_manage_parse.h"
 #include "eg-supd/manage_msg.h"
+#include "util/clock.h"
 
 static int
 pick(const char *s, const char *const names[], const char *what)
@@ -41,7 +41,6 @@ main(int argc, char *argv[])
 	    "super", NULL };
 	struct supd_manage	 m;
 	struct supd_manage_cred	 c;
-	struct timespec		 ts;
 	const char		*body, *secret;
 	uint8_t			*msg;
 	size_t			 len, i;
@@ -61,8 +60,7 @@ main(int argc, char *argv[])
 	c.call = pick(argv[3], calls, "call");
 	c.post = atoi(argv[4]) != 0;
 	c.plain_ok = 1;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	c.ts_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	c.ts_ms = clock_realtime_ms();
 	c.urilen = strlen(argv[5]);
 	c.bodylen = strlen(body);
 	c.secretlen = strlen(secret);
