@@ -174,6 +174,7 @@ FUZZ_CFLAGS	= -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -I. $(PKG_CFLAGS) \
 # program files) whose parser it feeds, and of what they build on.
 subsrcs		= $(foreach s,$(1),$(SRCS_$(s)))
 FUZZ_WITH_fuzz_apiclient	= egd/control_apiclient.c egd/control_apiclient_post.c \
+				  egd/parent_apisign.c \
 				  egd/control_httpc.c \
 				  $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_config		= $(call subsrcs,config util)

@@ -36,8 +36,6 @@ static struct {
 	int			 super;		/* the EdgeAPI client runs */
 	int			 narrowed;	/* SB_CONTROL: no client */
 	/* From the parent, kept for a client started later. */
-	int			 have_key;
-	uint8_t			 key[EDGEAPI_KEY_LEN];
 	int			 have_addr;
 	struct egd_apiaddr	 addr;
 	int			 have_local;
@@ -141,6 +139,20 @@ control_check(const void *arg, char *why, size_t len)
 	return 0;
 }
 
+/* The parent holds the EdgeAPI key: it signs each request. */
+static int
+out_sign(const struct egd_api_sign *q, const char *path)
+{
+	struct iovec	iov[2];
+
+	iov[0].iov_base = (void *)(uintptr_t)q;
+	iov[0].iov_len = sizeof(*q);
+	iov[1].iov_base = (void *)(uintptr_t)path;
+	iov[1].iov_len = q->pathlen;
+	return proc_compose_iov(&ctl.chans[PROC_PARENT], IMSG_EGD_API_SIGN, 0,
+	    0, -1, iov, 2);
+}
+
 /* A new config: the EdgeAPI client starts or stops with super mode. */
 static void
 control_conf(void *arg)
@@ -152,6 +164,7 @@ control_conf(void *arg)
 		.nh_done = out_nh_done,
 		.superparams = out_superparams,
 		.dial = out_dial,
+		.sign = out_sign,
 	};
 	struct event	 probe;
 	struct edge_conf *conf = arg;
@@ -177,8 +190,6 @@ control_conf(void *arg)
 		evtimer_set(&probe, NULL, NULL);
 		apiclient_init(event_get_base(&probe), &out);
 		ctl.super = 1;
-		if (ctl.have_key)
-			apiclient_key(ctl.key);
 		if (ctl.have_local)
 			apiclient_localaddrs(&ctl.local);
 		if (ctl.have_addr && apiclient_addr(&ctl.addr) == -1)
@@ -224,13 +235,11 @@ control_dispatch_parent(struct proc_chan *pc, struct imsg *imsg)
 	case IMSG_CTL_RESULT:
 		ctlsrv_relay(pc, imsg);
 		break;
-	case IMSG_EGD_APIKEY:
-		check_len(pc, imsg, EDGEAPI_KEY_LEN);
-		memcpy(ctl.key, imsg->data, sizeof(ctl.key));
-		ctl.have_key = 1;
-		sodium_memzero(imsg->data, imsg->datalen);
+	case IMSG_EGD_API_SIGNED:
+		check_len(pc, imsg, sizeof(struct egd_api_signed));
 		if (!client_off(imsg))
-			apiclient_key(ctl.key);
+			apiclient_signed(imsg->data);
+		sodium_memzero(imsg->data, imsg->datalen);
 		break;
 	case IMSG_EGD_APIADDR:
 		check_len(pc, imsg, sizeof(a));
@@ -305,7 +314,6 @@ control_main(void)
 	event_dispatch();
 	if (ctl.super)
 		apiclient_shutdown();
-	sodium_memzero(ctl.key, sizeof(ctl.key));
 	ctlsrv_shutdown();
 	if (ctl.conf != NULL)
 		conf_free_edge(ctl.conf);

@@ -43,6 +43,7 @@ apiclient_init(struct event_base *base, const struct apiclient_out *out)
 	int	i;
 
 	memset(&ac, 0, sizeof(ac));
+	TAILQ_INIT(&ac.signing);
 	ac.base = base;
 	ac.out = *out;
 	ac.post_interval = APICLIENT_POST_DEFAULT;
@@ -56,14 +57,19 @@ apiclient_init(struct event_base *base, const struct apiclient_out *out)
 int
 ac_can_talk(void)
 {
-	return ac.ready && ac.have_conf && ac.have_key && ac.have_addr &&
-	    ac.http != NULL;
+	return ac.ready && ac.have_conf && ac.have_addr && ac.http != NULL;
 }
 
 void
 ac_req_free(struct ac_req *r)
 {
 	if (r != NULL) {
+		if (r->is_signing)
+			TAILQ_REMOVE(&ac.signing, r, signing);
+		if (r->body != NULL) {
+			sodium_memzero(r->body, r->blen);
+			free(r->body);
+		}
 		sodium_memzero(r, sizeof(*r));
 		free(r);
 	}
@@ -93,14 +99,6 @@ apiclient_conf(uint16_t node_id, int skip_local_ip)
 	ac.node_id = node_id;
 	ac.skip_local_ip = skip_local_ip;
 	ac.have_conf = 1;
-	kick();
-}
-
-void
-apiclient_key(const uint8_t key[EDGEAPI_KEY_LEN])
-{
-	memcpy(ac.key, key, sizeof(ac.key));
-	ac.have_key = 1;
 	kick();
 }
 
@@ -219,26 +217,77 @@ next_ts(void)
 	return now;
 }
 
+/*
+ * A request: the parent signs it (it holds the key), then it goes out
+ * (apiclient_signed()); its answer comes to ac_response(), a failure
+ * with status 0.
+ */
 struct ac_req *
 ac_send(int kind, const char *pathq, const uint8_t *body, size_t blen)
 {
-	struct httpc_hdr	 h[3];
+	struct egd_api_sign	 q;
 	struct ac_req		*r;
-	char			 auth[128];
 	int			 n;
 
-	if (!ac_can_talk() || (r = calloc(1, sizeof(*r))) == NULL)
+	if (!ac_can_talk() || ac.out.sign == NULL ||
+	    (r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
 	r->kind = kind;
 	n = snprintf(r->pathq, sizeof(r->pathq), "%s%s", ac.addr.prefix,
 	    pathq);
-	r->ts_ms = next_ts();
-	if (n < 0 || (size_t)n >= sizeof(r->pathq) ||
-	    edgeapi_auth_header(auth, sizeof(auth), ac.key, ac.node_id,
-	    body != NULL ? "POST" : "GET", r->pathq, r->ts_ms, body,
-	    blen) == -1) {
+	if (n < 0 || (size_t)n >= sizeof(r->pathq) || (size_t)n >
+	    EGD_API_PATH_MAX || (body != NULL && (r->body = malloc(blen +
+	    1)) == NULL)) {
 		ac_req_free(r);
 		return NULL;
+	}
+	if (body != NULL) {
+		memcpy(r->body, body, blen);
+		r->blen = blen;
+	}
+	r->ts_ms = next_ts();
+	memset(&q, 0, sizeof(q));
+	q.id = r->sign_id = ++ac.next_sign_id;
+	q.post = body != NULL;
+	q.ts_ms = r->ts_ms;
+	edgeapi_body_hash(q.bodyhash, body, blen);
+	q.pathlen = (uint32_t)n;
+	if (ac.out.sign(&q, r->pathq) == -1) {
+		ac_req_free(r);
+		return NULL;
+	}
+	TAILQ_INSERT_TAIL(&ac.signing, r, signing);
+	r->is_signing = 1;
+	return r;
+}
+
+void
+apiclient_signed(const struct egd_api_signed *a)
+{
+	struct httpc_hdr	 h[3];
+	struct ac_req		*r;
+	char			 auth[128];
+
+	if (!ac.ready)
+		return;
+	TAILQ_FOREACH(r, &ac.signing, signing)
+		if (r->sign_id == a->id)
+			break;
+	/* Gone meanwhile (the connection dropped, a newer state). */
+	if (r == NULL)
+		return;
+	TAILQ_REMOVE(&ac.signing, r, signing);
+	r->is_signing = 0;
+	memcpy(r->kreq, a->kreq, sizeof(r->kreq));
+	if (!a->ok) {
+		log_warnx("EdgeAPI: the parent has no key to sign with");
+		ac_response(0, NULL, 0, r);
+		return;
+	}
+	if (edgeapi_auth_header_mac(auth, sizeof(auth), ac.node_id, r->ts_ms,
+	    a->mac) == -1 || ac.http == NULL) {
+		ac_response(0, NULL, 0, r);
+		return;
 	}
 	h[0].name = "Host";
 	h[0].value = ac.addr.host;
@@ -246,12 +295,10 @@ ac_send(int kind, const char *pathq, const uint8_t *body, size_t blen)
 	h[1].value = auth;
 	h[2].name = "Content-Type";
 	h[2].value = "application/json";
-	if (httpc_request(ac.http, body != NULL ? "POST" : "GET", r->pathq, h,
-	    body != NULL ? 3 : 2, body, blen, ac_response, r) == -1) {
-		ac_req_free(r);
-		return NULL;
-	}
-	return r;
+	if (httpc_request(ac.http, r->body != NULL ? "POST" : "GET",
+	    r->pathq, h, r->body != NULL ? 3 : 2, r->body, r->blen,
+	    ac_response, r) == -1)
+		ac_response(0, NULL, 0, r);
 }
 
 static void
@@ -429,8 +476,8 @@ fetch_done(struct ac_req *r, int status, const uint8_t *body, size_t len)
 		return;
 	}
 	plen = len - EDGEAPI_SEAL_OVERHEAD;
-	if (edgeapi_open(plain, ac.key, r->pathq, r->ts_ms, body, len) ==
-	    -1) {
+	if (edgeapi_open_with(plain, r->kreq, r->pathq, r->ts_ms, body,
+	    len) == -1) {
 		free(plain);
 		fetch_failed(r->kind, "answer not sealed with our key");
 		return;

@@ -36,12 +36,19 @@ struct apiclient_out {
 	 * later (never from inside this call) by apiclient_connected().
 	 */
 	void	(*dial)(void);
+	/*
+	 * The parent holds the EdgeAPI key: ask it to sign a request, to
+	 * be answered later (never from inside this call) by
+	 * apiclient_signed(); -1 if it cannot be asked.
+	 */
+	int	(*sign)(const struct egd_api_sign *, const char *path);
 };
 
 void	apiclient_init(struct event_base *, const struct apiclient_out *);
 /* From the config: our NodeID, and whether to report local addresses. */
 void	apiclient_conf(uint16_t node_id, int skip_local_ip);
-void	apiclient_key(const uint8_t key[EDGEAPI_KEY_LEN]);
+/* The parent's answer to sign(). */
+void	apiclient_signed(const struct egd_api_signed *);
 /* -1 if the address, Host or prefix is unusable. */
 int	apiclient_addr(const struct egd_apiaddr *);
 void	apiclient_localaddrs(const struct edgeapi_localaddrs *);

@@ -12,13 +12,21 @@
 #include "edgeapi/edgeapi_json.h"
 
 #define AC_POST		OVLMSG_NSTATES	/* request kind: the nodeinfo post */
+#include <sys/queue.h>
+
 #define AC_PATHQ_MAX	768
 
 /* A request in flight. */
 struct ac_req {
+	TAILQ_ENTRY(ac_req)	 signing;	/* waiting for its MAC */
+	int			 is_signing;
+	uint32_t		 sign_id;
 	int			 kind;		/* enum ovlmsg_state or AC_POST */
 	char			 pathq[AC_PATHQ_MAX];
 	int64_t			 ts_ms;
+	uint8_t			*body;		/* POST: sent once signed */
+	size_t			 blen;
+	uint8_t			 kreq[EDGEAPI_KEY_LEN];	/* opens the answer */
 	uint8_t			 hash[EDGEAPI_HASH_LEN]; /* fetched */
 	size_t			 upto;		/* post: Pongs it covers */
 };
@@ -40,8 +48,6 @@ struct apiclient {
 	uint16_t		 node_id;
 	int			 skip_local_ip;
 	int			 have_conf;
-	int			 have_key;
-	uint8_t			 key[EDGEAPI_KEY_LEN];
 	int			 have_addr;
 	struct egd_apiaddr	 addr;
 	struct httpc		*http;		/* NULL: no address yet */
@@ -57,6 +63,8 @@ struct apiclient {
 	double			 post_interval;	/* s */
 	struct event		 ev_post;
 	int			 ready;		/* events set up */
+	TAILQ_HEAD(, ac_req)	 signing;
+	uint32_t		 next_sign_id;
 };
 
 extern struct apiclient	ac;

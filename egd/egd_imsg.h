@@ -24,7 +24,8 @@ enum egd_imsg_type {
 	IMSG_EGD_IFACE_CONN,		/* parent -> engine: connection, dialed */
 	IMSG_EGD_IFACE_DOWN,		/* engine -> parent: connection closed */
 	/* super mode: see doc/super-internals.md */
-	IMSG_EGD_APIKEY,		/* parent -> control: EdgeAPI key */
+	IMSG_EGD_API_SIGN,		/* control -> parent: egd_api_sign */
+	IMSG_EGD_API_SIGNED,		/* parent -> control: egd_api_signed */
 	IMSG_EGD_APIADDR,		/* parent -> control: egd_apiaddr */
 	IMSG_EGD_LOCALADDRS,		/* parent -> control: edgeapi_localaddrs */
 	IMSG_EGD_FETCH,			/* engine -> control: egd_fetch */
@@ -48,6 +49,30 @@ enum egd_imsg_type {
 					   mode fell back to P2P mode, 0: back;
 					   the last: t_egd_imsgacl checks up
 					   to here */
+};
+
+/*
+ * An EdgeAPI request to sign: only the parent holds the EdgeAPI key, so
+ * control, which speaks HTTP to the network, never does.  Followed by
+ * pathlen bytes of the request's path and query.
+ */
+struct egd_api_sign {
+	uint32_t	id;		/* echoed in the answer */
+	int32_t		post;		/* POST, else GET */
+	int64_t		ts_ms;
+	uint8_t		bodyhash[32];	/* BLAKE2b-256 of the body */
+	uint32_t	pathlen;
+	uint32_t	reserved;
+};
+
+#define EGD_API_PATH_MAX	768
+
+/* Its X-EG-Auth MAC, and the key that opens this request's answer only. */
+struct egd_api_signed {
+	uint32_t	id;
+	int32_t		ok;		/* 0: no key (yet) */
+	uint8_t		mac[32];
+	uint8_t		kreq[32];
 };
 
 struct imsgacl;

@@ -27,6 +27,7 @@
 #include "edgeapi/edgeapi.h"
 #include "egd.h"
 #include "egd_imsg.h"
+#include "parent_apisign.h"
 #include "proc/ctl.h"
 #include "proc/parent_resolve.h"
 #include "proc/proc_imsg.h"
@@ -231,16 +232,17 @@ api_key(const struct edge_conf *conf, uint8_t key[EDGEAPI_KEY_LEN])
 }
 
 static int
-send_apikey(const struct edge_conf *conf)
+keep_apikey(const struct edge_conf *conf)
 {
 	uint8_t	key[EDGEAPI_KEY_LEN];
 
 	if (api_key(conf, key) == -1) {
 		log_warnx("SuperNode.PubKeyV4/V6: unusable key");
+		egd_api_setkey(NULL);
 		return -1;
 	}
-	proc_compose(&ss.chans[PROC_CONTROL], IMSG_EGD_APIKEY, 0, 0, -1, key,
-	    sizeof(key));
+	/* Kept here: control gets each request's MAC, never the key. */
+	egd_api_setkey(key);
 	sodium_memzero(key, sizeof(key));
 	return 0;
 }
@@ -292,7 +294,7 @@ egd_super_start(const struct edge_conf *conf, struct proc_chan *chans,
 	ss.start_arg = arg;
 	strlcpy(ss.ovl_ifname, ovl_ifname != NULL ? ovl_ifname : "",
 	    sizeof(ss.ovl_ifname));
-	if (send_apikey(conf) == -1 ||
+	if (keep_apikey(conf) == -1 ||
 	    api_resolve(conf->dynroute.supernode.edge_api_url,
 	    start_apiaddr) == -1)
 		fatalx("super mode cannot start");
@@ -378,11 +380,12 @@ egd_super_reloaded(const struct edge_conf *conf, const struct edge_conf *old)
 	if (!sn->use_supernode) {
 		evtimer_del(&ss.ev_local);
 		ss.running = 0;
+		egd_api_setkey(NULL);
 		log_info("super mode off");
 		return;
 	}
 	if (api_key_changed(osn, sn))
-		(void)send_apikey(conf);
+		(void)keep_apikey(conf);
 	/* At the address egd_super_prepare() had resolved. */
 	if (strcmp(sn->edge_api_url, osn->edge_api_url) != 0) {
 		struct egd_apiaddr	base;
@@ -456,6 +459,9 @@ egd_super_dispatch(struct proc_chan *pc, struct imsg *imsg)
 		break;
 	case IMSG_EGD_APICONN_REQ:
 		egd_apidial_request(imsg);
+		break;
+	case IMSG_EGD_API_SIGN:
+		egd_api_sign(pc, imsg);
 		break;
 	default:
 		proc_unexpected(pc, imsg);

@@ -88,6 +88,29 @@ edgeapi_mac(uint8_t mac[EDGEAPI_HASH_LEN], const uint8_t key[EDGEAPI_KEY_LEN],
 	    body, bodylen);
 }
 
+void
+edgeapi_sign(uint8_t mac[EDGEAPI_HASH_LEN], const uint8_t key[EDGEAPI_KEY_LEN],
+    const char *method, const char *path_query, int64_t ts_ms,
+    const uint8_t bodyhash[EDGEAPI_HASH_LEN])
+{
+	edgeapi_request_mac_hashed(mac, key, EDGEAPI_CTX, method, path_query,
+	    ts_ms, bodyhash);
+}
+
+int
+edgeapi_auth_header_mac(char *out, size_t outlen, uint16_t node_id,
+    int64_t ts_ms, const uint8_t mac[EDGEAPI_HASH_LEN])
+{
+	char	b64[EDGEAPI_MAC_B64_LEN + 1];
+	int	n;
+
+	sodium_bin2base64(b64, sizeof(b64), mac, EDGEAPI_HASH_LEN,
+	    sodium_base64_VARIANT_ORIGINAL);
+	n = snprintf(out, outlen, "v1 %u %" PRId64 " %s", node_id, ts_ms,
+	    b64);
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
 int
 edgeapi_auth_header(char *out, size_t outlen,
     const uint8_t key[EDGEAPI_KEY_LEN], uint16_t node_id, const char *method,
@@ -95,15 +118,9 @@ edgeapi_auth_header(char *out, size_t outlen,
     size_t bodylen)
 {
 	uint8_t	mac[EDGEAPI_HASH_LEN];
-	char	b64[EDGEAPI_MAC_B64_LEN + 1];
-	int	n;
 
 	edgeapi_mac(mac, key, method, path_query, ts_ms, body, bodylen);
-	sodium_bin2base64(b64, sizeof(b64), mac, sizeof(mac),
-	    sodium_base64_VARIANT_ORIGINAL);
-	n = snprintf(out, outlen, "v1 %u %" PRId64 " %s", node_id, ts_ms,
-	    b64);
-	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+	return edgeapi_auth_header_mac(out, outlen, node_id, ts_ms, mac);
 }
 
 int
@@ -239,25 +256,36 @@ edgeapi_seal(uint8_t *out, const uint8_t key[EDGEAPI_KEY_LEN],
 }
 
 int
-edgeapi_open(uint8_t *plain, const uint8_t key[EDGEAPI_KEY_LEN],
+edgeapi_open_with(uint8_t *plain, const uint8_t kreq[EDGEAPI_KEY_LEN],
     const char *path_query, int64_t ts_ms, const uint8_t *sealed, size_t len)
 {
 	char		 buf[512], *heap;
 	const char	*ad;
-	uint8_t		 kreq[EDGEAPI_KEY_LEN];
 	size_t		 adlen;
 	int		 rc;
 
-	if (len < EDGEAPI_SEAL_OVERHEAD || edgeapi_seal_key(kreq, key,
-	    path_query, ts_ms) == -1 || (ad = edgeapi_ad(buf, sizeof(buf),
+	if (len < EDGEAPI_SEAL_OVERHEAD || (ad = edgeapi_ad(buf, sizeof(buf),
 	    &heap, &adlen, path_query, ts_ms)) == NULL)
 		return -1;
 	rc = crypto_aead_xchacha20poly1305_ietf_decrypt(plain, NULL, NULL,
 	    sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 	    len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 	    (const uint8_t *)ad, adlen, sealed, kreq) == 0 ? 0 : -1;
-	sodium_memzero(kreq, sizeof(kreq));
 	free(heap);
+	return rc;
+}
+
+int
+edgeapi_open(uint8_t *plain, const uint8_t key[EDGEAPI_KEY_LEN],
+    const char *path_query, int64_t ts_ms, const uint8_t *sealed, size_t len)
+{
+	uint8_t	kreq[EDGEAPI_KEY_LEN];
+	int	rc;
+
+	if (edgeapi_seal_key(kreq, key, path_query, ts_ms) == -1)
+		return -1;
+	rc = edgeapi_open_with(plain, kreq, path_query, ts_ms, sealed, len);
+	sodium_memzero(kreq, sizeof(kreq));
 	return rc;
 }
 

@@ -41,6 +41,15 @@ void	edgeapi_request_mac_hashed(uint8_t mac[EDGEAPI_HASH_LEN],
 	    const char *method, const char *path_query, int64_t ts_ms,
 	    const uint8_t bodyhash[EDGEAPI_HASH_LEN]);
 
+/* The MAC X-EG-Auth carries, of a body known by its hash. */
+void	edgeapi_sign(uint8_t mac[EDGEAPI_HASH_LEN],
+	    const uint8_t key[EDGEAPI_KEY_LEN], const char *method,
+	    const char *path_query, int64_t ts_ms,
+	    const uint8_t bodyhash[EDGEAPI_HASH_LEN]);
+/* The header's value from that MAC; -1 if out is too short. */
+int	edgeapi_auth_header_mac(char *out, size_t outlen, uint16_t node_id,
+	    int64_t ts_ms, const uint8_t mac[EDGEAPI_HASH_LEN]);
+
 /* The X-EG-Auth header value into out: "v1 NodeID ts mac". */
 int	edgeapi_auth_header(char *out, size_t outlen,
 	    const uint8_t key[EDGEAPI_KEY_LEN], uint16_t node_id,
@@ -79,6 +88,9 @@ int	edgeapi_seal_key(uint8_t kreq[EDGEAPI_KEY_LEN],
 	    int64_t ts_ms);
 int	edgeapi_seal_with(uint8_t *out, const uint8_t kreq[EDGEAPI_KEY_LEN],
 	    const char *path_query, int64_t ts_ms, const uint8_t *plain,
+	    size_t len);
+int	edgeapi_open_with(uint8_t *plain, const uint8_t kreq[EDGEAPI_KEY_LEN],
+	    const char *path_query, int64_t ts_ms, const uint8_t *sealed,
 	    size_t len);
 int	edgeapi_seal(uint8_t *out, const uint8_t key[EDGEAPI_KEY_LEN],
 	    const char *path_query, int64_t ts_ms, const uint8_t *plain,

@@ -72,7 +72,7 @@ refused egd $T/edge.conf route engine 9999 '\?'
 grep -q "unknown type" $T/log.$_n
 ok $? "egd: an unknown type is called one"
 refused egd $T/edge.conf engine parent IMSG_CTL_RELOAD IMSG_CTL_RELOAD
-refused egd $T/edge.conf engine control IMSG_EGD_APIKEY IMSG_EGD_APIKEY
+refused egd $T/edge.conf engine control IMSG_EGD_API_SIGNED IMSG_EGD_API_SIGNED
 refused egd $T/edge.conf route parent IMSG_EGD_APICONN_REQ \
     IMSG_EGD_APICONN_REQ
 refused egd $T/edge.conf engine control IMSG_EGD_APICONN IMSG_EGD_APICONN

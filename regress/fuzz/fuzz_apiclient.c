@@ -3,8 +3,9 @@
  * (egd/control_apiclient.c, control_apiclient_post.c): the status and
  * body of each request in flight are handed to ac_response(), as
  * control_httpc.c does once it has framed them (fuzz_httpc covers the
- * framing).  Bodies are arbitrary bytes, or sealed with the client's key
- * for the request (or for another one) so that the documents get
+ * framing).  Requests are signed between ops by the parent's own code
+ * (egd/parent_apisign.c).  Bodies are arbitrary bytes, or sealed with
+ * the client's key for the request (or for another one) so that the documents get
  * through edgeapi_open() to the JSON parsers and on to what control
  * sends the engine, route and the parent.  In between: FETCHes from
  * the engine, Pongs to report, local addresses, nodeinfo posts, a new
@@ -46,6 +47,7 @@
 #include <syslog.h>
 
 #include "egd/control_apiclient_int.h"
+#include "egd/parent_apisign.h"
 #include "util/log.h"
 
 #define ME		1
@@ -150,6 +152,46 @@ out_dial(void)
 	/* Never answered: no answer may come but ours. */
 }
 
+/* Requests to sign, answered between ops as the parent would. */
+static struct {
+	struct egd_api_sign	q;
+	char			path[EGD_API_PATH_MAX + 1];
+}		signs[16];
+static size_t	nsigns;
+
+static int
+out_sign(const struct egd_api_sign *q, const char *path)
+{
+	char	copy[EGD_API_PATH_MAX + 1];
+
+	if (nsigns == sizeof(signs) / sizeof(signs[0]))
+		return -1;
+	/* What the parent would take apart, as it would. */
+	if (q->pathlen != strlen(path) || strlcpy(copy, path, sizeof(copy)) >=
+	    sizeof(copy))
+		abort();
+	signs[nsigns].q = *q;
+	strlcpy(signs[nsigns].path, path, sizeof(signs[nsigns].path));
+	nsigns++;
+	return 0;
+}
+
+static void
+answer_signs(void)
+{
+	struct egd_api_signed	a;
+	size_t			i, n;
+
+	/* An answer may make a new request: those wait for the next. */
+	n = nsigns;
+	for (i = 0; i < n; i++) {
+		egd_api_answer(key, &signs[i].q, signs[i].path, &a);
+		apiclient_signed(&a);
+	}
+	memmove(signs, signs + n, (nsigns - n) * sizeof(signs[0]));
+	nsigns -= n;
+}
+
 static const struct apiclient_out out = {
 	.peer = out_peer,
 	.peers_done = out_peers_done,
@@ -157,6 +199,7 @@ static const struct apiclient_out out = {
 	.nh_done = out_nh_done,
 	.superparams = out_superparams,
 	.dial = out_dial,
+	.sign = out_sign,
 };
 
 int
@@ -250,11 +293,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
+	nsigns = 0;
 	apiclient_init(base, &out);
 	apiclient_conf(ME, data[0] & 1);
-	apiclient_key(key);
 	set_addr(data[0] >> 1);
 	while (i < size) {
+		answer_signs();
 		op = data[i++];
 		s = (op >> 3) % OVLMSG_NSTATES;
 		switch (op & 7) {

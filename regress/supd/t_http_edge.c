@@ -14,6 +14,7 @@
 
 #include "http_test.h"
 #include "egd/control_apiclient.h"
+#include "egd/parent_apisign.h"
 #include "proc/sandbox.h"
 
 static int	port;
@@ -131,9 +132,38 @@ client_dial(void)
 		bail("event_base_once");
 }
 
+/* The client's node; its "parent" signs with that edge's key. */
+static uint16_t	client_node;
+
+static void
+sign_deliver(int fd, short ev, void *arg)
+{
+	struct egd_api_signed	*a = arg;
+
+	(void)fd;
+	(void)ev;
+	apiclient_signed(a);
+	free(a);
+}
+
+/* The parent's side, by its own code (egd/parent_apisign.c), later. */
+static int
+client_sign(const struct egd_api_sign *q, const char *path)
+{
+	struct egd_api_signed	*a;
+	struct timeval		 tv = { 0, 0 };
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		bail("calloc");
+	egd_api_answer(edge_key[client_node], q, path, a);
+	if (event_base_once(base, -1, EV_TIMEOUT, sign_deliver, a, &tv) == -1)
+		bail("event_base_once");
+	return 0;
+}
+
 static const struct apiclient_out client_out = {
 	got_peer, got_peers_done, got_nh, got_nh_done, got_superparams,
-	client_dial
+	client_dial, client_sign
 };
 
 /* Runs the loop until *flag >= want or `secs` pass; 1 if reached. */
@@ -170,7 +200,7 @@ client_start(uint16_t node, int p)
 {
 	apiclient_init(base, &client_out);
 	apiclient_conf(node, 0);
-	apiclient_key(edge_key[node]);
+	client_node = node;
 	client_start_addr(p);
 }
 
