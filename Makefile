@@ -143,10 +143,13 @@ $(B)/regress/egctl/%: $(B)/obj/regress/egctl/%.o $(LIBEGCTL) $(COMMON_LIBS)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Test tools (regress/*/*.mk) take what they use from the common libraries.
+# A fragment's extra objects come after the pattern's prerequisites in $^;
+# the objects go first so that the libraries resolve what they all use.
 $(B)/regress/%: $(B)/obj/regress/%.o $(COMMON_LIBS)
 	@mkdir -p $(@D)
 	$(E) "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter-out %.o,$^) \
+	    $(LDLIBS)
 
 # make deps: install the Debian packages the build and the tests need.
 deps:

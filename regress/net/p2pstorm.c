@@ -1,7 +1,7 @@
 /*
  * p2pstorm: a hostile member of a P2P-mode network.  It holds a
  * member's private key, makes a WireGuard session with one egd (as the
- * initiator, on common/wg) and sends that egd flooded control messages
+ * initiator, on common/wg: regress/lib/wgmember.c) and sends that egd flooded control messages
  * (overlay dst NODEID_SPREAD, src its own NodeID) of one kind, as fast
  * as it can or at a given interval.  What egd sends back is decrypted
  * (so that the session's timers see it) and otherwise ignored.
@@ -29,20 +29,13 @@
  * Prints "sent=N ..." when done; exits 1 if no session came up.
  */
 #include <sys/types.h>
-#include <sys/socket.h>
-
-#include <netinet/in.h>
 
 #include <err.h>
-#include <errno.h>
 #include <limits.h>
-#include <netdb.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -52,9 +45,10 @@
 #include "overlay/ovlmsg.h"
 #include "wg/wg.h"
 
+#include "regress/lib/wgmember.h"
+
 #define PLAIN_MAX	256	/* the largest message we make, and more */
 #define PKT_BUF		(WG_SEND_BUFLEN(PLAIN_MAX))
-#define HANDSHAKE_WAIT	(10 * WG_SEC)
 
 enum kind {
 	K_SAME,
@@ -84,20 +78,10 @@ struct opts {
 	uint16_t	src;		/* -s */
 	uint16_t	minid;		/* -N: the random NodeIDs */
 	uint16_t	maxid;
+	const char	*idarg;
 	uint32_t	seq;		/* -q */
 	double		ms;		/* -m */
 	uint8_t		ttl;
-};
-
-struct state {
-	int			 s;
-	struct sockaddr_storage	 to;
-	socklen_t		 tolen;
-	struct wg_local		*local;
-	struct wg_peer		*peer;
-	int			 up;		/* our session is up */
-	unsigned long		 received;	/* transport messages */
-	unsigned long		 errors;	/* sends that failed */
 };
 
 static __attribute__((noreturn)) void
@@ -107,62 +91,6 @@ usage(void)
 	    "-n nodeid [-c count] [-d seconds]\n\t[-i usec] [-m ms] "
 	    "[-N [min-]max] [-q seq] [-s src] [-t ttl] kind host port\n");
 	exit(2);
-}
-
-static struct wg_time
-now_time(void)
-{
-	struct timespec	m, w;
-	struct wg_time	t;
-
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	clock_gettime(CLOCK_REALTIME, &w);
-	t.mono = (uint64_t)m.tv_sec * WG_SEC + (uint64_t)m.tv_nsec;
-	t.wall = (uint64_t)w.tv_sec * WG_SEC + (uint64_t)w.tv_nsec;
-	return t;
-}
-
-static void
-key_decode(uint8_t key[WG_KEY_LEN], const char *b64, const char *what)
-{
-	char	buf[128];
-	size_t	len;
-
-	strncpy(buf, b64, sizeof(buf) - 1);
-	buf[sizeof(buf) - 1] = '\0';
-	buf[strcspn(buf, " \t\r\n")] = '\0';
-	if (sodium_base642bin(key, WG_KEY_LEN, buf, strlen(buf), NULL, &len,
-	    NULL, sodium_base64_VARIANT_ORIGINAL) != 0 || len != WG_KEY_LEN)
-		errx(2, "%s: not a base64 32-byte key", what);
-	sodium_memzero(buf, sizeof(buf));
-}
-
-static void
-key_file(uint8_t key[WG_KEY_LEN], const char *path)
-{
-	FILE	*f;
-	char	 line[128];
-
-	if ((f = fopen(path, "r")) == NULL)
-		err(2, "%s", path);
-	if (fgets(line, sizeof(line), f) == NULL)
-		errx(2, "%s: empty", path);
-	fclose(f);
-	key_decode(key, line, path);
-	sodium_memzero(line, sizeof(line));
-}
-
-static unsigned long
-number(const char *s, unsigned long max, const char *what)
-{
-	unsigned long	 v;
-	char		*end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v > max)
-		errx(2, "%s: %s: a number up to %lu", what, s, max);
-	return v;
 }
 
 /* A NodeID in minid..maxid that is not ours. */
@@ -187,15 +115,40 @@ id_range(struct opts *o, const char *arg)
 	strlcpy(buf, arg, sizeof(buf));
 	if ((dash = strchr(buf, '-')) != NULL) {
 		*dash = '\0';
-		o->minid = (uint16_t)number(buf, NODEID_MAX_VALID, "-N");
-		o->maxid = (uint16_t)number(dash + 1, NODEID_MAX_VALID, "-N");
+		o->minid = (uint16_t)wgm_number(buf, NODEID_MAX_VALID, "-N");
+		o->maxid = (uint16_t)wgm_number(dash + 1, NODEID_MAX_VALID, "-N");
 	} else {
 		o->minid = 1;
-		o->maxid = (uint16_t)number(buf, NODEID_MAX_VALID, "-N");
+		o->maxid = (uint16_t)wgm_number(buf, NODEID_MAX_VALID, "-N");
 	}
 	if (o->minid == 0 || o->minid > o->maxid ||
 	    (o->minid == o->maxid && o->minid == o->me))
 		errx(2, "-N %s: a range of NodeIDs from 1, not only ours", arg);
+}
+
+/* p2pstorm's own options; -s, -t and the others are struct wgm_args'. */
+static int
+storm_opt(void *arg, int ch, const char *optarg)
+{
+	struct opts	*o = arg;
+	char		*end;
+
+	switch (ch) {
+	case 'm':
+		o->ms = strtod(optarg, &end);
+		if (*optarg == '\0' || *end != '\0')
+			errx(2, "-m: %s: a number", optarg);
+		break;
+	case 'N':
+		o->idarg = optarg;
+		break;
+	case 'q':
+		o->seq = (uint32_t)wgm_number(optarg, UINT32_MAX, "-q");
+		break;
+	default:
+		return 0;
+	}
+	return 1;
 }
 
 /* The link src -> dst measured by dst; fresh: a new one each time. */
@@ -287,175 +240,44 @@ make_msg(struct opts *o, enum kind k, uint8_t *usage, uint8_t *buf,
 	return -1;
 }
 
+/* Every transport message egd sends us, keepalives too. */
 static void
-udp_send(struct state *st, const uint8_t *buf, size_t len)
+count_data(void *arg, const uint8_t *data, size_t len)
 {
-	struct pollfd	pfd;
+	unsigned long	*received = arg;
 
-	/* Not connected: an ICMP error must not fail the next send. */
-	while (sendto(st->s, buf, len, 0, (struct sockaddr *)&st->to,
-	    st->tolen) == -1) {
-		if (errno != EAGAIN && errno != ENOBUFS && errno != EINTR) {
-			st->errors++;
-			return;
-		}
-		pfd.fd = st->s;
-		pfd.events = POLLOUT;
-		poll(&pfd, 1, 1);
-	}
-}
-
-/* What a call of common/wg asks for: a message to send, a session. */
-static void
-handle(struct state *st, const struct wg_result *res)
-{
-	if (res->msg_len > 0)
-		udp_send(st, res->msg, res->msg_len);
-	if (res->events & WG_EV_SESSION_INITIATOR)
-		st->up = 1;
-	if (res->events & (WG_EV_GAVE_UP | WG_EV_KEYS_ZEROED))
-		st->up = 0;
-}
-
-/* Everything waiting on the socket, then the timers that are due. */
-static void
-drain(struct state *st)
-{
-	struct sockaddr_storage	 from;
-	socklen_t		 fromlen = sizeof(from);
-	struct wg_result	 res;
-	struct wg_addr		 src;
-	struct wg_time		 now;
-	uint8_t			 buf[65536];
-	ssize_t			 n;
-
-	while ((n = recvfrom(st->s, buf, sizeof(buf), MSG_DONTWAIT,
-	    (struct sockaddr *)&from, &fromlen)) >= 0) {
-		fromlen = sizeof(from);
-		if (wg_addr_from_sockaddr(&src, (struct sockaddr *)&from) != 0)
-			continue;
-		if (wg_receive(st->local, now_time(), &src, buf, (size_t)n,
-		    &res) == WG_RX_DATA)
-			st->received++;
-		handle(st, &res);
-	}
-	now = now_time();
-	if (wg_peer_next_deadline(st->peer) <= now.mono) {
-		wg_peer_tick(st->peer, now, &res);
-		handle(st, &res);
-	}
-}
-
-/* Waits up to ms for the socket, then drains it. */
-static void
-wait_drain(struct state *st, int ms)
-{
-	struct pollfd	pfd;
-
-	pfd.fd = st->s;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, ms) == -1 && errno != EINTR)
-		err(1, "poll");
-	drain(st);
-}
-
-/* An initiation every second until the response comes. */
-static int
-handshake(struct state *st)
-{
-	struct wg_result	res;
-	struct wg_time		now = now_time();
-	uint64_t		end = now.mono + HANDSHAKE_WAIT, next = 0;
-
-	while (!st->up && now.mono < end) {
-		if (now.mono >= next) {
-			if (wg_peer_initiate(st->peer, now, 1, &res) == 0)
-				handle(st, &res);
-			next = now.mono + WG_SEC;
-		}
-		wait_drain(st, 50);
-		now = now_time();
-	}
-	return st->up;
+	(*received)++;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct addrinfo		 hints, *ai;
 	struct opts		 o;
-	struct state		 st;
-	struct wg_result	 res;
+	struct wgm_args		 a = {
+		.src = 1, .count = 1, .interval = 1000, .ttl = 8
+	};
+	struct wgm		 m;
 	struct wg_time		 now, start;
 	struct ovl_hdr		 h;
-	uint8_t			 priv[WG_KEY_LEN], pub[WG_KEY_LEN];
 	uint8_t			 buf[PKT_BUF], *plain;
-	const char		*keyf = NULL, *pubs = NULL, *idarg = NULL;
-	char			*end;
-	unsigned long		 count = 1, sent = 0, interval = 1000;
-	unsigned long		 secs = 0;
+	unsigned long		 sent = 0, received = 0;
 	uint64_t		 next, stop = UINT64_MAX;
 	double			 elapsed;
 	ssize_t			 len;
 	size_t			 i;
-	int			 ch, rv, have_me = 0, bufsz;
 
 	memset(&o, 0, sizeof(o));
-	o.src = 1;
 	o.minid = 1;
 	o.maxid = NODEID_MAX_VALID;
 	o.seq = 1;
 	o.ms = 12.5;
-	o.ttl = 8;
-	while ((ch = getopt(argc, argv, "c:d:i:k:m:N:n:p:q:s:t:")) != -1) {
-		switch (ch) {
-		case 'c':
-			count = number(optarg, ULONG_MAX, "-c");
-			break;
-		case 'd':
-			secs = number(optarg, 3600, "-d");
-			break;
-		case 'i':
-			interval = number(optarg, 10000000, "-i");
-			break;
-		case 'k':
-			keyf = optarg;
-			break;
-		case 'm':
-			o.ms = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0')
-				errx(2, "-m: %s: a number", optarg);
-			break;
-		case 'N':
-			idarg = optarg;
-			break;
-		case 'n':
-			o.me = (uint16_t)number(optarg, NODEID_MAX_VALID, "-n");
-			have_me = 1;
-			break;
-		case 'p':
-			pubs = optarg;
-			break;
-		case 'q':
-			o.seq = (uint32_t)number(optarg, UINT32_MAX, "-q");
-			break;
-		case 's':
-			o.src = (uint16_t)number(optarg, NODEID_MAX_VALID,
-			    "-s");
-			break;
-		case 't':
-			o.ttl = (uint8_t)number(optarg, 255, "-t");
-			break;
-		default:
-			usage();
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 3 || keyf == NULL || pubs == NULL || !have_me)
-		usage();
-	if (idarg != NULL)
-		id_range(&o, idarg);
+	argv = wgm_args_parse(&a, argc, argv, "c:d:i:k:m:N:n:p:q:s:t:", 3,
+	    storm_opt, &o, usage);
+	o.me = a.me;
+	o.src = a.src;
+	o.ttl = a.ttl;
+	if (o.idarg != NULL)
+		id_range(&o, o.idarg);
 	for (i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
 		if (strcmp(argv[0], kind_names[i]) == 0)
 			break;
@@ -464,40 +286,17 @@ main(int argc, char *argv[])
 	o.kind = (enum kind)i;
 	if (o.src == o.me)
 		errx(2, "-s: not our own NodeID");
-	if (sodium_init() == -1)
-		errx(1, "sodium_init");
-	key_file(priv, keyf);
-	key_decode(pub, pubs, "-p");
+	wgm_open(&m, &a, argv[1], argv[2]);
+	m.on_data = count_data;
+	m.on_data_arg = &received;
 
-	memset(&st, 0, sizeof(st));
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	if ((rv = getaddrinfo(argv[1], argv[2], &hints, &ai)) != 0)
-		errx(2, "%s %s: %s", argv[1], argv[2], gai_strerror(rv));
-	memcpy(&st.to, ai->ai_addr, ai->ai_addrlen);
-	st.tolen = ai->ai_addrlen;
-	if ((st.s = socket(ai->ai_family, SOCK_DGRAM | SOCK_NONBLOCK, 0)) ==
-	    -1)
-		err(1, "socket");
-	freeaddrinfo(ai);
-	/* egd's floods come back to us while we flood: keep up with them. */
-	bufsz = 4 << 20;
-	setsockopt(st.s, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
-	if ((st.local = wg_local_new(priv, NULL, NULL)) == NULL)
-		err(1, "wg_local_new");
-	sodium_memzero(priv, sizeof(priv));
-	if ((st.peer = wg_peer_new(st.local, pub, NULL, NULL)) == NULL)
-		err(1, "wg_peer_new");
-
-	if (!handshake(&st)) {
+	if (!wgm_handshake(&m)) {
 		printf("sent=0 error=no-session\n");
 		return 1;
 	}
-	start = now_time();
-	if (secs > 0)
-		stop = start.mono + secs * WG_SEC;
+	start = wgm_now();
+	if (a.secs > 0)
+		stop = start.mono + a.secs * WG_SEC;
 	next = start.mono;
 	memset(&h, 0, sizeof(h));
 	h.version = OVL_VERSION;
@@ -506,47 +305,36 @@ main(int argc, char *argv[])
 	h.src = o.me;
 	plain = buf + WG_TRANSPORT_HEADER;
 	for (;;) {
-		now = now_time();
-		if ((count > 0 && sent >= count) || now.mono >= stop)
+		now = wgm_now();
+		if ((a.count > 0 && sent >= a.count) || now.mono >= stop)
 			break;
 		/* Behind (a handshake): no burst to catch up. */
 		if (next + WG_SEC < now.mono)
 			next = now.mono;
-		if (interval > 0 && now.mono < next) {
-			wait_drain(&st, (int)((next - now.mono) / 1000000));
+		if (a.interval > 0 && now.mono < next) {
+			wgm_wait(&m, (int)((next - now.mono) / 1000000));
 			continue;
 		}
 		/* Flooding: read what came back now and then. */
-		if (interval > 0 || sent % 64 == 0)
-			drain(&st);
-		if (!st.up && !handshake(&st))
+		if (a.interval > 0 || sent % 64 == 0)
+			wgm_drain(&m);
+		if (!m.up && !wgm_handshake(&m))
 			break;
 		if ((len = make_msg(&o, o.kind, &h.usage, plain + OVL_HDR_LEN,
 		    PLAIN_MAX - OVL_HDR_LEN)) == -1)
 			errx(1, "%s: encoding failed", kind_names[o.kind]);
 		h.len = (uint16_t)len;
 		ovl_write(plain, &h);
-		switch (wg_send(st.peer, now_time(), buf, OVL_HDR_LEN + len,
-		    sizeof(buf), &res)) {
-		case WG_TX_OK:
-			udp_send(&st, buf, res.wire_len);
+		if (wgm_send(&m, buf, OVL_HDR_LEN + len, sizeof(buf)))
 			sent++;
-			break;
-		case WG_TX_NEED_HANDSHAKE:
-			st.up = 0;
-			break;
-		case WG_TX_ERROR:
-			errx(1, "send: %s", wg_drop_name(res.drop));
-		}
-		handle(&st, &res);
-		next += interval * 1000ULL;
+		next += a.interval * 1000ULL;
 	}
-	elapsed = (now_time().mono - start.mono) / 1e9;
+	elapsed = (wgm_now().mono - start.mono) / 1e9;
 	/* The last messages are not lost in our own unread socket. */
-	wait_drain(&st, 100);
+	wgm_wait(&m, 100);
 	printf("sent=%lu errors=%lu received=%lu elapsed=%.3f rate=%.0f "
-	    "session=%s\n", sent, st.errors, st.received, elapsed,
-	    elapsed > 0 ? sent / elapsed : 0, st.up ? "up" : "lost");
-	wg_local_free(st.local);
+	    "session=%s\n", sent, m.errors, received, elapsed,
+	    elapsed > 0 ? sent / elapsed : 0, m.up ? "up" : "lost");
+	wgm_close(&m);
 	return 0;
 }

@@ -49,6 +49,8 @@
 #include "wg/wg.h"
 #include "wgjunk.h"
 
+#include "regress/lib/wgmember.h"
+
 #define JUNK_MAX	65507
 
 static __attribute__((noreturn)) void
@@ -64,17 +66,6 @@ static uint32_t
 rnd_between(uint32_t lo, uint32_t hi)
 {
 	return lo + randombytes_uniform(hi - lo + 1);
-}
-
-static void
-now_time(struct wg_time *t)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	t->mono = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	t->wall = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* An initiation to pub from a key pair made up for this one message. */
@@ -94,7 +85,7 @@ make_init(const uint8_t pub[WG_KEY_LEN], uint8_t *buf)
 	sodium_memzero(priv, sizeof(priv));
 	if ((p = wg_peer_new(l, pub, NULL, NULL)) == NULL)
 		err(1, "wg_peer_new");
-	now_time(&now);
+	now = wgm_now();
 	memset(&res, 0, sizeof(res));
 	if (wg_peer_initiate(p, now, 1, &res) != 0 || res.msg_len == 0)
 		errx(1, "no initiation produced");
@@ -211,7 +202,7 @@ number(const char *s, unsigned long max)
 int
 main(int argc, char *argv[])
 {
-	struct addrinfo		 hints, *res;
+	struct addrinfo		*res;
 	struct timespec		 ts;
 	struct junk		 j;
 	struct flood		 f;
@@ -220,7 +211,7 @@ main(int argc, char *argv[])
 	unsigned long		 count = 100, sent = 0;
 	long			 interval = 1000;
 	size_t			 len, publen;
-	int			 ch, s, rv, flood = 0, cookies = 0;
+	int			 ch, s, flood = 0, cookies = 0;
 
 	memset(&j, 0, sizeof(j));
 	memset(&f, 0, sizeof(f));
@@ -285,12 +276,7 @@ main(int argc, char *argv[])
 			errx(2, "init needs -k with a base64 public key");
 	} else if (cookies)
 		errx(2, "-m: for init only");
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	if ((rv = getaddrinfo(argv[1], argv[2], &hints, &res)) != 0)
-		errx(2, "%s %s: %s", argv[1], argv[2], gai_strerror(rv));
+	res = wgm_resolve(argv[1], argv[2]);
 
 	if (flood) {
 		f.dst = res->ai_addr;

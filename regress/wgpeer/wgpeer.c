@@ -1,8 +1,9 @@
 /*
  * wgpeer: a one-peer WireGuard endpoint for the interop tests, built
- * on common/wg.[ch].  It carries IP packets between a TUN device and a
- * UDP socket with a small poll loop, so that a real WireGuard peer
- * (wireguard-go) can talk to our protocol code.
+ * on common/wg.[ch] (its keys and clock: regress/lib/wgmember.c).  It
+ * carries IP packets between a TUN device and a UDP socket with a small
+ * poll loop, so that a real WireGuard peer (wireguard-go) can talk to
+ * our protocol code.
  *
  * usage: wgpeer -t tun -k privkey-file -p peer-pubkey [-P psk-file]
  *	  -l listen-ip:port [-e endpoint-ip:port] [-i] [-r ms] [-L]
@@ -31,12 +32,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "wg/wg.h"
+
+#include "regress/lib/wgmember.h"
 
 #define MTU_MAX		1500
 #define QUEUE_MAX	128
@@ -67,49 +69,6 @@ on_signal(int sig)
 		dump = 1;
 	else
 		quit = 1;
-}
-
-static struct wg_time
-now_time(void)
-{
-	struct timespec	m, w;
-	struct wg_time	t;
-
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	clock_gettime(CLOCK_REALTIME, &w);
-	t.mono = (uint64_t)m.tv_sec * WG_SEC + (uint64_t)m.tv_nsec;
-	t.wall = (uint64_t)w.tv_sec * WG_SEC + (uint64_t)w.tv_nsec;
-	return t;
-}
-
-static void
-key_decode(uint8_t key[WG_KEY_LEN], const char *b64, const char *what)
-{
-	size_t	len;
-	char	buf[128];
-
-	strncpy(buf, b64, sizeof(buf) - 1);
-	buf[sizeof(buf) - 1] = '\0';
-	buf[strcspn(buf, " \t\r\n")] = '\0';
-	if (sodium_base642bin(key, WG_KEY_LEN, buf, strlen(buf), NULL, &len,
-	    NULL, sodium_base64_VARIANT_ORIGINAL) != 0 || len != WG_KEY_LEN)
-		errx(1, "%s: not a base64 32-byte key", what);
-	sodium_memzero(buf, sizeof(buf));
-}
-
-static void
-key_file(uint8_t key[WG_KEY_LEN], const char *path)
-{
-	FILE	*f;
-	char	 line[128];
-
-	if ((f = fopen(path, "r")) == NULL)
-		err(1, "%s", path);
-	if (fgets(line, sizeof(line), f) == NULL)
-		errx(1, "%s: empty", path);
-	fclose(f);
-	key_decode(key, line, path);
-	sodium_memzero(line, sizeof(line));
 }
 
 static void
@@ -293,7 +252,7 @@ on_udp(struct state *st)
 
 	while ((n = recvfrom(st->udp, buf, sizeof(buf), 0,
 	    (struct sockaddr *)&from, &fromlen)) >= 0) {
-		now = now_time();
+		now = wgm_now();
 		if (wg_addr_from_sockaddr(&src, (struct sockaddr *)&from) != 0)
 			continue;
 		if (wg_receive(st->local, now, &src, buf, (size_t)n, &res) ==
@@ -314,7 +273,7 @@ on_tun(struct state *st)
 	ssize_t	n;
 
 	while ((n = read(st->tun, pkt, sizeof(pkt))) > 0)
-		send_packet(st, now_time(), pkt, (size_t)n, 0);
+		send_packet(st, wgm_now(), pkt, (size_t)n, 0);
 }
 
 static void
@@ -384,10 +343,10 @@ main(int argc, char *argv[])
 		usage();
 	if (sodium_init() < 0)
 		errx(1, "sodium_init");
-	key_file(priv, keyf);
-	key_decode(pub, pubs, "peer public key");
+	wgm_key_file(priv, keyf, 1);
+	wgm_key_decode(pub, pubs, "peer public key", 1);
 	if (pskf != NULL)
-		key_file(psk, pskf);
+		wgm_key_file(psk, pskf, 1);
 
 	st.tun = tun_open(tun);
 	parse_addr(&listen_addr, listen_s);
@@ -414,7 +373,7 @@ main(int argc, char *argv[])
 	signal(SIGINT, on_signal);
 	signal(SIGUSR1, on_signal);
 
-	now = now_time();
+	now = wgm_now();
 	if (keepalive > 0)
 		wg_peer_set_keepalive(st.peer, now, keepalive);
 	if (initiate && wg_peer_initiate(st.peer, now, 0, &res) == 0)
@@ -432,7 +391,7 @@ main(int argc, char *argv[])
 			dump = 0;
 			print_stats(&st);
 		}
-		now = now_time();
+		now = wgm_now();
 		deadline = wg_peer_next_deadline(st.peer);
 		if (next_rekey < deadline)
 			deadline = next_rekey;
@@ -446,7 +405,7 @@ main(int argc, char *argv[])
 			on_tun(&st);
 		if (pfd[1].revents & POLLIN)
 			on_udp(&st);
-		now = now_time();
+		now = wgm_now();
 		if (wg_peer_next_deadline(st.peer) <= now.mono) {
 			wg_peer_tick(st.peer, now, &res);
 			handle(&st, now, &res, NULL);
