@@ -80,7 +80,8 @@ rxd() {
 # settle TAG REASON N: snapshot TAG once node 2's REASON drops since
 # snapshot a reach N (or 5 s passed)
 settle() {
-	_s_t=50
+	# 20 s: a loaded machine takes its time over a flood.
+	_s_t=200
 	while :; do
 		snap $1
 		[ "$(delta a $1 2 "$2")" -ge "$3" ] || [ $_s_t -le 0 ] && break
