@@ -18,6 +18,7 @@
 #include "manage.h"
 #include "proc/imsg.h"
 #include "proc/proc_imsg.h"
+#include "version.h"
 
 #define EGCTL_SOCKET	"/var/run/egd.sock"
 
@@ -27,7 +28,10 @@ enum action {
 	SHOW_ROUTES_ALL,
 	SHOW_LINKS,
 	RELOAD,
-	SOLVE
+	SOLVE,
+	GENKEY,
+	GENPSK,
+	PUBKEY
 };
 
 /*
@@ -45,22 +49,34 @@ static const struct command {
 	{ { "show", "links" }, SHOW_LINKS, 0 },
 	{ { "reload" }, RELOAD, 0 },
 	{ { "solve" }, SOLVE, 1 },
+	{ { "genkey" }, GENKEY, 0 },
+	{ { "genpsk" }, GENPSK, 0 },
+	{ { "pubkey" }, PUBKEY, 0 },
 };
 
 static void __attribute__((__noreturn__))
-usage(void)
+usage_to(FILE *fp, int status)
 {
 	extern char *__progname;
 
-	fprintf(stderr, "usage: %s [-j] [-s socket] command [argument ...]\n"
+	fprintf(fp, "usage: %s [-hjV] [-s socket] command [argument ...]\n"
 	    "commands:\n"
 	    "\tshow peers\n"
 	    "\tshow routes [all]\n"
 	    "\tshow links\n"
 	    "\treload\n"
 	    "\tsolve file\n"
-	    "\tmanage url [name=value ...]\n", __progname);
-	exit(1);
+	    "\tmanage url [name=value ...]\n"
+	    "\tgenkey\n"
+	    "\tgenpsk\n"
+	    "\tpubkey\n", __progname);
+	exit(status);
+}
+
+static void __attribute__((__noreturn__))
+usage(void)
+{
+	usage_to(stderr, 1);
 }
 
 /* Accepts unique prefixes of each word, as bgpctl does. */
@@ -227,8 +243,13 @@ main(int argc, char *argv[])
 	uint8_t			 all;
 	int			 ch, fd, rv = -1;
 
-	while ((ch = getopt(argc, argv, "js:")) != -1) {
+	while ((ch = getopt(argc, argv, "hjs:V")) != -1) {
 		switch (ch) {
+		case 'h':
+			usage_to(stdout, 0);
+		case 'V':
+			printf("egctl %s (%s)\n", EG_VERSION, EG_PROTO_NAME);
+			return 0;
 		case 'j':
 			out = &output_json;
 			break;
@@ -248,8 +269,18 @@ main(int argc, char *argv[])
 	if (argc == 0 || (cmd = command_match(argc, argv)) == NULL)
 		usage();
 	/* The offline tools need no daemon. */
-	if (cmd->action == SOLVE)
+	switch (cmd->action) {
+	case SOLVE:
 		return solve_main(argv[argc - 1], out == &output_json);
+	case GENKEY:
+		return keys_genkey();
+	case GENPSK:
+		return keys_genpsk();
+	case PUBKEY:
+		return keys_pubkey();
+	default:
+		break;
+	}
 
 	fd = ctl_connect(path);
 	imsgbuf_init(&ib, fd);

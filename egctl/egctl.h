@@ -24,6 +24,11 @@ struct output {
 extern const struct output	output_text;
 extern const struct output	output_json;
 
+/* keys.c: to stdout (pubkey: of the private key on stdin); exit status */
+int	keys_genkey(void);
+int	keys_genpsk(void);
+int	keys_pubkey(void);
+
 /* solve.c */
 int	solve_main(const char *path, int json);
 

@@ -7,6 +7,7 @@
 #ifndef EG_OVLMSG_H
 #define EG_OVLMSG_H
 
+#include "version.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,8 +16,7 @@
  * Register carries "eg/1 <program> <version>": the supernode refuses an
  * edge whose protocol name differs (ServerUpdate shutdown, version).
  */
-#define EG_PROTO_NAME		"eg/1"
-#define EG_SWVER		EG_PROTO_NAME " egd 0.1"
+#define EG_SWVER		EG_PROTO_NAME " egd " EG_VERSION
 #define OVLMSG_HASH_LEN		32
 #define OVLMSG_SWVER_MAX	32
 #define OVLMSG_REASON_MAX	128

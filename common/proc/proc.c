@@ -25,6 +25,7 @@
 #include "proc/proc_imsg.h"
 #include "sandbox.h"
 #include "util/log.h"
+#include "version.h"
 
 #define RECONF_CHUNK		(64 * 1024)
 #define RECONF_MAX		(64 * 1024 * 1024)
@@ -40,11 +41,17 @@ const char *proc_names[PROC_MAX] = {
 };
 
 static void __attribute__((__noreturn__))
+proc_usage_to(FILE *fp, int status)
+{
+	fprintf(fp, "usage: %s [-dhnVv] [-f file] [-s socket] [-u user]\n",
+	    proc_daemon.name);
+	exit(status);
+}
+
+static void __attribute__((__noreturn__))
 proc_usage(void)
 {
-	fprintf(stderr, "usage: %s [-dnv] [-f file] [-s socket] [-u user]\n",
-	    proc_daemon.name);
-	exit(1);
+	proc_usage_to(stderr, 1);
 }
 
 /*
@@ -68,11 +75,18 @@ proc_getopt(int argc, char *argv[], struct proc_args *args)
 {
 	int	ch;
 
-	while ((ch = getopt(argc, argv, "df:nP:s:u:v")) != -1) {
+	while ((ch = getopt(argc, argv, "df:hnP:s:u:Vv")) != -1) {
 		switch (ch) {
 		case 'd':
 			proc_daemon.debug = 1;
 			break;
+		case 'h':
+			proc_usage_to(stdout, 0);
+		case 'V':
+			/* The version an edge's Register carries. */
+			printf("%s %s (%s)\n", proc_daemon.name, EG_VERSION,
+			    EG_PROTO_NAME);
+			exit(0);
 		case 'f':
 			args->conffile = proc_optarg(optarg);
 			break;
