@@ -31,7 +31,8 @@ enum action {
 	SOLVE,
 	GENKEY,
 	GENPSK,
-	PUBKEY
+	PUBKEY,
+	EXAMPLE
 };
 
 /*
@@ -52,6 +53,7 @@ static const struct command {
 	{ { "genkey" }, GENKEY, 0 },
 	{ { "genpsk" }, GENPSK, 0 },
 	{ { "pubkey" }, PUBKEY, 0 },
+	{ { "example" }, EXAMPLE, 1 },
 };
 
 static void __attribute__((__noreturn__))
@@ -69,7 +71,8 @@ usage_to(FILE *fp, int status)
 	    "\tmanage url [name=value ...]\n"
 	    "\tgenkey\n"
 	    "\tgenpsk\n"
-	    "\tpubkey\n", __progname);
+	    "\tpubkey\n"
+	    "\texample edge | super\n", __progname);
 	exit(status);
 }
 
@@ -278,6 +281,8 @@ main(int argc, char *argv[])
 		return keys_genpsk();
 	case PUBKEY:
 		return keys_pubkey();
+	case EXAMPLE:
+		return example_main(argv[argc - 1]);
 	default:
 		break;
 	}

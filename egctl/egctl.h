@@ -29,6 +29,9 @@ int	keys_genkey(void);
 int	keys_genpsk(void);
 int	keys_pubkey(void);
 
+/* example.c: a commented config of an edge or a supernode; exit status */
+int	example_main(const char *what);
+
 /* solve.c */
 int	solve_main(const char *path, int json);
 
