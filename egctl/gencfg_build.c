@@ -202,7 +202,7 @@ peer_add(struct edge_conf *e, const struct gen_net *net, size_t i, size_t j)
 	return p;
 }
 
-/* Node i's peers: its neighbours in the matrix, or the reachable ones. */
+/* Node i's peers: its neighbours in the matrix, or whom it can reach. */
 static void
 edge_peers(struct edge_conf *e, const struct gen_net *net, size_t i)
 {
@@ -220,8 +220,12 @@ edge_peers(struct edge_conf *e, const struct gen_net *net, size_t i)
 			    m->ms[j * n + i] == HUGE_VAL)
 				continue;
 			peer_add(e, net, i, j);
-		} else if (in->nodes[j].endpoint[0] != '\0') {
-			/* P2P: the nodes one can dial; the rest are learnt. */
+		} else if (in->nodes[j].endpoint[0] != '\0' ||
+		    in->nodes[i].endpoint[0] != '\0') {
+			/*
+			 * P2P: a pair where one side can dial the other, as
+			 * EtherGuard-Go pairs them; the rest are learnt.
+			 */
 			p = peer_add(e, net, i, j);
 			p->persistent_keepalive = 30;
 		}

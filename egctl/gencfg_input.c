@@ -224,6 +224,11 @@ check_mode(struct cparse *cp, struct gen_input *in, const struct ynode *root)
 			    edge_nodes_key, "not used in super mode: list the "
 			    "NodeIDs in Edge Node.Node IDs");
 		n = ynode_locate(root, "Edge Node.Node IDs");
+		if (in->edge.node_ids[0] == '\0') {
+			cp_error(cp, root, "Edge Node.Node IDs", "required "
+			    "key missing in super mode");
+			return;
+		}
 		if (gen_parse_ids(in->edge.node_ids, &ids, &in->nnodes, why,
 		    sizeof(why)) == -1) {
 			cp_error(cp, n ? n : root, "Edge Node.Node IDs", "%s",
