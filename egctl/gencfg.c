@@ -121,7 +121,7 @@ gencfg_main(const char *modename, const char *path, const char *outdir)
 	free(tmp);
 	if (outdir != NULL)
 		dir = conf_strdup(outdir);
-	else if (in.output_dir[0] == '/')
+	else if (in.output_dir[0] == '/' || strcmp(basedir, ".") == 0)
 		dir = conf_strdup(in.output_dir);
 	else if (asprintf(&dir, "%s/%s", basedir, in.output_dir) == -1)
 		err(1, NULL);

@@ -4,6 +4,7 @@
  * column, key.  Only "Edge Nodes" (a mapping keyed by NodeID) is walked
  * here by hand.
  */
+#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,27 @@ fail:
 	return -1;
 }
 
+/*
+ * The network name starts every file name and node name: letters,
+ * digits, '_', '-' and '.', not first, so that it names a file inside
+ * the output directory, and short enough for NodeName with a NodeID.
+ */
+#define GEN_NETNAME_MAX	24
+
+static int
+netname_ok(const char *s)
+{
+	size_t	i;
+
+	if (s[0] == '.' || s[0] == '-' || strlen(s) > GEN_NETNAME_MAX)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+		    s[i] != '-' && s[i] != '.')
+			return 0;
+	return 1;
+}
+
 static void
 str_default(char **sp)
 {
@@ -223,6 +245,12 @@ check_mode(struct cparse *cp, struct gen_input *in, const struct ynode *root)
 			cp_error(cp, ynode_get(root, edge_nodes_key),
 			    edge_nodes_key, "not used in super mode: list the "
 			    "NodeIDs in Edge Node.Node IDs");
+		/* Reported above; the list comes from Node IDs alone. */
+		for (i = 0; i < in->nnodes; i++)
+			free(in->nodes[i].endpoint);
+		free(in->nodes);
+		in->nodes = NULL;
+		in->nnodes = 0;
 		n = ynode_locate(root, "Edge Node.Node IDs");
 		if (in->edge.node_ids[0] == '\0') {
 			cp_error(cp, root, "Edge Node.Node IDs", "required "
@@ -235,7 +263,6 @@ check_mode(struct cparse *cp, struct gen_input *in, const struct ynode *root)
 			    why);
 			return;
 		}
-		free(in->nodes);
 		in->nodes = conf_reallocarray(NULL, in->nnodes + 1,
 		    sizeof(*in->nodes));
 		for (i = 0; i < in->nnodes; i++) {
@@ -342,6 +369,10 @@ gen_parse(const char *name, const char *buf, size_t len, enum gen_mode mode,
 		    "missing");
 	if (in->network_name[0] == '\0')
 		cp_error(&cp, root, "Network name", "required key missing");
+	else if (!netname_ok(in->network_name))
+		cp_error(&cp, ynode_get(root, "Network name"), "Network name",
+		    "at most %d letters, digits, '_', '-' or '.', not "
+		    "starting with '.' or '-'", GEN_NETNAME_MAX);
 	if (cp.nerrors == 0)
 		check_mode(&cp, in, root);
 done:

@@ -209,6 +209,11 @@ printf 'Config output dir: %s\nNetwork name: x\nEdge Nodes:\n  1:\n    Endpoint(
 $EGCTL gencfg p2p $T/bad.yaml >/dev/null 2>$T/err
 ok $([ $? -ne 0 ] && grep -q ':5:' $T/err && [ ! -e $T/bad ]; echo $?) \
     "a bad endpoint is refused with its line: $(cat $T/err)"
+sed 's|^Network name:.*|Network name: ../escape|' $T/genp2p.yaml >$T/badname.yaml
+$EGCTL -o $T/badname gencfg p2p $T/badname.yaml >/dev/null 2>$T/err
+ok $([ $? -ne 0 ] && grep -q 'Network name' $T/err && [ ! -e $T/badname ] &&
+    [ ! -e $T/escape_edge1.yaml ]; echo $?) \
+    "a network name that is no file name is refused: $(cat $T/err)"
 $EGCTL gencfg static $T/genp2p.yaml >/dev/null 2>$T/err
 ok $([ $? -ne 0 ] && grep -q 'Distance matrix' $T/err; echo $?) \
     "static mode needs a matrix: $(cat $T/err)"
