@@ -198,7 +198,11 @@ peer_add(struct edge_conf *e, const struct gen_net *net, size_t i, size_t j)
 	set_key(&p->pubkey, net->pub[j]);
 	set_key(&p->psk, pair_psk(net, i, j));
 	set_str(&p->endpoint, net->in->nodes[j].endpoint);
-	p->is_static = 1;
+	/*
+	 * A peer with no endpoint is reached where its packets come from:
+	 * not Static, which would never follow it (eg.conf(5)).
+	 */
+	p->is_static = p->endpoint[0] != '\0';
 	return p;
 }
 
@@ -227,7 +231,8 @@ edge_peers(struct edge_conf *e, const struct gen_net *net, size_t i)
 			 * EtherGuard-Go pairs them; the rest are learnt.
 			 */
 			p = peer_add(e, net, i, j);
-			p->persistent_keepalive = 30;
+			if (p->is_static)
+				p->persistent_keepalive = 30;
 		}
 	}
 }

@@ -200,6 +200,11 @@ ok $([ "$(peer_ids $Q/EgNet_edge1.yaml)" = "3 4" ] &&
     [ "$(key $Q/EgNet_edge1.yaml UseP2P)" = true ] &&
     [ "$(peer_val $Q/EgNet_edge1.yaml 3 PSKey)" = "$(peer_val $Q/EgNet_edge3.yaml 1 PSKey)" ]; echo $?) \
     "p2p: a pair is peers when one has an endpoint (1: $(peer_ids $Q/EgNet_edge1.yaml); 3: $(peer_ids $Q/EgNet_edge3.yaml)), UseP2P on"
+ok $([ "$(peer_val $Q/EgNet_edge3.yaml 1 Static)" = false ] &&
+    [ "$(peer_val $Q/EgNet_edge3.yaml 1 PersistentKeepalive)" = 0 ] &&
+    [ "$(peer_val $Q/EgNet_edge1.yaml 3 Static)" = true ] &&
+    [ "$(peer_val $Q/EgNet_edge1.yaml 3 PersistentKeepalive)" = 30 ]; echo $?) \
+    "p2p: a peer without an endpoint is not Static (its address is learnt), one with is, kept alive"
 ok $(nhtable $Q/EgNet_edge1.yaml | grep -q '^NextHopTable: {}$'; echo $?) \
     "p2p: no static NextHopTable"
 

@@ -50,11 +50,21 @@ for i in $(seq 1 $N); do
 	sp_wait_peers $i 2 600
 	ok $? "edge $i has handshaken with the other two"
 done
+# ping_until I ADDR: until a ping from node I is answered (60 s): before
+# the supernode's next hops arrive a ping ends at once with "unreachable".
+ping_until() {
+	_t=0
+	until st_ping "$1" "$2" 3; do
+		_t=$((_t + 3))
+		[ $_t -lt 60 ] || return 1
+		sleep 1
+	done
+}
 for j in 2 3; do
-	st_ping 1 10.78.0.$j 60
+	ping_until 1 10.78.0.$j
 	ok $? "ping 1 -> $j"
 done
-st_ping 3 10.78.0.2 60
+ping_until 3 10.78.0.2
 ok $? "ping 3 -> 2"
 # The generated ShowState password opens the Manage API (loopback only,
 # the default).
