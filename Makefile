@@ -190,6 +190,9 @@ FUZZ_WITH_fuzz_edgeapi		= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_edgeapi_json	= $(call subsrcs,edgeapi $(DEPS_edgeapi))
 FUZZ_WITH_fuzz_fwdtable	= egd/engine_fwdtable.c egd/engine_rpf.c \
 				  $(call subsrcs,config util)
+FUZZ_WITH_fuzz_gencfg		= egctl/gencfg_input.c egctl/gencfg_build.c \
+				  egctl/keys.c egctl/route_matrix.c \
+				  $(call subsrcs,route $(DEPS_route))
 FUZZ_WITH_fuzz_gso		= egd/engine_gso.c $(call subsrcs,util)
 FUZZ_WITH_fuzz_gro		= egd/engine_gro.c egd/engine_gso.c
 FUZZ_WITH_fuzz_httpc		= egd/control_httpc.c $(call subsrcs,util)

@@ -32,7 +32,8 @@ enum action {
 	GENKEY,
 	GENPSK,
 	PUBKEY,
-	EXAMPLE
+	EXAMPLE,
+	GENCFG
 };
 
 /*
@@ -54,6 +55,9 @@ static const struct command {
 	{ { "genpsk" }, GENPSK, 0 },
 	{ { "pubkey" }, PUBKEY, 0 },
 	{ { "example" }, EXAMPLE, 1 },
+	{ { "gencfg", "static" }, GENCFG, 1 },
+	{ { "gencfg", "p2p" }, GENCFG, 1 },
+	{ { "gencfg", "super" }, GENCFG, 1 },
 };
 
 static void __attribute__((__noreturn__))
@@ -61,7 +65,7 @@ usage_to(FILE *fp, int status)
 {
 	extern char *__progname;
 
-	fprintf(fp, "usage: %s [-hjV] [-s socket] command [argument ...]\n"
+	fprintf(fp, "usage: %s [-hjV] [-o dir] [-s socket] command [argument ...]\n"
 	    "commands:\n"
 	    "\tshow peers\n"
 	    "\tshow routes [all]\n"
@@ -72,7 +76,8 @@ usage_to(FILE *fp, int status)
 	    "\tgenkey\n"
 	    "\tgenpsk\n"
 	    "\tpubkey\n"
-	    "\texample edge | super\n", __progname);
+	    "\texample edge | super\n"
+	    "\tgencfg static | p2p | super file\n", __progname);
 	exit(status);
 }
 
@@ -241,12 +246,12 @@ main(int argc, char *argv[])
 {
 	const struct command	*cmd;
 	const struct output	*out = &output_text;
-	const char		*path = EGCTL_SOCKET;
+	const char		*path = EGCTL_SOCKET, *outdir = NULL;
 	struct imsgbuf		 ib;
 	uint8_t			 all;
 	int			 ch, fd, rv = -1;
 
-	while ((ch = getopt(argc, argv, "hjs:V")) != -1) {
+	while ((ch = getopt(argc, argv, "hjo:s:V")) != -1) {
 		switch (ch) {
 		case 'h':
 			usage_to(stdout, 0);
@@ -255,6 +260,9 @@ main(int argc, char *argv[])
 			return 0;
 		case 'j':
 			out = &output_json;
+			break;
+		case 'o':
+			outdir = optarg;
 			break;
 		case 's':
 			path = optarg;
@@ -283,6 +291,8 @@ main(int argc, char *argv[])
 		return keys_pubkey();
 	case EXAMPLE:
 		return example_main(argv[argc - 1]);
+	case GENCFG:
+		return gencfg_main(cmd->words[1], argv[argc - 1], outdir);
 	default:
 		break;
 	}

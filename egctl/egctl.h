@@ -28,9 +28,14 @@ extern const struct output	output_json;
 int	keys_genkey(void);
 int	keys_genpsk(void);
 int	keys_pubkey(void);
+/* A password of 24 characters a shell or a URL takes as they are. */
+void	keys_password(char out[25]);
 
 /* example.c: a commented config of an edge or a supernode; exit status */
 int	example_main(const char *what);
+
+/* gencfg.c: egctl gencfg [-o dir] static|p2p|super file; exit status */
+int	gencfg_main(const char *mode, const char *path, const char *outdir);
 
 /* solve.c */
 int	solve_main(const char *path, int json);

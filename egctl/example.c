@@ -87,19 +87,6 @@ b64_random(char out[45], int clamp)
 	sodium_memzero(k, sizeof(k));
 }
 
-/* A password of 24 characters a shell or a URL takes as they are. */
-static void
-password(char out[25])
-{
-	static const char	set[] = "abcdefghijkmnpqrstuvwxyz"
-				    "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-	size_t			i;
-
-	for (i = 0; i < 24; i++)
-		out[i] = set[randombytes_uniform(sizeof(set) - 1)];
-	out[24] = '\0';
-}
-
 int
 example_main(const char *what)
 {
@@ -118,7 +105,7 @@ example_main(const char *what)
 		b64_random(k1, 1);
 		b64_random(k2, 1);
 		for (i = 0; i < 5; i++)
-			password(pw[i]);
+			keys_password(pw[i]);
 		n = printf(super_example, k1, k2, pw[0], pw[1], pw[2], pw[3],
 		    pw[4]);
 	} else {

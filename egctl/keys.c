@@ -104,3 +104,16 @@ done:
 	sodium_memzero(priv, sizeof(priv));
 	return rv;
 }
+
+/* A password of 24 characters a shell or a URL takes as they are. */
+void
+keys_password(char out[25])
+{
+	static const char	set[] = "abcdefghijkmnpqrstuvwxyz"
+				    "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	size_t			i;
+
+	for (i = 0; i < 24; i++)
+		out[i] = set[randombytes_uniform(sizeof(set) - 1)];
+	out[24] = '\0';
+}
