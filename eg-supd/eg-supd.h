@@ -13,6 +13,8 @@
 #define SUPD_SOCKET		"/var/run/eg-supd.sock"
 
 /* parent_setup.c: the parent's privileged work */
+/* 0, or -1 and why eg-supd could not start with conf (-n too). */
+int	supd_runnable(const void *conf, char *why, size_t len);
 int	supd_setup(void *conf);
 void	supd_started(void *conf, struct proc_chan chans[PROC_MAX]);
 void	supd_reloaded(void *conf, const void *old,

@@ -77,6 +77,7 @@ const struct parent_ops supd_parent_ops = {
 	 */
 	.printflags = { [PROC_ENGINE] = CONF_PRINT_SECRETS,
 	    [PROC_CONTROL] = CONF_PRINT_SHARED },
+	.runnable = supd_runnable,
 	.setup = supd_setup,
 	.started = supd_started,
 	.reloaded = supd_reloaded,

@@ -115,6 +115,24 @@ http_socket(const struct super_conf *conf, int port)
 }
 
 int
+supd_runnable(const void *arg, char *why, size_t len)
+{
+	const struct super_conf	*conf = arg;
+
+	if (port_num(conf->listen_port_edge_api) == -1) {
+		snprintf(why, len, "ListenPort_EdgeAPI %s: not a port",
+		    conf->listen_port_edge_api);
+		return -1;
+	}
+	if (port_num(conf->listen_port_manage_api) == -1) {
+		snprintf(why, len, "ListenPort_ManageAPI %s: not a port",
+		    conf->listen_port_manage_api);
+		return -1;
+	}
+	return 0;
+}
+
+int
 supd_setup(void *arg)
 {
 	const struct super_conf	*conf = arg;
@@ -128,16 +146,9 @@ supd_setup(void *arg)
 		return -1;
 	ss.have4 = ss.udp4 != -1;
 	ss.have6 = ss.udp6 != -1;
-	if ((pe = port_num(conf->listen_port_edge_api)) == -1) {
-		log_warnx("ListenPort_EdgeAPI %s: not a port",
-		    conf->listen_port_edge_api);
-		return -1;
-	}
-	if ((pm = port_num(conf->listen_port_manage_api)) == -1) {
-		log_warnx("ListenPort_ManageAPI %s: not a port",
-		    conf->listen_port_manage_api);
-		return -1;
-	}
+	/* supd_runnable() checked both. */
+	pe = port_num(conf->listen_port_edge_api);
+	pm = port_num(conf->listen_port_manage_api);
 	if ((ss.http_edge = http_socket(conf, pe)) == -1) {
 		log_warn("EdgeAPI: TCP port %d", pe);
 		return -1;

@@ -32,6 +32,8 @@ struct mparse {
 	double		**rows;		/* per column position */
 	size_t		*rowline;
 	size_t		 nrows;
+	struct route_matrix_diag *diag;	/* at most one per row */
+	size_t		 ndiag;
 };
 
 struct tok {
@@ -212,7 +214,8 @@ parse_header(struct mparse *mp)
 	/* tokens again, now that their number is known */
 	if ((mp->cols = calloc(ntok - 1, sizeof(*mp->cols))) == NULL ||
 	    (mp->rows = calloc(ntok - 1, sizeof(*mp->rows))) == NULL ||
-	    (mp->rowline = calloc(ntok - 1, sizeof(*mp->rowline))) == NULL)
+	    (mp->rowline = calloc(ntok - 1, sizeof(*mp->rowline))) == NULL ||
+	    (mp->diag = calloc(ntok - 1, sizeof(*mp->diag))) == NULL)
 		goto nomem;
 	p = t.s + t.len;
 	for (i = 0; i < ntok - 1; i++) {
@@ -270,9 +273,11 @@ parse_row(struct mparse *mp, struct tok *t, size_t ntok)
 		if (parse_cost(mp, &t[i + 1], &row[i]) == -1)
 			goto fail;
 		if (i == pos && row[i] != 0) {
-			perr(mp, "the diagonal cost of NodeID %u must be 0",
-			    id);
-			goto fail;
+			mp->diag[mp->ndiag].id = id;
+			mp->diag[mp->ndiag].line = mp->line;
+			mp->diag[mp->ndiag].ms = row[i];
+			mp->ndiag++;
+			row[i] = 0;
 		}
 	}
 	mp->rows[pos] = row;
@@ -352,6 +357,9 @@ route_matrix_parse(const char *buf, size_t len, struct route_matrix *m,
 		}
 	if (assemble(&mp, m) == -1)
 		goto done;
+	m->diag = mp.diag;
+	m->ndiag = mp.ndiag;
+	mp.diag = NULL;
 	rc = 0;
 done:
 	if (rc == -1)
@@ -362,6 +370,7 @@ done:
 	free(mp.rowline);
 	free(mp.cols);
 	free(mp.colpos);
+	free(mp.diag);
 	free(t);
 	return rc;
 }
@@ -371,6 +380,7 @@ route_matrix_free(struct route_matrix *m)
 {
 	free(m->ids);
 	free(m->ms);
+	free(m->diag);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -9,7 +9,9 @@
  *
  * The first line is "X" and the column NodeIDs; every other line a row
  * NodeID and one cost per column (row = from, column = to).  "Inf" (in
- * any case) is no link; the diagonal must be 0; costs are decimal
+ * any case) is no link; a node's cost to itself (the diagonal) is
+ * taken as 0 whatever it says, as EtherGuard-Go does (its genstatic.yaml
+ * has 1.0 there), and listed in diag for a warning; costs are decimal
  * numbers, possibly negative, at most ROUTE_LAT_MAX_MS in size, and
  * rounded to the microsecond.  Spaces and tabs separate tokens, any
  * number of them; blank lines, CRLF line ends and comments from '#' to
@@ -30,10 +32,19 @@
 
 #include "config/config.h"
 
+/* A diagonal entry that was not 0, which the matrix holds as 0. */
+struct route_matrix_diag {
+	uint16_t	 id;
+	size_t		 line;
+	double		 ms;		/* as written; HUGE_VAL: Inf */
+};
+
 struct route_matrix {
 	size_t		 n;
 	uint16_t	*ids;		/* ascending */
 	double		*ms;		/* n x n in ids order; HUGE_VAL: none */
+	struct route_matrix_diag *diag;	/* in the order of the rows */
+	size_t		 ndiag;
 };
 
 /*

@@ -87,13 +87,17 @@ solve_main(const char *path, int json)
 	struct route_matrix	 m;
 	struct conf_nhtable	 nh;
 	char			*buf, errbuf[256];
-	size_t			 len;
+	size_t			 len, i;
 	int			 status = 0;
 
 	buf = read_file(path, &len);
 	if (route_matrix_parse(buf, len, &m, errbuf, sizeof(errbuf)) == -1)
 		errx(1, "%s: %s", path, errbuf);
 	free(buf);
+	for (i = 0; i < m.ndiag; i++)
+		warnx("%s: line %zu: the diagonal cost of NodeID %u (%g) is "
+		    "ignored: a node's cost to itself is 0", path,
+		    m.diag[i].line, m.diag[i].id, m.diag[i].ms);
 	memset(&nh, 0, sizeof(nh));
 	if (route_matrix_solve(&m, &nh, &status) == -1)
 		err(1, "%s", path);

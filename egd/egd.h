@@ -42,6 +42,8 @@ void	egd_super_start(const struct edge_conf *, struct proc_chan *,
 	    int have4, int have6, int port, const char *ovl_ifname,
 	    void (*done)(void *), void *arg);
 int	egd_super_running(void);
+/* 0, or -1 and why super mode could not start with conf (-n too). */
+int	egd_super_runnable(const struct edge_conf *, char *why, size_t len);
 /* A reload: what the parent must do for super mode, checked, then done. */
 int	egd_super_prepare(const void *cur, const void *next, char *why,
 	    size_t len);

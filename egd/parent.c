@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "egd.h"
+#include "parent_iface.h"
 #include "proc/parent.h"
 #include "proc/proc_imsg.h"
 #include "util/log.h"
@@ -61,6 +62,18 @@ egd_restart_key(const void *cur, const void *next, char *out, size_t len)
 	return conf_restart_key_edge(cur, next, out, len);
 }
 
+/* What egd refuses to run though the file parses; -n asks it too. */
+static int
+egd_runnable(const void *arg, char *why, size_t len)
+{
+	const struct edge_conf	*conf = arg;
+
+	if (iface_runnable(conf, why, len) == -1 ||
+	    egd_super_runnable(conf, why, len) == -1)
+		return -1;
+	return 0;
+}
+
 const struct parent_ops egd_parent_ops = {
 	.load = egd_load,
 	.dump = egd_dump,
@@ -70,6 +83,7 @@ const struct parent_ops egd_parent_ops = {
 	.describe = egd_describe,
 	.restart_key = egd_restart_key,
 	.prepare = egd_super_prepare,
+	.runnable = egd_runnable,
 	/* Only the engine needs keys. */
 	.printflags = { [PROC_ENGINE] = CONF_PRINT_SECRETS },
 	.setup = egd_setup,

@@ -256,6 +256,18 @@ iface_env_fd(const char *var)
 }
 
 int
+iface_runnable(const struct edge_conf *conf, char *why, size_t len)
+{
+	if (conf->iface.itype == IFT_VPP) {
+		snprintf(why, len, "Interface.IType vpp is not supported: "
+		    "this build has no libmemif (VPP's memif library is not "
+		    "packaged for Debian)");
+		return -1;
+	}
+	return 0;
+}
+
+int
 iface_open(const struct edge_conf *conf, struct iface_parent *ip)
 {
 	const struct conf_iface	*ic = &conf->iface;
@@ -305,10 +317,8 @@ iface_open(const struct edge_conf *conf, struct iface_parent *ip)
 			return -1;
 		return iface_pollable(ip->rxfd, "EG_FD_RX");
 	case IFT_VPP:
-		log_warnx("Interface.IType vpp is not supported: this build "
-		    "has no libmemif (VPP's memif library is not packaged "
-		    "for Debian)");
-		return -1;
+		/* iface_runnable() refused it before. */
+		break;
 	}
 	log_warnx("Interface.IType: unknown type");
 	return -1;

@@ -71,6 +71,8 @@ struct iface_parent {
 };
 
 /* parent: parent_iface.c */
+/* 0, or -1 and why the interface of conf can never be opened. */
+int	iface_runnable(const struct edge_conf *, char *why, size_t len);
 int	iface_open(const struct edge_conf *, struct iface_parent *);
 /* Try to connect a stream/seqpacket SendAddr; the socket or -1. */
 int	iface_connect(struct iface_parent *);

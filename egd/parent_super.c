@@ -63,7 +63,8 @@ static struct {
  * signed).
  */
 static int
-api_url(const char *url, struct egd_apiaddr *a, char *hostport, size_t hplen)
+api_url(const char *url, struct egd_apiaddr *a, char *hostport, size_t hplen,
+    char *why, size_t whylen)
 {
 	const char	*rest;
 	char		*slash;
@@ -71,14 +72,15 @@ api_url(const char *url, struct egd_apiaddr *a, char *hostport, size_t hplen)
 
 	memset(a, 0, sizeof(*a));
 	if (strncasecmp(url, "http://", 7) != 0) {
-		log_warnx("EndpointEdgeAPIUrl %s: only http:// is supported",
-		    url);
+		snprintf(why, whylen, "DynamicRoute.SuperNode."
+		    "EndpointEdgeAPIUrl %s: only http:// is supported (put a "
+		    "TLS proxy next to the supernode)", url);
 		return -1;
 	}
 	rest = url + 7;
 	if ((slash = strchr(rest, '/')) != NULL) {
 		if ((size_t)(slash - rest) >= hplen)
-			return -1;
+			goto long_host;
 		memcpy(hostport, rest, slash - rest);
 		hostport[slash - rest] = '\0';
 		strlcpy(a->prefix, slash, sizeof(a->prefix));
@@ -87,13 +89,17 @@ api_url(const char *url, struct egd_apiaddr *a, char *hostport, size_t hplen)
 		while (len > 0 && a->prefix[len - 1] == '/')
 			a->prefix[--len] = '\0';
 	} else if (strlcpy(hostport, rest, hplen) >= hplen)
-		return -1;
+		goto long_host;
 	strlcpy(a->host, hostport, sizeof(a->host));
 	/* Without a port, the default one. */
 	if (strrchr(hostport, ':') == NULL ||
 	    (hostport[0] == '[' && hostport[strlen(hostport) - 1] == ']'))
 		strlcat(hostport, ":80", hplen);
 	return 0;
+long_host:
+	snprintf(why, whylen, "DynamicRoute.SuperNode.EndpointEdgeAPIUrl "
+	    "%s: host too long", url);
+	return -1;
 }
 
 /* Resolve the EdgeAPI's host: cb with the address or NULL. */
@@ -101,10 +107,13 @@ static int
 api_resolve(const char *url, resolve_cb cb)
 {
 	struct egd_apiaddr	a;
-	char			hostport[256];
+	char			hostport[256], why[512];
 
-	if (api_url(url, &a, hostport, sizeof(hostport)) == -1)
+	if (api_url(url, &a, hostport, sizeof(hostport), why,
+	    sizeof(why)) == -1) {
+		log_warnx("%s", why);
 		return -1;
+	}
 	parent_resolve(NULL, hostport, 4, ss.have4 || !ss.have6, ss.have6,
 	    cb, NULL);
 	return 0;
@@ -269,9 +278,10 @@ start_apiaddr(const struct sockaddr_storage *a, socklen_t len, void *arg)
 	const struct edge_conf	*conf = parent_conf_edge();
 	const char		*url = conf->dynroute.supernode.edge_api_url;
 	struct egd_apiaddr	 base;
-	char			 hostport[256];
+	char			 hostport[256], why[512];
 
-	if (a == NULL || api_url(url, &base, hostport, sizeof(hostport)) == -1)
+	if (a == NULL || api_url(url, &base, hostport, sizeof(hostport), why,
+	    sizeof(why)) == -1)
 		fatalx("super mode cannot start: EndpointEdgeAPIUrl %s does "
 		    "not resolve", url);
 	send_apiaddr(&base, a, len, 1);
@@ -298,6 +308,27 @@ egd_super_start(const struct edge_conf *conf, struct proc_chan *chans,
 	    api_resolve(conf->dynroute.supernode.edge_api_url,
 	    start_apiaddr) == -1)
 		fatalx("super mode cannot start");
+}
+
+int
+egd_super_runnable(const struct edge_conf *conf, char *why, size_t len)
+{
+	struct egd_apiaddr	a;
+	uint8_t			key[EDGEAPI_KEY_LEN];
+	char			hostport[256];
+	int			rv;
+
+	if (!conf->dynroute.supernode.use_supernode)
+		return 0;
+	if (api_url(conf->dynroute.supernode.edge_api_url, &a, hostport,
+	    sizeof(hostport), why, len) == -1)
+		return -1;
+	rv = api_key(conf, key);
+	sodium_memzero(key, sizeof(key));
+	if (rv == -1)
+		snprintf(why, len, "DynamicRoute.SuperNode.PubKeyV4/V6: no "
+		    "EdgeAPI key can be made with this key");
+	return rv;
 }
 
 int
@@ -389,10 +420,10 @@ egd_super_reloaded(const struct edge_conf *conf, const struct edge_conf *old)
 	/* At the address egd_super_prepare() had resolved. */
 	if (strcmp(sn->edge_api_url, osn->edge_api_url) != 0) {
 		struct egd_apiaddr	base;
-		char			hostport[256];
+		char			hostport[256], why[512];
 
 		if (api_url(sn->edge_api_url, &base, hostport,
-		    sizeof(hostport)) == 0)
+		    sizeof(hostport), why, sizeof(why)) == 0)
 			send_apiaddr(&base, &ss.next_api, ss.next_apilen, 0);
 	}
 	evtimer_del(&ss.ev_local);

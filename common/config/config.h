@@ -194,7 +194,7 @@ struct edge_conf {
 	int			 listen_port;		/* 0 = any */
 	uint32_t		 fwmark;
 	struct conf_disabled_af	 disabled_af;
-	int			 af_prefer;		/* 4 or 6 */
+	int			 af_prefer;		/* 4, 6; 0: none */
 	struct conf_loglevel	 loglevel;
 	struct conf_dynroute	 dynroute;
 	struct conf_nhtable	 nhtable;

@@ -150,9 +150,10 @@ static void
 edge_check(struct cparse *cp, struct edge_conf *c)
 {
 	check_privkey(cp, &c->privkey, "PrivKey");
-	if (c->af_prefer != 4 && c->af_prefer != 6)
-		cp_error(cp, at(cp, "AfPrefer"), "AfPrefer", "%d is not 4 or 6",
-		    c->af_prefer);
+	/* EtherGuard-Go writes 0 for "no preference" when a template has none. */
+	if (c->af_prefer != 0 && c->af_prefer != 4 && c->af_prefer != 6)
+		cp_error(cp, at(cp, "AfPrefer"), "AfPrefer", "%d is not 0, 4 "
+		    "or 6", c->af_prefer);
 	if (c->disabled_af.ipv4 && c->disabled_af.ipv6)
 		cp_error(cp, at(cp, "DisabledAf"), "DisabledAf", "both IPv4 "
 		    "and IPv6 disabled");

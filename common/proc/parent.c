@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <err.h>
 #include <errno.h>
 #include <event.h>
 #include <fcntl.h>
@@ -39,6 +40,49 @@ static struct {
 	int			 ctlfd;		/* until control has it */
 	int			 noaction;	/* -n: only a check */
 } par;
+
+/*
+ * The config path as written, made absolute against the directory the
+ * daemon was started in: reloads and the files the parent writes back
+ * (SaveNewPeers, the Manage API) find it whatever the cwd.  No symlink
+ * is resolved: a link swapped to another file is followed on reload.
+ */
+static char *
+parent_abspath(const char *path)
+{
+	char	*cwd, *abs;
+
+	if (path[0] == '/') {
+		if ((abs = strdup(path)) == NULL)
+			err(1, NULL);
+		return abs;
+	}
+	if ((cwd = getcwd(NULL, 0)) == NULL)
+		err(1, "getcwd");
+	if (asprintf(&abs, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd,
+	    path) == -1)
+		err(1, NULL);
+	free(cwd);
+	return abs;
+}
+
+/*
+ * What the daemon refuses though the file parses, and a file holding
+ * secrets that others may read: -n, the start and reloads alike.
+ * 0, or -1 with the reason in why.
+ */
+static int
+parent_runnable(const void *conf, char *why, size_t len)
+{
+	if (conf_file_is_exposed(par.conffile)) {
+		snprintf(why, len, "%s holds secrets but is readable by group "
+		    "or others: chmod 600 it", par.conffile);
+		return -1;
+	}
+	if (par.ops->runnable != NULL)
+		return par.ops->runnable(conf, why, len);
+	return 0;
+}
 
 void *
 parent_conf(void)
@@ -85,8 +129,8 @@ static void *
 parent_load(struct conf_diags *diags)
 {
 	memset(diags, 0, sizeof(*diags));
-	return par.ops->load(par.conffile, diags,
-	    par.noaction ? 0 : CONF_LOAD_TRUSTED);
+	/* -n too: it says whether the daemon would take the file. */
+	return par.ops->load(par.conffile, diags, CONF_LOAD_TRUSTED);
 }
 
 /* How a reload ended, for the egctl client it came from (peerid). */
@@ -105,7 +149,7 @@ static void
 parent_reload(reconf_done_cb done, void *arg)
 {
 	struct conf_diags	 diags;
-	char			 msg[CTL_MSG_LEN];
+	char			 msg[CTL_MSG_LEN], why[CTL_MSG_LEN - 16];
 	void			*conf;
 	size_t			 i;
 
@@ -126,9 +170,8 @@ parent_reload(reconf_done_cb done, void *arg)
 		return;
 	}
 	conf_diags_free(&diags);
-	if (conf_file_is_exposed(par.conffile)) {
-		snprintf(msg, sizeof(msg), "%s holds secrets but is readable by "
-		    "group or others: not reloaded", par.conffile);
+	if (parent_runnable(conf, why, sizeof(why)) == -1) {
+		snprintf(msg, sizeof(msg), "%s: not reloaded", why);
 		log_warnx("reload: %s", msg);
 		par.ops->free(conf);
 		if (done != NULL)
@@ -283,10 +326,11 @@ parent_main(const struct parent_ops *ops, const char *conffile,
     const char *sockpath, int noaction)
 {
 	struct conf_diags	 diags;
+	char			 why[1024];
 	int			 fds[PROC_MAX], p;
 
 	par.ops = ops;
-	par.conffile = conffile;
+	par.conffile = conffile = parent_abspath(conffile);
 	par.noaction = noaction;
 	proc_daemon.self = PROC_PARENT;
 	proc_daemon.refused = parent_refused;
@@ -298,10 +342,11 @@ parent_main(const struct parent_ops *ops, const char *conffile,
 		exit(1);
 	}
 	conf_diags_free(&diags);
+	if (parent_runnable(par.conf, why, sizeof(why)) == -1) {
+		fprintf(stderr, "%s: %s\n", proc_daemon.name, why);
+		exit(1);
+	}
 	if (noaction) {
-		if (conf_file_is_exposed(conffile))
-			fprintf(stderr, "%s: warning: holds secrets but is "
-			    "readable by group or others\n", conffile);
 		if (ops->print(stdout, par.conf) == -1 ||
 		    fflush(stdout) == EOF) {
 			perror("stdout");
@@ -314,11 +359,6 @@ parent_main(const struct parent_ops *ops, const char *conffile,
 		fprintf(stderr, "%s: need root privileges\n", proc_daemon.name);
 		exit(1);
 	}
-	if (conf_file_is_exposed(conffile)) {
-		fprintf(stderr, "%s: %s holds secrets but is readable by group "
-		    "or others: chmod 600 it\n", proc_daemon.name, conffile);
-		exit(1);
-	}
 
 	log_init(proc_daemon.debug, LOG_DAEMON);
 	log_procinit(proc_names[PROC_PARENT]);
@@ -327,7 +367,12 @@ parent_main(const struct parent_ops *ops, const char *conffile,
 		log_warnx("cannot start");
 		exit(1);
 	}
-	if (!proc_daemon.debug && daemon(0, 0) == -1)
+	/*
+	 * The parent stays in the directory it was started in, so that a
+	 * relative EdgeTemplate, PostScript or path in a config means what
+	 * it meant at the start; the children chdir to / in the sandbox.
+	 */
+	if (!proc_daemon.debug && daemon(1, 0) == -1)
 		fatal("daemon");
 
 	par.ctlfd = parent_control_socket(sockpath);

@@ -41,6 +41,13 @@ struct parent_ops {
 	 */
 	int	 (*prepare)(const void *cur, const void *next, char *why,
 		    size_t len);
+	/*
+	 * What the daemon refuses to run although the file parses (a
+	 * feature this build lacks, a value its setup cannot use): 0, or
+	 * -1 and a one-line reason.  -n, the start and each reload ask
+	 * it, so that -n passing means the daemon starts.  May be NULL.
+	 */
+	int	 (*runnable)(const void *conf, char *why, size_t len);
 	/* conf_print flags of the config each child gets. */
 	int	 printflags[PROC_MAX];
 	/* Before daemonizing: open what needs root (errors: exit 1). */

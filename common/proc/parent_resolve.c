@@ -167,7 +167,7 @@ parent_resolve(struct resolve_batch *b, const char *hostport, int af_prefer,
 	req.id = pr.next_id++;
 	if (pr.next_id == 0)
 		pr.next_id = 1;
-	req.af_prefer = af_prefer == 6 ? 6 : 4;
+	req.af_prefer = af_prefer == 6 || af_prefer == 4 ? af_prefer : 0;
 	req.have4 = have4 != 0;
 	req.have6 = have6 != 0;
 	strlcpy(req.hostport, hostport, sizeof(req.hostport));

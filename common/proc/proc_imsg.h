@@ -75,7 +75,7 @@ struct peer_endpoint {
 #define RESOLVE_HOSTPORT_LEN	256
 struct resolve_req {
 	uint32_t		id;
-	uint8_t			af_prefer;	/* 4 or 6 */
+	uint8_t			af_prefer;	/* 4, 6; 0: none */
 	uint8_t			have4;
 	uint8_t			have6;
 	uint8_t			reserved;

@@ -128,7 +128,11 @@ endpoint_resolve(const char *str, int af_prefer, int have4, int have6,
 	struct addrinfo	 hints, *res, *ai, *pick = NULL;
 	char		 host[256], port[8];
 	uint16_t	 portnum;
-	int		 rv, want = af_prefer == 6 ? AF_INET6 : AF_INET;
+	int		 rv, want;
+
+	/* No preference: the first address of a family in use. */
+	want = af_prefer == 6 ? AF_INET6 : af_prefer == 4 ? AF_INET :
+	    AF_UNSPEC;
 
 	if (endpoint_split(str, host, sizeof(host), &portnum) == -1) {
 		log_warnx("endpoint %s: not host:port", str);

@@ -30,7 +30,8 @@ int		 endpoint_literal(const char *, int have4, int have6,
 		    struct sockaddr_storage *, socklen_t *);
 /*
  * Resolve "host:port" (host a name, IPv4 or [IPv6]) to an address of a
- * family in use (have4, have6), af_prefer (4 or 6) first.  -1 (logged)
+ * family in use (have4, have6), af_prefer (4 or 6) first, or the first
+ * the lookup gives with af_prefer 0.  -1 (logged)
  * if there is none.  getaddrinfo(): the resolver process's only.
  */
 int		 endpoint_resolve(const char *, int af_prefer, int have4,

@@ -1,7 +1,9 @@
 #!/bin/sh
 # egctl solve: the six-node matrix of static-mode.md gives the table
 # printed there (and in EtherGuard-Go's example configs), egd accepts the
-# output, and malformed matrices are refused with their line.
+# output, genstatic.yaml's matrix with its non-zero diagonal gives the
+# same table with warnings, and malformed matrices are refused with
+# their line.
 . "$(dirname "$0")/../lib/tap.sh"
 
 EGCTL=$BUILD/egctl
@@ -30,6 +32,16 @@ $EGCTL -j solve $DATA/path.txt >$T/nh.json
 ok $(perl -MJSON::PP -e 'local $/; my $j = decode_json(<STDIN>);
 	exit !($j->{NhTable}{1}{6} == 2 && $j->{NhTable}{4}{6} == 6)' \
     <$T/nh.json; echo $?) "egctl -j solve prints JSON"
+
+# genstatic.yaml's matrix has 1.0 on the diagonal of 5 and 6, which
+# EtherGuard-Go ignores: the same table, with a warning for each.
+sed -n '/^Distance matrix/,$p' $DATA/genstatic.yaml | sed '1d;/^[^ ]/,$d' \
+    >$T/genstatic.txt
+$EGCTL solve $T/genstatic.txt >$T/gs.yaml 2>$T/err
+ok $? "egctl solve genstatic.yaml's matrix"
+ok $(cmp -s $T/want $T/gs.yaml; echo $?) "the table of EgNet_edge1.yaml"
+ok $([ $(grep -c 'diagonal cost of NodeID [56] (1) is ignored' $T/err) \
+    -eq 2 ]; echo $?) "a warning for each diagonal entry: $(head -1 $T/err)"
 
 printf 'X 1 2\n1 0 1\n2 1\n' >$T/short
 $EGCTL solve $T/short >/dev/null 2>$T/err

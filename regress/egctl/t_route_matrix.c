@@ -107,6 +107,40 @@ test_tolerated(void)
 	free(b);
 }
 
+/* EtherGuard-Go's genstatic.yaml has 1.0 on two diagonal entries. */
+static void
+test_diagonal(void)
+{
+	const char		*zero = "X 1 2 3\n1 0 1 5\n2 1 0 1\n3 5 1 0\n";
+	const char		*odd = "X 1 2 3\n1 0 1 5\n2 1 -1 1\n"
+				    "3 5 1 Inf\n";
+	struct route_matrix	 m;
+	char			*a, *b, err[256];
+	int			 s1, s2;
+
+	if (!ok(route_matrix_parse(odd, strlen(odd), &m, err,
+	    sizeof(err)) == 0, "a non-zero diagonal loads")) {
+		diag("%s", err);
+		return;
+	}
+	ok(m.ndiag == 2 && m.diag[0].id == 2 && m.diag[0].line == 3 &&
+	    m.diag[0].ms == -1 && m.diag[1].id == 3 && m.diag[1].line == 4 &&
+	    isinf(m.diag[1].ms), "both entries listed with line and value");
+	ok(m.ms[4] == 0 && m.ms[8] == 0, "and held as 0");
+	route_matrix_free(&m);
+	if (route_matrix_parse(zero, strlen(zero), &m, err, sizeof(err)) == 0)
+		ok(m.ndiag == 0, "a zero diagonal lists nothing");
+	else
+		ok(0, "a zero diagonal lists nothing: %s", err);
+	route_matrix_free(&m);
+	a = solve_yaml(zero, err, sizeof(err), &s1);
+	b = solve_yaml(odd, err, sizeof(err), &s2);
+	ok(a != NULL && b != NULL && strcmp(a, b) == 0 && s1 == s2,
+	    "the same table as with a zero diagonal");
+	free(a);
+	free(b);
+}
+
 struct bad {
 	const char	*text;
 	const char	*err;		/* expected prefix */
@@ -138,10 +172,6 @@ test_errors(void)
 		{ "X 1 -2\n", "line 1: bad NodeID '-2'" },
 		{ "X 1 2\n3 0 1\n",
 		    "line 2: row NodeID 3 is not in the header" },
-		{ "X 1 2\n1 -1 1\n", "line 2: the diagonal cost of NodeID 1 "
-		    "must be 0" },
-		{ "X 1 2\n1 Inf 1\n", "line 2: the diagonal cost of NodeID 1 "
-		    "must be 0" },
 		{ "X 1 2\n1 0 1\n\n# only one row\n", "line 4: end of input: "
 		    "no row for NodeID 2" },
 		{ "X 1 2\n1 0 1\n2 1 0\n\x01 0 0\n", "line 4: bad NodeID '?'" },
@@ -280,6 +310,7 @@ main(void)
 {
 	test_example();
 	test_tolerated();
+	test_diagonal();
 	test_errors();
 	test_values();
 	test_ties();

@@ -2,7 +2,8 @@
 # Who may write a daemon's config: root (or the daemon's user) alone.
 # A file owned by another user, writable by group or others, or in a
 # directory others can write (without the sticky bit) is refused at
-# start and on a reload, before it is parsed; -n (a check) only reads.
+# start and on a reload, before it is parsed, and by -n alike (a check
+# that passes means the daemon starts).
 # The same for eg-supd.  A file in a sticky world-writable directory
 # (/tmp) is taken: others cannot replace it there.
 . "$(dirname "$0")/../lib/tap.sh"
@@ -55,8 +56,9 @@ cp $T/ok/edge.yaml $T/ok/nobody.yaml
 chown nobody $T/ok/nobody.yaml
 refused $T/ok/nobody.yaml "$T/ok/nobody.yaml: owned by uid $(id -u nobody), not by root: chown root it"
 ok $? "a file owned by nobody is refused ($(head -n 1 $T/out))"
-"$EGD" -n -f $T/ok/nobody.yaml >/dev/null 2>&1
-ok $? "but egd -n still reads it"
+"$EGD" -n -f $T/ok/nobody.yaml >/dev/null 2>$T/out
+ok $([ $? = 1 ] && grep -qF "owned by uid $(id -u nobody), not by root" $T/out
+    echo $?) "and so is it by egd -n ($(head -n 1 $T/out))"
 
 cp $T/ok/edge.yaml $T/ok/gw.yaml
 chmod 620 $T/ok/gw.yaml

@@ -84,8 +84,10 @@ static const struct ecase ecases[] = {
 	  "of: loopback, all, none)" },
 	{ 1, 0, S_BASE "ResetEndPointInterval: -600\n",
 	  "t.yaml:4:24: ResetEndPointInterval: -600 out of range [0, 1e+09]" },
-	{ 0, 0, E_BASE "AfPrefer: 5\n", "t.yaml:5:11: AfPrefer: 5 is not 4 or 6" },
-	{ 0, 0, E_BASE "AfPrefer: 0\n", "t.yaml:5:11: AfPrefer: 0 is not 4 or 6" },
+	{ 0, 0, E_BASE "AfPrefer: 5\n",
+	  "t.yaml:5:11: AfPrefer: 5 is not 0, 4 or 6" },
+	{ 0, 0, E_BASE "AfPrefer: -4\n",
+	  "t.yaml:5:11: AfPrefer: -4 is not 0, 4 or 6" },
 	{ 0, 0, GRAPH_E("DampingResistance: 1"),
 	  "t.yaml:8:26: DynamicRoute.P2P.GraphRecalculateSetting."
 	  "DampingResistance: 1 out of range [0, 1)" },

@@ -123,6 +123,12 @@ test_defaults(void)
 	conf_free_edge(c);
 	conf_diags_free(&d);
 
+	c = edge_from(E_BASE "AfPrefer: 0\n", 0, &d);
+	ok(c != NULL && d.count == 0 && c->af_prefer == 0,
+	    "AfPrefer 0 (EtherGuard-Go's generator) is no preference");
+	conf_free_edge(c);
+	conf_diags_free(&d);
+
 	c = edge_from(E_BASE "DefaultTTL:\nDynamicRoute:\n", 0, &d);
 	ok(c != NULL && d.count == 0 && c->default_ttl == 200,
 	    "an empty value keeps the default");
