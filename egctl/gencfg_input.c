@@ -287,6 +287,12 @@ check_mode(struct cparse *cp, struct gen_input *in, const struct ynode *root)
 		    "%s", why);
 		return;
 	}
+	/* As EtherGuard-Go (genstatic.yaml has two), and as egctl solve. */
+	for (i = 0; i < in->costs.ndiag; i++)
+		cp_warn(cp, n ? n : root, "Distance matrix for all nodes: line "
+		    "%zu: the diagonal cost of NodeID %u (%g) is ignored: a "
+		    "node's cost to itself is 0", in->costs.diag[i].line,
+		    in->costs.diag[i].id, in->costs.diag[i].ms);
 	/* The matrix and the node list must name the same nodes. */
 	for (i = 0, k = 0; i < in->nnodes || k < in->costs.n;) {
 		if (k == in->costs.n || (i < in->nnodes &&
