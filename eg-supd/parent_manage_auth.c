@@ -136,9 +136,10 @@ signed_ok(const struct manage_msg *mm, int64_t now, char *why,
 	/* Before the MAC: an old request tells nothing, whatever it is. */
 	if (c->ts_ms > now + EDGEAPI_CLOCK_SKEW_MS || c->ts_ms < now -
 	    EDGEAPI_CLOCK_SKEW_MS)
-		return manage_why(why, whylen, 401, MAUTH_HEADER ": timestamp %"
-		    PRId64 " s away from the supernode's clock",
-		    (c->ts_ms - now) / 1000);
+		/* Any int64_t from control: no overflow in the difference. */
+		return manage_why(why, whylen, 401, MAUTH_HEADER ": timestamp "
+		    "%.0f s away from the supernode's clock",
+		    ((double)c->ts_ms - (double)now) / 1000);
 	if (mauth_verify(mc.keys[c->call].key, c->mac, c->post ? "POST" :
 	    "GET", mm->uri, c->ts_ms, mm->body, c->bodylen) == -1) {
 		*failed = 1;

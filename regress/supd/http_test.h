@@ -205,8 +205,9 @@ rec_edge_auth(const struct supd_edge_auth *a, const char *uri)
 	static int		ev_set;
 	struct timeval		tv = { 0, 1000 };
 
+	/* A parent that cannot be asked: control answers 503. */
 	if (grants.n == MAXREC)
-		bail("too many EdgeAPI requests waiting");
+		return -1;
 	edge_grant(a, uri, clock_realtime_ms(), &grants.g[grants.n],
 	    grants.psks[grants.n], NEDGES);
 	grants.n++;
