@@ -4,6 +4,8 @@
 #ifndef EGCTL_H
 #define EGCTL_H
 
+#include <stdint.h>
+
 #include "proc/ctl.h"
 
 /* One implementation per output format (text, JSON). */
@@ -25,6 +27,8 @@ extern const struct output	output_text;
 extern const struct output	output_json;
 
 /* keys.c: to stdout (pubkey: of the private key on stdin); exit status */
+/* 32 random bytes; clamp: as a Curve25519 private key (wg genkey). */
+void	keys_fresh(uint8_t key[32], int clamp);
 int	keys_genkey(void);
 int	keys_genpsk(void);
 int	keys_pubkey(void);

@@ -76,12 +76,7 @@ b64_random(char out[45], int clamp)
 {
 	uint8_t	k[32];
 
-	randombytes_buf(k, sizeof(k));
-	if (clamp) {
-		k[0] &= 248;
-		k[31] &= 127;
-		k[31] |= 64;
-	}
+	keys_fresh(k, clamp);
 	sodium_bin2base64(out, 45, k, sizeof(k),
 	    sodium_base64_VARIANT_ORIGINAL);
 	sodium_memzero(k, sizeof(k));

@@ -37,17 +37,6 @@ struct gen_net {
 };
 
 static void
-key_new(uint8_t k[EG_KEY_LEN], int clamp)
-{
-	randombytes_buf(k, EG_KEY_LEN);
-	if (clamp) {
-		k[0] &= 248;
-		k[31] &= 127;
-		k[31] |= 64;
-	}
-}
-
-static void
 set_str(char **sp, const char *s)
 {
 	conf_free_str(*sp, 0);
@@ -471,18 +460,18 @@ gen_build(const struct gen_input *in, const char *basedir,
 	if (net.priv == NULL || net.pub == NULL || net.psk == NULL)
 		fatal("sodium_allocarray");
 	for (i = 0; i < n; i++) {
-		key_new(net.priv[i], 1);
+		keys_fresh(net.priv[i], 1);
 		crypto_scalarmult_base(net.pub[i], net.priv[i]);
 	}
 	if (in->mode == GEN_SUPER)
 		for (i = 0; i < n; i++)
-			key_new(net.psk[i], 0);
+			keys_fresh(net.psk[i], 0);
 	else
 		for (i = 0; i < n; i++)
 			for (j = i + 1; j < n; j++)
-				key_new(net.psk[i * n + j], 0);
+				keys_fresh(net.psk[i * n + j], 0);
 	for (i = 0; i < 2; i++) {
-		key_new(net.super_priv[i], 1);
+		keys_fresh(net.super_priv[i], 1);
 		crypto_scalarmult_base(net.super_pub[i], net.super_priv[i]);
 	}
 	if (in->mode == GEN_STATIC) {

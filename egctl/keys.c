@@ -29,8 +29,19 @@ put_key(const uint8_t key[32])
 	return 0;
 }
 
-int
-keys_genkey(void)
+void
+keys_fresh(uint8_t key[32], int clamp)
+{
+	randombytes_buf(key, 32);
+	if (clamp) {
+		key[0] &= 248;
+		key[31] &= 127;
+		key[31] |= 64;
+	}
+}
+
+static int
+put_fresh(int clamp)
 {
 	uint8_t	key[32];
 	int	rv;
@@ -39,29 +50,22 @@ keys_genkey(void)
 		fprintf(stderr, "egctl: libsodium does not start\n");
 		return 1;
 	}
-	randombytes_buf(key, sizeof(key));
-	key[0] &= 248;
-	key[31] &= 127;
-	key[31] |= 64;
+	keys_fresh(key, clamp);
 	rv = put_key(key);
 	sodium_memzero(key, sizeof(key));
 	return rv;
 }
 
 int
+keys_genkey(void)
+{
+	return put_fresh(1);
+}
+
+int
 keys_genpsk(void)
 {
-	uint8_t	key[32];
-	int	rv;
-
-	if (sodium_init() == -1) {
-		fprintf(stderr, "egctl: libsodium does not start\n");
-		return 1;
-	}
-	randombytes_buf(key, sizeof(key));
-	rv = put_key(key);
-	sodium_memzero(key, sizeof(key));
-	return rv;
+	return put_fresh(0);
 }
 
 /* A private key on stdin (one line, spaces around it allowed). */
