@@ -8,11 +8,13 @@
  * Changes are batched: whatever arrives marks the states dirty and one
  * deferred recompute follows, so a burst of IMSG_SUPD_EDGE costs one
  * rebuild.  A new peers hash makes every online edge refetch the peers
- * (and those with SaveNewPeers rewrite their config): the recompute
- * runs at most once per HTTP_PEERS_DAMP_S, the first change at once
- * and the rest at the end of the interval, from the newest state, so
- * one edge that keeps changing its addresses costs the others one
- * fetch per interval and nothing is lost.  The peers document is served
+ * (and those with SaveNewPeers rewrite their config): a change of what
+ * was known (an endpoint roaming, local addresses) is published at most
+ * once per HTTP_PEERS_DAMP_S, the first at once and the rest at the end
+ * of the interval, from the newest state, so one edge that keeps
+ * changing its addresses costs the others one fetch per interval and
+ * nothing is lost; news (the config, an edge online or offline, a first
+ * endpoint) goes at once.  The peers document is served
  * from the snapshot its hash was taken over, so an edge always gets the
  * state its hash names.
  */
@@ -76,7 +78,7 @@ static struct {
 	double			 pub_s;
 } hs = { .nodes = RB_INITIALIZER(&hs.nodes) };
 
-static void	hstate_schedule(void);
+static void	hstate_schedule(int);
 
 void
 hstate_init(const struct http_out *out)
@@ -136,7 +138,7 @@ hstate_conf(const struct super_conf *conf)
 			hnode_free(n);
 	hs.conf = conf;
 	manage_auth_conf(conf);
-	hstate_schedule();
+	hstate_schedule(1);
 }
 
 /* Both unset, or the same address and port. */
@@ -175,9 +177,13 @@ hstate_edge(const struct supd_edge *e)
 		    e->node_id);
 		return;
 	}
-	if (n->edge.online != e->online || !ss_same(&n->edge.ep4, &e->ep4) ||
+	if (n->edge.online != e->online || (n->edge.ep4.ss_family == 0 &&
+	    e->ep4.ss_family != 0) || (n->edge.ep6.ss_family == 0 &&
+	    e->ep6.ss_family != 0))
+		hstate_schedule(1);
+	else if (!ss_same(&n->edge.ep4, &e->ep4) ||
 	    !ss_same(&n->edge.ep6, &e->ep6))
-		hstate_schedule();
+		hstate_schedule(0);
 	n->edge = *e;
 	n->edge.reserved = 0;
 }
@@ -385,8 +391,15 @@ hstate_recompute_cb(int fd, short ev, void *arg)
 	hstate_recompute();
 }
 
+/*
+ * urgent: news the edges wait for (the config, an edge coming online or
+ * going offline, an endpoint where there was none) goes out at once, with
+ * whatever else is pending; a change of what was known (an endpoint
+ * roaming, local addresses, which a member can churn) waits for the end
+ * of the interval.
+ */
 static void
-hstate_schedule(void)
+hstate_schedule(int urgent)
 {
 	struct timeval	tv = { 0, 0 };
 	double		wait = 0;
@@ -394,6 +407,11 @@ hstate_schedule(void)
 	if (!hs.ev_ready) {
 		evtimer_set(&hs.ev_recompute, hstate_recompute_cb, NULL);
 		hs.ev_ready = 1;
+	}
+	if (urgent) {
+		evtimer_del(&hs.ev_recompute);
+		evtimer_add(&hs.ev_recompute, &tv);
+		return;
 	}
 	if (evtimer_pending(&hs.ev_recompute, NULL))
 		return;
@@ -560,7 +578,7 @@ hstate_nodeinfo(struct hnode *n, const struct edgeapi_nodeinfo *ni,
 	}
 	if (memcmp(&la, &n->local, sizeof(la)) != 0) {
 		n->local = la;
-		hstate_schedule();
+		hstate_schedule(0);
 	}
 	n->last_post_ms = now_ms;
 	for (i = 0; i < ni->npongs; i++) {
