@@ -110,7 +110,7 @@ answer_cb(int fd, short ev, void *arg)
 	answers.n = 0;
 }
 
-static __attribute__((unused)) void
+static __attribute__((unused)) int
 answer_later(uint32_t request, int status, uint32_t flags, const char *text)
 {
 	static struct event	ev;
@@ -118,8 +118,9 @@ answer_later(uint32_t request, int status, uint32_t flags, const char *text)
 	struct timeval		tv = { 0, 1000 };
 	struct supd_manage_result *r;
 
+	/* A parent that cannot be asked: control answers 503. */
 	if (answers.n == MAXREC)
-		return;
+		return -1;
 	r = &answers.r[answers.n];
 	memset(r, 0, sizeof(*r));
 	r->request = request;
@@ -134,6 +135,7 @@ answer_later(uint32_t request, int status, uint32_t flags, const char *text)
 	}
 	if (!evtimer_pending(&ev, NULL))
 		evtimer_add(&ev, &tv);
+	return 0;
 }
 
 static __attribute__((unused)) int
@@ -148,30 +150,26 @@ rec_manage(const void *msg, size_t len)
 		bail("control sent the parent a malformed IMSG_SUPD_MANAGE");
 	rc = manage_cred_check(conf, &mm, clock_realtime_ms(), why,
 	    sizeof(why), &failed, &replayed);
-	if (rc == 0 && mm.m.op == SUPD_AUTH_ONLY) {
-		answer_later(mm.m.request, 200, 0, "");
-		return 0;
-	}
+	if (rc == 0 && mm.m.op == SUPD_AUTH_ONLY)
+		return answer_later(mm.m.request, 200, 0, "");
 	if (rc == 0)
 		rc = manage_cred_change(conf, &mm, &m, why, sizeof(why),
 		    &failed);
 	manage_msg_wipe(&mm);
-	if (rc != 0) {
-		answer_later(mm.m.request, rc,
+	if (rc != 0)
+		return answer_later(mm.m.request, rc,
 		    (failed ? SUPD_RESULT_AUTH_FAILED : 0) |
 		    (replayed ? SUPD_RESULT_REPLAYED : 0), why);
-		return 0;
-	}
 	if ((m.op == SUPD_PEER_UPDATE || m.op == SUPD_SUPER_UPDATE) &&
 	    !manage_has_changes(&m)) {
-		answer_later(m.request, 200, 0, "no parameter updated");
-		return 0;
+		return answer_later(m.request, 200, 0, "no parameter "
+		    "updated");
 	}
 	if (rec.nmanage < MAXREC)
 		rec.manage[rec.nmanage++] = m;
 	if (rec.answer != 0)
-		answer_later(m.request, rec.answer, 0, "answer from the "
-		    "parent");
+		return answer_later(m.request, rec.answer, 0, "answer from "
+		    "the parent");
 	return 0;
 }
 
